@@ -1,0 +1,96 @@
+# The archive's everyday commands. `make run` serves it; `make test` checks it.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+BENCH_COUNT ?= 20000
+
+# `make run` serves with the production settings over plain HTTP on localhost.
+RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}
+
+.PHONY: help install install-dev run serve setup superuser demo index test lint fmt \
+	migrations-check check bench browser clean
+
+help:
+	@echo "make run        set everything up and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test       lint + the whole test suite (SQLite, then PostgreSQL)"
+	@echo "make superuser  create an admin account"
+	@echo "make bench      search benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
+	chmod 600 $@
+
+setup: install var/secret_key
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) loaddata sources authors tags seed_articles
+	$(RUN_ENV) $(MANAGE) sync_search_index
+	$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup
+	@echo
+	@echo "Serving the archive on http://127.0.0.1:$(PORT)/ (admin: /admin/)."
+	@echo "To create an admin account, run in another terminal: make superuser"
+	@echo
+	$(RUN_ENV) PORT=$(PORT) exec $(VENV)/bin/gunicorn --config config/gunicorn.conf.py
+
+superuser: install var/secret_key
+	$(RUN_ENV) $(MANAGE) createsuperuser
+
+demo: setup
+
+index: install var/secret_key
+	$(RUN_ENV) $(MANAGE) rebuild_search_index --noinput
+
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: install-dev browser lint migrations-check
+	$(VENV)/bin/pytest --create-db -q
+	@if $(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest --create-db -q -m "not browser"; \
+	else \
+		echo "PostgreSQL does not answer at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
+	fi
+
+check: test
+
+bench: install var/secret_key
+	BENCH_COUNT=$(BENCH_COUNT) $(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) var/staticfiles

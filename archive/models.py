@@ -1,0 +1,276 @@
+"""The archive's records: sources, authors, tags and the articles themselves."""
+
+import hashlib
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from archive.sanitize import html_to_text, plain_text, sanitize_html
+from archive.urlnorm import normalize_url
+
+tag_slug_validator = RegexValidator(
+    r"^[^\W_A-Z]+(?:-[^\W_A-Z]+)*\Z",
+    "Use lowercase letters, digits and single hyphens, e.g. mobile-phones or k-pop.",
+)
+
+
+def content_hash(text: str) -> str:
+    """Return a fingerprint of ``text`` that ignores case and spacing (empty for no text)."""
+    normalized = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(normalized.encode()).hexdigest() if normalized else ""
+
+
+def unique_slug(
+    model: type[models.Model], text: str, *, exclude_pk=None, max_length=100
+) -> str:
+    """Return a slug for ``text`` that no other row of ``model`` uses."""
+    base = (slugify(text, allow_unicode=True) or "item")[: max_length - 6].strip("-")
+    candidate, n = base, 2
+    others = (
+        model._default_manager.exclude(pk=exclude_pk)
+        if exclude_pk
+        else model._default_manager
+    )
+    while others.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+class Timestamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Named(Timestamped):
+    """A registry entry (source, author, tag): a plain-text name and a unique slug."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = plain_text(self.name)
+        if not self.name:
+            raise ValidationError({"name": "Give a name (markup alone is removed)."})
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, exclude_pk=self.pk)
+
+
+class Source(Named):
+    class Kind(models.TextChoices):
+        NEWS_OUTLET = "news-outlet", "News outlet"
+        THINK_TANK = "think-tank", "Think tank"
+        ACADEMIC = "academic", "Academic"
+        NGO = "ngo", "NGO"
+        STATE_MEDIA = "state-media", "State media"
+        GOVERNMENT = "government", "Government"
+        WIRE = "wire", "Wire service"
+        BLOG = "blog", "Blog"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, blank=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.NEWS_OUTLET
+    )
+    country = models.CharField(
+        max_length=100, blank=True, help_text="Where the source is based."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:source-detail", args=[self.slug])
+
+
+class Author(Named):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:author-detail", args=[self.slug])
+
+
+class Tag(Named):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        validators=[tag_slug_validator],
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:tag-detail", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def for_source(self, source):
+        return self.filter(source=source)
+
+    def for_tag(self, tag):
+        return self.filter(tags=tag)
+
+    def for_author(self, author):
+        return self.filter(authors=author)
+
+    def in_year(self, year: int):
+        return self.filter(published__year=year)
+
+    def with_relations(self):
+        """Load what a list of articles shows (source, authors, tags) in three queries."""
+        return self.select_related("source").prefetch_related("authors", "tags")
+
+    def newest_first(self):
+        return self.order_by("-published", "-id")
+
+
+class Article(Timestamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        REPORT = "report", "Report"
+        BLOG = "blog", "Blog post"
+        INTERVIEW = "interview", "Interview"
+        STATE_MEDIA = "state-media", "State media"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        KOREAN = "ko", "Korean"
+        JAPANESE = "ja", "Japanese"
+        CHINESE = "zh", "Chinese"
+        RUSSIAN = "ru", "Russian"
+        FRENCH = "fr", "French"
+        GERMAN = "de", "German"
+        SPANISH = "es", "Spanish"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, allow_unicode=True, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    url = models.URLField("original URL", max_length=1000, blank=True)
+    url_key = models.CharField(
+        max_length=1000, blank=True, editable=False, db_index=True
+    )
+    published = models.DateField("publication date")
+    published_is_inferred = models.BooleanField(
+        "date inferred",
+        default=False,
+        help_text="The source does not print this date; it was worked out from other evidence.",
+    )
+    language = models.CharField(
+        max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="HTML; sanitized on save.")
+    body_text = models.TextField(blank=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    content_hash = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [models.Index(fields=["status", "-published"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url_key"], condition=~Q(url_key=""), name="unique_article_url"
+            ),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="unique_article_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article-detail", args=[self.pk, self.slug or "article"])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""
+        self.title = plain_text(self.title)
+        self.summary = plain_text(self.summary, keep_lines=True)
+        self.body = sanitize_html(self.body)
+        self.body_text = html_to_text(self.body)
+        self.content_hash = content_hash(self.body_text)
+        self.url = self.url.strip()
+        self.url_key = normalize_url(self.url)
+        if not self.title:
+            raise ValidationError({"title": "Give a title (markup alone is removed)."})
+        if not self.slug:
+            self.slug = (
+                slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
+            )
+        errors = {}
+        if self.url_key:
+            clash = (
+                Article.objects.filter(url_key=self.url_key).exclude(pk=self.pk).first()
+            )
+            if clash:
+                errors["url"] = ValidationError(
+                    "Another article already has this URL: “%(title)s” (#%(id)s).",
+                    code="duplicate_url",
+                    params={"title": clash.title, "id": clash.pk},
+                )
+        if self.content_hash:
+            clash = (
+                Article.objects.filter(content_hash=self.content_hash)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash:
+                errors["body"] = ValidationError(
+                    "Another article already has the same text: “%(title)s” (#%(id)s).",
+                    code="duplicate_body",
+                    params={"title": clash.title, "id": clash.pk},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # clean() reports these two with a message that names the other article.
+        exclude = set(exclude or ()) | {"url_key", "content_hash"}
+        super().validate_constraints(exclude=exclude)

@@ -1,0 +1,163 @@
+"""The archive's one HTML policy: what article bodies may contain, and plain text.
+
+Every write path calls these functions, and the sanitized body is the only
+article content that templates render unescaped. bleach is used behind this
+module only, so a move to another sanitizer touches this file alone.
+"""
+
+import re
+import unicodedata
+
+import bleach
+from bleach._vendor import html5lib
+from bleach._vendor.html5lib.filters.base import Filter
+from bleach._vendor.html5lib.serializer import HTMLSerializer
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+        "ul", "ol", "li", "blockquote", "pre", "code",
+        "em", "strong", "i", "b", "u", "s", "sub", "sup", "cite", "q", "abbr",
+        "a",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "th": ["colspan", "rowspan", "scope"],
+    "td": ["colspan", "rowspan"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener"
+
+# Elements removed together with everything inside them: their text is code,
+# styling or fallback content, never part of the article.
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "frame", "frameset",
+        "object", "embed", "applet", "svg", "math", "head", "title", "textarea",
+        "select", "noembed", "noframes", "xmp", "canvas", "video", "audio",
+    }
+)  # fmt: skip
+BLOCK_TAGS = frozenset(
+    {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
+     "pre", "table", "caption", "tr", "div", "section", "article"}
+)  # fmt: skip
+# C0/C1 control characters other than tab and newline, and the zero-width and
+# bidi-override characters that can hide or reorder text.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+class _DropElements(Filter):
+    """Token filter that removes the elements in DROPPED_WITH_CONTENT and their content."""
+
+    def __iter__(self):
+        depth = 0
+        for token in super().__iter__():
+            kind, name = token["type"], token.get("name", "")
+            if name in DROPPED_WITH_CONTENT:
+                if kind == "StartTag":
+                    depth += 1
+                elif kind == "EndTag":
+                    depth = max(depth - 1, 0)
+                continue
+            if not depth:
+                yield token
+
+
+class _LinkRel(Filter):
+    """Token filter that gives every link rel="nofollow noopener"."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == "StartTag" and token["name"] == "a":
+                token["data"][(None, "rel")] = LINK_REL
+            yield token
+
+
+class _DemoteH1(Filter):
+    """Token filter that turns h1 into h2: the page title is the article's only h1."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token.get("name") == "h1":
+                token["name"] = "h2"
+            yield token
+
+
+_walker = html5lib.getTreeWalker("etree")
+_serializer = HTMLSerializer(quote_attr_values="always", omit_optional_tags=False)
+_cleaner = bleach.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=set(ALLOWED_PROTOCOLS),
+    strip=True,
+    strip_comments=True,
+    filters=[_LinkRel],
+)
+_text_cleaner = bleach.Cleaner(
+    tags=set(), attributes={}, strip=True, strip_comments=True
+)
+
+
+def _without_dropped_elements(html: str) -> str:
+    fragment = html5lib.parseFragment(html, treebuilder="etree")
+    return _serializer.render(_DemoteH1(_DropElements(_walker(fragment))))
+
+
+def _tidy_text(text: str) -> str:
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+
+
+def sanitize_html(html: str) -> str:
+    """Return ``html`` reduced to the archive's allowed tags, attributes and URL schemes."""
+    if not html or not html.strip():
+        return ""
+    cleaned = _cleaner.clean(_without_dropped_elements(_tidy_text(html)))
+    return cleaned.strip()
+
+
+def mark_sanitized(html: str) -> SafeString:
+    """Mark stored body HTML safe for templates, re-sanitizing it on the way out."""
+    return mark_safe(sanitize_html(html))  # noqa: S308 - output of the one policy
+
+
+def plain_text(value: str, *, keep_lines: bool = False) -> str:
+    """Return ``value`` with all markup removed, as text (for titles, names, summaries).
+
+    Spacing is collapsed; with ``keep_lines`` line breaks survive (for summaries).
+    """
+    if not value:
+        return ""
+    stripped = _text_cleaner.clean(_without_dropped_elements(_tidy_text(value)))
+    # bleach returns escaped HTML text; the stored value is plain text that
+    # templates escape when they show it.
+    text = "".join(html5lib.parseFragment(stripped, treebuilder="etree").itertext())
+    lines = (re.sub(r"[ \t\r\u00a0]+", " ", line).strip() for line in text.split("\n"))
+    return ("\n" if keep_lines else " ").join(line for line in lines if line)
+
+
+def html_to_text(html: str) -> str:
+    """Return the readable text of sanitized ``html``, one paragraph per line."""
+    if not html:
+        return ""
+    parts: list[str] = []
+    for token in _walker(html5lib.parseFragment(html, treebuilder="etree")):
+        kind = token["type"]
+        if kind in ("Characters", "SpaceCharacters"):
+            parts.append(token["data"])
+        elif token.get("name") in BLOCK_TAGS and kind in (
+            "StartTag",
+            "EndTag",
+            "EmptyTag",
+        ):
+            parts.append("\n")
+    lines = (
+        re.sub(r"[ \t\r\u00a0]+", " ", line).strip()
+        for line in "".join(parts).split("\n")
+    )
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,13 @@
+"""Signals the archive sends for changes that bypass Model.save().
+
+Bulk writes (merges, admin bulk actions) change many articles with
+QuerySet.update() or through-table writes, which send no model signals.
+Services send ``articles_changed`` instead, inside their transaction, so
+listeners (the search index log) see every change.
+"""
+
+from django.dispatch import Signal
+
+# Sent with ``article_ids``: an iterable of primary keys whose search-visible
+# data changed (or whose rows were deleted).
+articles_changed = Signal()
