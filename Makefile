@@ -43,7 +43,7 @@ var/secret_key:
 
 setup: install var/secret_key
 	$(RUN_ENV) $(MANAGE) migrate --noinput
-	$(RUN_ENV) $(MANAGE) loaddata sources authors tags seed_articles
+	$(RUN_ENV) $(MANAGE) load_seed_articles
 	$(RUN_ENV) $(MANAGE) sync_search_index
 	$(RUN_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 
