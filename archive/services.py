@@ -174,6 +174,14 @@ def registry_save(*, entry: Source | Author | Tag) -> Source | Author | Tag:
 
 
 @transaction.atomic
+def registry_delete(*, entry: Source | Author | Tag) -> None:
+    """Delete a source, author or tag; its articles lose it (a source in use is protected)."""
+    ids = list(entry.articles.values_list("pk", flat=True))
+    entry.delete()
+    _notify(ids)
+
+
+@transaction.atomic
 def source_merge(*, source: Source, into: Source) -> Source:
     """Move every article of ``source`` to ``into`` and delete ``source``."""
     if source.pk == into.pk:

@@ -1,0 +1,118 @@
+"""Admin forms: the article form and the choices that bulk actions ask for."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from archive.models import Article, Tag
+from archive.sanitize import plain_text
+
+
+def https_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """Build a form field; a URL typed without a scheme is taken to be https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form; its errors come from ``Article.clean()`` at the right field."""
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "source", "authors", "published", "published_is_inferred", "url",
+            "language", "kind", "tags", "status", "summary", "body", "slug",
+        ]  # fmt: skip
+        formfield_callback = https_formfield
+        widgets = {
+            "summary": AdminTextareaWidget(attrs={"rows": 4}),
+            "body": AdminTextareaWidget(attrs={"rows": 24, "class": "vLargeTextField"}),
+        }
+        error_messages = {
+            "title": {"required": "Give a title."},
+            "published": {"required": "Give the publication date."},
+            "source": {"required": "Choose the source (or add it with +)."},
+        }
+
+    def add_error(self, field, error):
+        # Article.clean() re-checks fields the form has already rejected (an
+        # empty title is both "required" and "markup only"); one message per
+        # field is clearer, so the model's verdict on such a field is dropped.
+        if field is None and hasattr(error, "error_dict"):
+            fresh = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name not in self._errors
+            }
+            if not fresh:
+                return
+            error = ValidationError(fresh)
+        super().add_error(field, error)
+
+
+def _entry_field(remote_field, admin_site, label: str) -> forms.ModelChoiceField:
+    """A required choice of one registry entry with the admin's search-as-you-type box."""
+    return forms.ModelChoiceField(
+        queryset=remote_field.related_model._default_manager.all(),
+        label=label,
+        widget=AutocompleteSelect(remote_field, admin_site),
+    )
+
+
+class MergeForm(forms.Form):
+    """Choose the source, author or tag that the selected entries are merged into."""
+
+    def __init__(self, *args, relation, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = relation.related_model
+        self.fields["into"] = _entry_field(
+            relation, admin_site, f"Merge into this {model._meta.verbose_name}"
+        )
+
+
+class AddTagForm(forms.Form):
+    """Choose an existing tag or name a new one to add to the selected articles."""
+
+    new_tag = forms.CharField(
+        label="or a new tag",
+        required=False,
+        max_length=100,
+        help_text="Created if no tag has this name yet.",
+    )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"] = _entry_field(
+            Article._meta.get_field("tags"), admin_site, "Tag"
+        )
+        self.fields["tag"].required = False
+        self.order_fields(["tag", "new_tag"])
+
+    def clean_new_tag(self) -> str:
+        raw = self.cleaned_data["new_tag"]
+        name = plain_text(raw)
+        if raw.strip() and not name:
+            raise ValidationError("Give a tag name (markup alone is removed).")
+        return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("tag") and cleaned.get("new_tag"):
+            raise ValidationError("Choose a tag or name a new one, not both.")
+        if not cleaned.get("tag") and not cleaned.get("new_tag") and not self.errors:
+            raise ValidationError("Choose a tag or name a new one.")
+        return cleaned
+
+
+class RemoveTagForm(forms.Form):
+    """Choose one of the tags the selected articles carry, to remove it from them."""
+
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), label="Tag")
+
+    def __init__(self, *args, articles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.filter(
+            articles__in=articles
+        ).distinct()
