@@ -1,0 +1,180 @@
+"""Write a synthetic corpus of published articles for the search benchmark.
+
+The articles are bulk-inserted, which bypasses model signals and the search
+index log: rebuild the search index afterwards (``make bench`` does, and times
+it). Everything written is marked synthetic: URLs under ``synthetic.example``,
+sources named "Synthetic …", the tag ``synthetic-corpus`` and summaries that
+start with "[Synthetic]".
+"""
+
+import itertools
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from archive import services
+from archive.models import Article, Author, Source, Tag
+from bench import registries
+from bench.corpus import ArticleSpec, CorpusGenerator, corpus_url_prefix
+
+SYNTHETIC_URLS = f"https://{registries.SYNTHETIC_DOMAIN}/"
+PROGRESS_EVERY = 10_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Write N synthetic (clearly marked) published articles with skewed sources, "
+        "tags, dates and a Zipf-like vocabulary, deterministically for a seed. "
+        "They are bulk-inserted without signals: rebuild the search index afterwards."
+    )
+    EXISTING = (
+        "%(count)d synthetic articles from seed %(seed)d already exist; "
+        "pass --clear to replace them."
+    )
+    CLEARED = "Removed %(count)d synthetic articles."
+    DONE = "Wrote %(count)d synthetic articles (seed %(seed)d) in %(seconds).1f s."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="First delete earlier synthetic articles (only those) and the "
+            "synthetic sources and tag left without articles.",
+        )
+        parser.add_argument("--batch-size", type=int, default=1000)
+
+    def handle(self, *, count, seed, clear, batch_size, verbosity, **options):
+        if count < 1 or batch_size < 1:
+            raise CommandError("--count and --batch-size must be at least 1.")
+        if clear:
+            removed = clear_synthetic_articles()
+            self.stdout.write(self.CLEARED % {"count": removed})
+        existing = Article.objects.filter(
+            url_key__startswith=corpus_url_prefix(seed)
+        ).count()
+        if existing:
+            raise CommandError(self.EXISTING % {"count": existing, "seed": seed})
+        started = time.perf_counter()
+        writer = _CorpusWriter(ensure_registries())
+        next_report = PROGRESS_EVERY if verbosity and count > PROGRESS_EVERY else None
+        articles = CorpusGenerator(seed).articles(count)
+        for batch in _batched(articles, batch_size):
+            writer.write(batch)
+            if next_report and writer.written >= next_report:
+                next_report += PROGRESS_EVERY
+                rate = writer.written / (time.perf_counter() - started)
+                self.stdout.write(
+                    f"  {writer.written:,} / {count:,} articles ({rate:,.0f}/s)"
+                )
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.DONE % {"count": count, "seed": seed, "seconds": seconds}
+        )
+
+
+@dataclass(frozen=True)
+class _Registries:
+    sources: list[Source]
+    tags: list[Tag]
+    latin_authors: list[Author]
+    hangul_authors: list[Author]
+    synthetic_tag: Tag
+
+
+def ensure_registries() -> _Registries:
+    """Return the corpus's sources, tags and authors, creating missing ones."""
+    sources = [
+        services.source_get_or_create(
+            name=spec.name,
+            homepage=f"https://{registries.SYNTHETIC_DOMAIN}/sources/{n}",
+            kind=spec.kind,
+            country=spec.country,
+        )
+        for n, spec in enumerate(registries.SOURCES, start=1)
+    ]
+    pools = registries.author_pools()
+    return _Registries(
+        sources=sources,
+        tags=[services.tag_get_or_create(name=name) for name in registries.TAGS],
+        latin_authors=[services.author_get_or_create(name=n) for n in pools.latin],
+        hangul_authors=[services.author_get_or_create(name=n) for n in pools.hangul],
+        synthetic_tag=services.tag_get_or_create(name=registries.SYNTHETIC_TAG),
+    )
+
+
+class _CorpusWriter:
+    """Inserts batches of articles with their tag and author links."""
+
+    def __init__(self, found: _Registries) -> None:
+        self.found = found
+        self.written = 0
+
+    def write(self, batch: tuple[ArticleSpec, ...]) -> None:
+        with transaction.atomic():
+            created = Article.objects.bulk_create(
+                [self._article(spec) for spec in batch]
+            )
+            tag_links, author_links = [], []
+            for spec, article in zip(batch, created, strict=True):
+                tags = [self.found.tags[i] for i in spec.tags]
+                tags.append(self.found.synthetic_tag)
+                tag_links.extend(
+                    Article.tags.through(article_id=article.pk, tag_id=tag.pk)
+                    for tag in dict.fromkeys(tags)
+                )
+                pool = (
+                    self.found.hangul_authors
+                    if spec.language == "ko"
+                    else self.found.latin_authors
+                )
+                author_links.extend(
+                    Article.authors.through(article_id=article.pk, author_id=pool[i].pk)
+                    for i in spec.authors
+                )
+            Article.tags.through.objects.bulk_create(tag_links)
+            Article.authors.through.objects.bulk_create(author_links)
+        self.written += len(batch)
+
+    def _article(self, spec: ArticleSpec) -> Article:
+        return Article(
+            title=spec.title,
+            slug=spec.slug,
+            source=self.found.sources[spec.source],
+            url=spec.url,
+            url_key=spec.url_key,
+            published=spec.published,
+            published_is_inferred=spec.published_is_inferred,
+            language=spec.language,
+            kind=spec.kind,
+            summary=spec.summary,
+            body=spec.body,
+            body_text=spec.body_text,
+            status=Article.Status.PUBLISHED,
+            content_hash=spec.content_hash,
+        )
+
+
+@transaction.atomic
+def clear_synthetic_articles() -> int:
+    """Delete every synthetic article (URL under the reserved domain); return how many."""
+    synthetic = Article.objects.filter(url_key__startswith=SYNTHETIC_URLS)
+    count = synthetic.count()
+    synthetic.delete()
+    Source.objects.filter(
+        homepage__startswith=SYNTHETIC_URLS, articles__isnull=True
+    ).delete()
+    Tag.objects.filter(slug=registries.SYNTHETIC_TAG, articles__isnull=True).delete()
+    return count
+
+
+def _batched(
+    items: Iterable[ArticleSpec], size: int
+) -> Iterator[tuple[ArticleSpec, ...]]:
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
