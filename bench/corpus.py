@@ -21,7 +21,7 @@ from bench import registries, vocabulary
 GENERATOR_VERSION = "v1"
 FIRST_YEAR, LAST_DATE = 2000, datetime.date(2026, 10, 31)
 KOREAN_SHARE = 0.05
-DOMAIN_SHARE = 0.08  # of English body tokens
+DOMAIN_SHARE = 0.04  # of English body tokens
 PHRASE_SHARE = 0.02
 INFERRED_DATE_SHARE = 0.03
 AUTHOR_COUNT_WEIGHTS = (20, 50, 22, 8)  # 0, 1, 2 or 3 authors
@@ -102,7 +102,7 @@ def _english_body() -> _Distribution:
             ),
             (
                 vocabulary.DOMAIN_TERMS,
-                _zipf_cumulative(len(vocabulary.DOMAIN_TERMS), 0.8, 8),
+                _zipf_cumulative(len(vocabulary.DOMAIN_TERMS), 1.1, 4),
                 DOMAIN_SHARE,
             ),
             (phrases, phrase_weights, PHRASE_SHARE),

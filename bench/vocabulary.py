@@ -83,13 +83,15 @@ available limited restricted strict tight heavy light rare common popular
 widely largely mostly rarely often sometimes usually already again also
 """)
 
-# About 160 terms of the archive's subject: media, devices, places, outlets and
-# people, with the romanization variants analysts meet in real reporting.
+# About 160 terms of the archive's subject (media, devices, places, outlets and
+# people, with the romanization variants analysts meet in real reporting), most
+# frequent first.
 DOMAIN_TERMS = _terms("""
-Koryolink|Kwangmyong|intranet|smartphone|smartphones|USB|USB sticks|SD card|SD cards
-micro SD|radio|radios|DVD|DVDs|VCD|notel|notels|Notetel|jamming|jammers|KCNA
-Korean Central News Agency|Rodong Sinmun|Nodong Sinmun|Kim Jong Un|Kim Jong-un
-Kim Jŏng-ŭn|Kim Jong Il|Kim Il Sung|Kim Yo Jong|Ri Sol Ju|Pyongyang|P'yŏngyang
+Pyongyang|Kim Jong Un|radio|smartphone|KCNA|Rodong Sinmun|USB|intranet|DVD
+Koryolink|Kwangmyong|smartphones|USB sticks|SD card|SD cards|micro SD|radios|DVDs
+VCD|notel|notels|Notetel|jamming|jammers
+Korean Central News Agency|Nodong Sinmun|Kim Jong-un
+Kim Jŏng-ŭn|Kim Jong Il|Kim Il Sung|Kim Yo Jong|Ri Sol Ju|P'yŏngyang
 Red Star OS|Samjiyon|Arirang|Jindallae|Pyongyang Touch|Manbang|IPTV|Korean Central Television
 KCTV|Voice of Korea|Radio Free Asia|RFA|Voice of America|VOA|Daily NK|NK News
 38 North|Unification Media Group|Open Radio for North Korea|Free North Korea Radio

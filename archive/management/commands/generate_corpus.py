@@ -162,7 +162,7 @@ class _CorpusWriter:
 @transaction.atomic
 def clear_synthetic_articles() -> int:
     """Delete every synthetic article (URL under the reserved domain); return how many."""
-    synthetic = Article.objects.filter(url_key__startswith=SYNTHETIC_URLS)
+    synthetic = Article.objects.filter(url_key__startswith=SYNTHETIC_URLS).only("pk")
     count = synthetic.count()
     synthetic.delete()
     Source.objects.filter(

@@ -1,0 +1,100 @@
+"""Timing, percentiles and memory readings shared by the benchmark's parts."""
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.queries import BenchQuery
+
+
+@dataclass(frozen=True)
+class Timing:
+    query: BenchQuery
+    ms: float
+    total: int  # matches reported
+    partial: bool = False  # the engine's time budget cut the search short
+
+
+@dataclass(frozen=True)
+class Summary:
+    n: int
+    median: float
+    p95: float
+    p99: float
+    worst: float
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Return the ``p``-th percentile (0-100) with linear interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarize(timings: Sequence[Timing]) -> Summary:
+    """Return count, median, p95, p99 and worst of the timings' milliseconds."""
+    ms = [t.ms for t in timings]
+    return Summary(
+        n=len(ms),
+        median=percentile(ms, 50),
+        p95=percentile(ms, 95),
+        p99=percentile(ms, 99),
+        worst=max(ms, default=float("nan")),
+    )
+
+
+def median_total(timings: Sequence[Timing]) -> float:
+    return statistics.median(t.total for t in timings) if timings else 0
+
+
+def time_queries(
+    run: Callable[[BenchQuery], tuple[int, bool]],
+    queries: Sequence[BenchQuery],
+    *,
+    warm_up: bool = True,
+) -> list[Timing]:
+    """Run every query once to warm up, then once more timed.
+
+    ``run`` returns (match count, partial) for one query.
+    """
+    if warm_up:
+        for query in queries:
+            run(query)
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        total, partial = run(query)
+        elapsed = (time.perf_counter() - started) * 1000
+        timings.append(Timing(query, elapsed, total, partial))
+    return timings
+
+
+def by_category(timings: Sequence[Timing]) -> dict[str, list[Timing]]:
+    """Group timings by query category, in the order categories first appear."""
+    groups: dict[str, list[Timing]] = {}
+    for timing in timings:
+        groups.setdefault(timing.query.category, []).append(timing)
+    return groups
+
+
+def memory_mb() -> dict[str, float]:
+    """Return this process's resident memory in MB: now, peak, and private part."""
+    fields = {"VmRSS": "rss", "VmHWM": "peak", "RssAnon": "private", "RssFile": "files"}
+    found = {}
+    with Path("/proc/self/status").open() as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in fields:
+                found[fields[name]] = int(value.split()[0]) / 1024
+    return found
+
+
+def directory_mb(path: Path) -> float:
+    """Return the size of the files under ``path`` in MB."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
