@@ -221,8 +221,20 @@ class ArticleAdmin(admin.ModelAdmin):
             '<div class="article-preview">{}</div>', mark_sanitized(obj.body)
         )
 
+    def view_on_site(self, obj: Article) -> str | None:
+        return obj.get_absolute_url() if obj.is_published else None
+
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj)
+        removed = form.removed_elements()
+        if removed:
+            names = ", ".join(f"<{name}>" for name in removed)
+            self.message_user(
+                request,
+                f"Markup the archive does not publish was removed from the body: "
+                f"{names}. The preview shows what readers see.",
+                messages.WARNING,
+            )
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)

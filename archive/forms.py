@@ -1,12 +1,26 @@
 """Admin forms: the article form and the choices that bulk actions ask for."""
 
+from html.parser import HTMLParser
+
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from archive.models import Article, Tag
-from archive.sanitize import plain_text
+from archive.sanitize import ALLOWED_TAGS, plain_text
+
+# h1 is demoted to h2, not removed.
+KEPT_TAGS = ALLOWED_TAGS | {"h1"}
+
+
+class _TagNames(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.names.add(tag)
 
 
 def https_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -35,6 +49,13 @@ class ArticleAdminForm(forms.ModelForm):
             "published": {"required": "Give the publication date."},
             "source": {"required": "Choose the source (or add it with +)."},
         }
+
+    def removed_elements(self) -> list[str]:
+        """Return the names of submitted body elements the archive does not keep."""
+        parser = _TagNames()
+        parser.feed(self.cleaned_data.get("body") or "")
+        parser.close()
+        return sorted(parser.names - KEPT_TAGS)
 
     def add_error(self, field, error):
         # Article.clean() re-checks fields the form has already rejected (an

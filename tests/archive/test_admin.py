@@ -317,6 +317,32 @@ def test_hostile_markup_is_saved_harmless_everywhere_the_admin_shows_it(
     assert_nothing_executable(admin_client.get(f"{CHANGELIST}?q=Kim").content.decode())
 
 
+def test_saving_says_which_markup_the_sanitizer_removed(admin_client):
+    body = '<div><p>Text <img src="x.png"> and <span>more</span></p></div><script>x</script>'
+    response = admin_client.post(
+        ADD, form_data(SourceFactory(), body=body), follow=True
+    )
+    assert Article.objects.get().body == "<p>Text  and more</p>"
+    assert (
+        "Markup the archive does not publish was removed from the body: "
+        "<div>, <img>, <script>, <span>. The preview shows what readers see."
+    ) in messages_of(response)
+
+
+def test_clean_markup_saves_without_a_warning(admin_client):
+    response = admin_client.post(
+        ADD, form_data(SourceFactory(), body="<h1>Head</h1><p>Clean</p>"), follow=True
+    )
+    assert not any("removed" in m for m in messages_of(response))
+
+
+def test_only_published_articles_link_to_the_public_site(admin_client):
+    published = make_article(status=Article.Status.PUBLISHED)
+    draft = make_article(status=Article.Status.DRAFT)
+    assert "View on site" in admin_client.get(change_url(published)).content.decode()
+    assert "View on site" not in admin_client.get(change_url(draft)).content.decode()
+
+
 def test_change_form_shows_derived_fields_read_only_and_hides_keys(admin_client):
     article = make_article(url="https://www.example.org/story?utm_source=x")
     response = admin_client.get(change_url(article))
