@@ -9,7 +9,13 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from archive import services
-from archive.forms import AddTagForm, ArticleAdminForm, MergeForm, RemoveTagForm
+from archive.forms import (
+    AddTagForm,
+    ArticleAdminForm,
+    DistinctNameForm,
+    MergeForm,
+    RemoveTagForm,
+)
 from archive.models import Article, Author, Source, Tag
 from archive.sanitize import mark_sanitized
 
@@ -129,6 +135,7 @@ class RegistryAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(RegistryAdmin):
+    form = DistinctNameForm
     list_display = ["name", "kind", "country", "article_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "slug", "country"]
@@ -147,6 +154,7 @@ class AuthorAdmin(RegistryAdmin):
 
 @admin.register(Tag)
 class TagAdmin(RegistryAdmin):
+    form = DistinctNameForm
     list_display = ["name", "slug", "article_count"]
     fields = ["name", "slug", "created", "updated"]
     relation_name = "tags"

@@ -1,4 +1,4 @@
-"""Admin forms: the article form and the choices that bulk actions ask for."""
+"""Admin forms: articles, registry names, and the choices bulk actions ask for."""
 
 from html.parser import HTMLParser
 
@@ -30,7 +30,27 @@ def https_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class OneMessagePerField:
+    """Form mixin: the model's clean() does not repeat a field the form already rejected.
+
+    Model.clean() re-checks fields that failed form validation (an empty
+    title is both "required" and "markup only"); one message per field is clearer.
+    """
+
+    def add_error(self, field, error):
+        if field is None and hasattr(error, "error_dict"):
+            fresh = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name not in self._errors
+            }
+            if not fresh:
+                return
+            error = ValidationError(fresh)
+        super().add_error(field, error)
+
+
+class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
     """The article form; its errors come from ``Article.clean()`` at the right field."""
 
     class Meta:
@@ -57,20 +77,25 @@ class ArticleAdminForm(forms.ModelForm):
         parser.close()
         return sorted(parser.names - KEPT_TAGS)
 
-    def add_error(self, field, error):
-        # Article.clean() re-checks fields the form has already rejected (an
-        # empty title is both "required" and "markup only"); one message per
-        # field is clearer, so the model's verdict on such a field is dropped.
-        if field is None and hasattr(error, "error_dict"):
-            fresh = {
-                name: errors
-                for name, errors in error.error_dict.items()
-                if name not in self._errors
-            }
-            if not fresh:
-                return
-            error = ValidationError(fresh)
-        super().add_error(field, error)
+
+class DistinctNameForm(OneMessagePerField, forms.ModelForm):
+    """A source or tag form that refuses a name another entry has in other letter case."""
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        clash = (
+            self._meta.model._default_manager.filter(name__iexact=plain_text(name))
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                "“%(name)s” (#%(id)s) already has this name. To combine the two, "
+                "select both in the list and use “Merge selected into…”.",
+                code="duplicate_name",
+                params={"name": clash.name, "id": clash.pk},
+            )
+        return name
 
 
 def _entry_field(remote_field, admin_site, label: str) -> forms.ModelChoiceField:

@@ -508,6 +508,39 @@ def test_registry_name_of_only_markup_is_refused(admin_client):
     assert not Tag.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("model", "factory", "data"),
+    [
+        (Source, SourceFactory, {"name": "daily NK", "kind": "ngo"}),
+        (Tag, TagFactory, {"name": "<b>Mobile PHONES</b>"}),
+    ],
+)
+def test_a_name_that_differs_only_in_case_points_to_merging(
+    admin_client, model, factory, data
+):
+    existing = factory(name="Daily NK" if model is Source else "mobile phones")
+    url = reverse(f"admin:archive_{model._meta.model_name}_add")
+    response = admin_client.post(url, data)
+    [error] = response.context["adminform"].form.errors["name"]
+    assert f"“{existing.name}” (#{existing.pk}) already has this name" in error
+    assert "Merge selected into" in error
+    assert model.objects.count() == 1
+
+
+def test_authors_may_share_a_name(admin_client):
+    AuthorFactory(name="Kim Min-ji")
+    admin_client.post(reverse("admin:archive_author_add"), {"name": "Kim Min-ji"})
+    assert [a.slug for a in Author.objects.order_by("pk")][1] == "kim-min-ji"
+
+
+def test_renaming_an_entry_keeps_its_own_name_free(admin_client):
+    tag = TagFactory(name="kpop", slug="kpop")
+    url = reverse("admin:archive_tag_change", args=[tag.pk])
+    response = admin_client.post(url, {"name": "KPOP", "slug": "kpop"})
+    assert response.status_code == 302
+    assert Tag.objects.get().name == "KPOP"
+
+
 # -- registries -----------------------------------------------------------------
 
 
