@@ -217,6 +217,22 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related("tags")
         )
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # A new article has no preview or timestamps yet.
+        unsaved = {"body_preview", ("created", "updated")}
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in unsaved],
+                },
+            )
+            for name, options in self.fieldsets
+        ]
+
     @admin.display(description="tags")
     def tag_list(self, obj: Article) -> str:
         return ", ".join(tag.name for tag in obj.tags.all())
@@ -224,7 +240,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="preview (as readers see it)")
     def body_preview(self, obj: Article):
         if not obj.body:
-            return "Nothing yet: the preview appears once the body is saved."
+            return "No body text."
         return format_html(
             '<div class="article-preview">{}</div>', mark_sanitized(obj.body)
         )

@@ -356,6 +356,12 @@ def test_change_form_shows_derived_fields_read_only_and_hides_keys(admin_client)
     assert "example.org/story?utm_source=x" in html  # the URL as the editor gave it
 
 
+def test_the_add_form_leaves_out_what_only_a_saved_article_has(admin_client):
+    html = admin_client.get(ADD).content.decode()
+    assert "field-title" in html and "field-slug" in html
+    assert "field-created" not in html and "field-body_preview" not in html
+
+
 def test_editing_an_article_keeps_what_the_editor_typed(admin_client):
     article = make_article(title="Old title", tags=[TagFactory(name="radio")])
     author = AuthorFactory(name="Martyn Williams")
