@@ -5,3 +5,6 @@ class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from search import checks, signals  # noqa: F401 - registers handlers

@@ -1,0 +1,198 @@
+"""How text becomes index terms: one tokenizer for every language in the archive.
+
+- Latin, Cyrillic and other alphabetic words are case-folded, stripped of
+  accents and apostrophes (P'yŏngyang -> pyongyang, Jŏng-ŭn -> jong un),
+  stop words are dropped and English words are stemmed (broadcasting ->
+  broadcast).
+- Hangul, kana and Han characters are indexed as overlapping two-character
+  grams, so 김정은 (김정 정은) is found inside 김정은은 and 로동신문 inside
+  로동신문을 without a morphological analyser; a lone character is kept whole.
+
+The tokenizer is pickled into the index's table of contents: keep the class
+at this import path, and bump ``schema.SCHEMA_VERSION`` when its output changes.
+No I/O here.
+"""
+
+import re
+import unicodedata
+
+from whoosh.analysis import STOP_WORDS, Token, Tokenizer
+from whoosh.lang.porter import stem
+
+# Scripts written without spaces between words (or with particles glued on).
+_CJK = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uffdc"
+)
+_LETTER = rf"(?:[^\W_{_CJK}]|[\u0300-\u036f])"
+# Apostrophes inside a word belong to it (MR aspiration marks, English 's).
+_APOSTROPHES = "'\u2019\u02bc\u2018"
+TOKEN_PATTERN = re.compile(
+    rf"(?P<cjk>[{_CJK}]+)|(?P<word>{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*)"
+)
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+_STRIP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+# Letters that Unicode decomposition leaves alone.
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "ħ": "h",
+        "\u0131": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
+# Parts of one document joined with this character never form a phrase
+# across the join (title, summary and body are indexed as one text).
+PART_SEPARATOR = "\u2029"
+_PART_GAP = 50
+STOP = frozenset(STOP_WORDS)
+MIN_WORD_LENGTH = 2
+MAX_WORD_LENGTH = 60
+
+
+def fold_word(word: str) -> str:
+    """Return ``word`` lowercased, without accents or apostrophes (no stemming)."""
+    folded = word.casefold().translate(_STRIP_APOSTROPHES)
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = folded.translate(_EXTRA_FOLDS)
+    return folded
+
+
+def is_cjk(text: str) -> bool:
+    """Return True when ``text`` is written in a script indexed as character grams."""
+    return _CJK_RUN.fullmatch(text) is not None
+
+
+class ArchiveTokenizer(Tokenizer):
+    """Tokenize, fold, drop stop words and (optionally) stem, in one pass."""
+
+    def __init__(self, stemming: bool = True):
+        self.stemming = stemming
+        self._cache: dict[str, str | None] = {}
+
+    def __getstate__(self):
+        return {"stemming": self.stemming}
+
+    def __setstate__(self, state):
+        self.stemming = state["stemming"]
+        self._cache = {}
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.stemming == self.stemming
+
+    def __hash__(self):
+        return hash((type(self), self.stemming))
+
+    def term(self, word: str) -> str | None:
+        """Return the index term for one alphabetic word, or None if it is dropped."""
+        cache = self._cache
+        if word in cache:
+            return cache[word]
+        folded = fold_word(word)
+        if (
+            len(folded) < MIN_WORD_LENGTH
+            or len(folded) > MAX_WORD_LENGTH
+            or folded in STOP
+        ):
+            result = None
+        elif self.stemming and folded.isascii() and folded.isalpha():
+            result = stem(folded)
+        else:
+            result = folded
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[word] = result
+        return result
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # The parser asks for a whole string as one term (prefix queries):
+            # fold it but keep it intact.
+            token.text = fold_word(value)
+            token.original = value
+            token.boost = 1.0
+            token.stopped = False
+            token.pos = start_pos
+            token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        offset = start_char
+        parts = value.split(PART_SEPARATOR) if PART_SEPARATOR in value else (value,)
+        for index, part in enumerate(parts):
+            if index:
+                pos += _PART_GAP
+            for text, start, end in self._terms(part, removestops):
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = part[start:end]
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = offset + start
+                    token.endchar = offset + end
+                pos += 1
+                yield token
+            offset += len(part) + 1
+
+    def _terms(self, text: str, removestops: bool):
+        term = self.term
+        for match in TOKEN_PATTERN.finditer(text):
+            start, end = match.span()
+            if match.lastgroup == "cjk":
+                if end - start == 1:
+                    yield match.group(), start, end
+                    continue
+                run = match.group()
+                for i in range(len(run) - 1):
+                    yield run[i : i + 2], start + i, start + i + 2
+                continue
+            result = term(match.group())
+            if result is not None:
+                yield result, start, end
+            elif not removestops:
+                folded = fold_word(match.group())
+                if folded:
+                    yield folded, start, end
+
+
+def build_analyzer(stemming: bool = True) -> ArchiveTokenizer:
+    """Return the analyzer for searchable text (stemmed) or for surface words."""
+    return ArchiveTokenizer(stemming=stemming)
+
+
+def surface_words(text: str) -> list[tuple[str, str]]:
+    """Return (folded word, index term) pairs for the alphabetic words of ``text``."""
+    stemmer = _SURFACE
+    pairs = []
+    for match in TOKEN_PATTERN.finditer(text):
+        if match.lastgroup != "word":
+            continue
+        term = stemmer.term(match.group())
+        if term is not None:
+            pairs.append((fold_word(match.group()), term))
+    return pairs
+
+
+_SURFACE = ArchiveTokenizer(stemming=True)

@@ -1,0 +1,62 @@
+"""Search settings with their defaults.
+
+Each value is read from ``django.conf.settings`` when it is used, so
+``override_settings`` in tests and per-environment settings both work.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Where the index generations and the pointer to the current one live.
+    "SEARCH_INDEX_DIR": None,  # config/settings/base.py sets var/whoosh
+    "SEARCH_PAGE_SIZE": 20,
+    "SEARCH_MAX_PAGE": 100,
+    # Seconds a process waits for the index write lock before leaving its
+    # changes in the log for the lock holder or the next sync.
+    "SEARCH_WRITE_LOCK_TIMEOUT": 0.5,
+    # Seconds one search may spend matching before it returns what it has.
+    "SEARCH_TIME_BUDGET": 1.2,
+    # The same for exports of a whole result set (CSV, feeds).
+    "SEARCH_EXPORT_TIME_BUDGET": 20.0,
+    # Longer queries are cut (the search form caps them earlier).
+    "SEARCH_MAX_QUERY_LENGTH": 500,
+    # ``ka*`` style prefixes: the shortest allowed (for alphabetic scripts)
+    # and how many of the most frequent matching words are searched.
+    "SEARCH_PREFIX_MIN_LENGTH": 3,
+    "SEARCH_PREFIX_MAX_TERMS": 64,
+    # After a commit, the writing process applies the log for at most this
+    # many seconds; the rest waits for the next sync.
+    "SEARCH_APPLY_TIME_BUDGET": 5.0,
+    # A missing index is built inline (first save, first sync) when the
+    # archive holds at most this many published articles.
+    "SEARCH_AUTO_BUILD_LIMIT": 5000,
+    # How long a hole in the log sequence is re-checked: a transaction that
+    # took a sequence number but has not committed yet.
+    "SEARCH_LOG_GAP_SECONDS": 3600,
+    # Log rows older than this are pruned by sync_search_index; an index
+    # that has not synced for longer is reconciled with the database.
+    "SEARCH_LOG_RETENTION_DAYS": 30,
+    # rebuild_search_index: worker processes and memory per writer (MB).
+    "SEARCH_REBUILD_PROCS": 2,
+    "SEARCH_REBUILD_LIMITMB": 128,
+    # Seconds between checks whether the variant table changed (the process
+    # that edits it sees the change at once).
+    "SEARCH_VARIANTS_TTL": 10.0,
+    # Results of recent searches kept per process (counts and doc lists).
+    "SEARCH_CACHE_SIZE": 64,
+}
+
+
+def get(name: str):
+    """Return the setting ``name`` or its default."""
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def index_dir() -> Path:
+    """Return the folder that holds the search index generations."""
+    value = get("SEARCH_INDEX_DIR")
+    if value is None:
+        return Path(settings.BASE_DIR) / "var" / "whoosh"
+    return Path(value)

@@ -1,0 +1,162 @@
+"""Where the index lives on disk, and the locks around writing it.
+
+``SEARCH_INDEX_DIR`` holds one folder per index generation (a complete
+Whoosh index built at one time) and a ``current`` symlink naming the one in
+use. A rebuild fills a new folder and then repoints the symlink with one
+atomic rename, so readers switch between two complete indexes; each reader
+checks the link (one ``readlink``) before every search.
+
+Every writer uses ``compound=False``: Whoosh copies each compound segment
+into the heap of every process that opens it.
+"""
+
+import contextlib
+import datetime
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+
+from search import conf
+from search.schema import SCHEMA_VERSION, build_schema
+
+CURRENT = "current"
+GENERATION_PREFIX = "gen-"
+META_FILE = "search-meta.json"
+_BUILD_LOCK = ".build.lock"
+_SYNC_LOCK = "SYNC.lock"
+_LOCK_POLL = 0.02
+
+
+def current_path() -> Path | None:
+    """Return the folder of the index in use, or None when there is none yet."""
+    base = conf.index_dir()
+    try:
+        target = os.readlink(base / CURRENT)
+    except OSError:
+        return None
+    path = base / target
+    return path if (path / META_FILE).exists() else None
+
+
+def create_generation() -> Path:
+    """Create an empty index in a new folder (not yet current) and return its path."""
+    base = conf.index_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
+    path = base / f"{GENERATION_PREFIX}{stamp}-{secrets.token_hex(3)}"
+    path.mkdir()
+    FileStorage(str(path)).create_index(build_schema())
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(),
+    }
+    write_json(path / META_FILE, meta)
+    return path
+
+
+def make_current(path: Path) -> None:
+    """Atomically make ``path`` the index in use."""
+    base = conf.index_dir()
+    temporary = base / f".{CURRENT}-{secrets.token_hex(4)}"
+    os.symlink(path.name, temporary)
+    os.replace(temporary, base / CURRENT)
+
+
+def remove_generation(path: Path) -> None:
+    """Delete one generation folder (a failed or superseded build)."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_other_generations(keep: Path) -> list[Path]:
+    """Delete every generation folder except ``keep``; return what was removed.
+
+    Processes that still have an old index open keep reading their open
+    files (POSIX), and they move to ``keep`` at their next search.
+    """
+    removed = []
+    for path in conf.index_dir().glob(f"{GENERATION_PREFIX}*"):
+        if path.is_dir() and path.name != keep.name:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def open_index(path: Path) -> FileIndex:
+    """Open the Whoosh index stored in ``path``."""
+    return whoosh_index.open_dir(str(path))
+
+
+def open_writer(ix: FileIndex, *, timeout: float, **options):
+    """Return a segment writer, waiting at most ``timeout`` s (raises LockError)."""
+    return ix.writer(timeout=timeout, delay=_LOCK_POLL, compound=False, **options)
+
+
+def stored_schema_version(path: Path) -> int | None:
+    """Return the schema version an index was built with (None if unreadable)."""
+    try:
+        return int(read_json(path / META_FILE)["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def read_json(path: Path) -> dict:
+    """Return the JSON object stored in ``path``."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Replace ``path`` with ``data`` as JSON, atomically."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    with open(temporary, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(temporary, path)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, timeout: float) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path`` if it can be had within ``timeout`` s.
+
+    Yields True while holding it, or False (without waiting further) when
+    another process or thread holds it. The kernel drops the lock when the
+    holder dies, so a crash never leaves it stuck.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o644)
+    deadline = time.monotonic() + timeout
+    locked = False
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(_LOCK_POLL)
+        yield locked
+    finally:
+        if locked:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def sync_lock(path: Path, *, timeout: float):
+    """Lock held while applying the log to the index in ``path``."""
+    return file_lock(path / _SYNC_LOCK, timeout=timeout)
+
+
+def build_lock(*, timeout: float):
+    """Lock held while building a whole new index generation."""
+    base = conf.index_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    return file_lock(base / _BUILD_LOCK, timeout=timeout)

@@ -1,0 +1,282 @@
+"""Writing the index: applying the log, indexing articles, rebuilding.
+
+The database is the truth; the index follows the ``IndexLog``. Applying the
+log re-reads each logged article and re-indexes it if it is published or
+removes it otherwise, so applying a row twice is harmless. Only one process
+applies at a time (a lock file per index, then Whoosh's own write lock, each
+waited for at most ``SEARCH_WRITE_LOCK_TIMEOUT``); a process that cannot get
+the lock leaves its rows to the holder, which re-reads the log before it
+lets go, or to the next ``sync_search_index``.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from whoosh.index import LockError
+
+from archive.models import Article
+from search import conf, index, schema
+from search.documents import article_to_document
+from search.logstate import LogState, current_log_state, read_state, write_state
+from search.models import IndexLog
+
+logger = logging.getLogger(__name__)
+
+ON_COMMIT_BATCH = 200
+SYNC_BATCH = 2000
+
+
+class RebuildInProgress(Exception):
+    """Another process is building an index generation right now."""
+
+
+@dataclass
+class ApplyReport:
+    rows: int = 0  # log rows applied
+    indexed: int = 0  # documents written
+    removed: int = 0  # ids taken out (unpublished, deleted or never indexed)
+    locked: bool = False  # another process holds the lock; rows left to it
+    remaining: bool = False  # stopped by the time budget with rows left
+    built: bool = False  # there was no index, so one was built from the database
+    missing: bool = False  # there is no index and none was built
+
+
+@dataclass
+class RebuildReport:
+    path: Path
+    documents: int
+    seconds: float
+    caught_up: ApplyReport
+
+
+def log_articles(article_ids: Iterable[int], reason: str) -> list[int]:
+    """Append log rows for ``article_ids`` (call inside the writing transaction)."""
+    ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    IndexLog.objects.bulk_create(
+        [IndexLog(article_id=pk, reason=reason[:40]) for pk in ids], batch_size=1000
+    )
+    return ids
+
+
+def index_articles(article_ids: Iterable[int], *, writer) -> tuple[int, int]:
+    """Make the index entries of ``article_ids`` match the database.
+
+    Published articles are (re)indexed, every other id is removed. Returns
+    (indexed, removed). ``writer`` is an open Whoosh writer; the caller
+    holds the locks and commits.
+    """
+    ids = sorted(set(article_ids))
+    published = Article.objects.published().filter(pk__in=ids).with_relations()
+    indexed = 0
+    for article in published.iterator(chunk_size=500):
+        writer.update_document(**article_to_document(article))
+        indexed += 1
+    gone = set(ids) - set(
+        Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    return indexed, remove_articles(gone, writer=writer)
+
+
+def remove_articles(article_ids: Iterable[int], *, writer) -> int:
+    """Take ``article_ids`` out of the index behind ``writer``; return how many ids."""
+    ids = list(article_ids)
+    for pk in ids:
+        writer.delete_by_term(schema.ID, str(pk))
+    return len(ids)
+
+
+def apply_pending_log(
+    *,
+    time_budget: float | None = None,
+    batch_size: int = ON_COMMIT_BATCH,
+    build_if_missing: bool | None = None,
+    path: Path | None = None,
+) -> ApplyReport:
+    """Apply the log rows the current index has not seen; never raises LockError.
+
+    Stops after ``time_budget`` seconds (None: until nothing is pending). With
+    no index yet it builds one from the database when ``build_if_missing``
+    is True, or when None and the archive is small (``SEARCH_AUTO_BUILD_LIMIT``).
+    Call it outside any transaction (after commit), never inside one.
+    """
+    path = path or index.current_path()
+    if path is None:
+        return _build_missing_index(build_if_missing)
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    report = ApplyReport()
+    timeout = conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
+    with index.sync_lock(path, timeout=timeout) as locked:
+        if not locked:
+            report.locked = True
+            return report
+        state = read_state(path)
+        if state is None:
+            logger.error(
+                "The search index in %s has no log state; run "
+                "manage.py check_search_index --repair.",
+                path,
+            )
+            report.missing = True
+            return report
+        ix = index.open_index(path)
+        while True:
+            rows = list(
+                IndexLog.objects.filter(state.pending_filter())
+                .order_by("seq")
+                .values_list("seq", "article_id")[:batch_size]
+            )
+            if not rows:
+                break
+            try:
+                writer = index.open_writer(ix, timeout=timeout)
+            except LockError:
+                report.locked = True
+                break
+            try:
+                indexed, removed = index_articles(
+                    [article_id for _, article_id in rows], writer=writer
+                )
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            state = state.advanced(seq for seq, _ in rows)
+            write_state(path, state)
+            report.rows += len(rows)
+            report.indexed += indexed
+            report.removed += removed
+            if deadline is not None and time.monotonic() > deadline:
+                report.remaining = IndexLog.objects.filter(
+                    state.pending_filter()
+                ).exists()
+                break
+        if not report.rows and not report.locked:
+            # Nothing to do: still record that this index is up to date.
+            write_state(path, LogState(state.seq, state.gaps, time.time()))
+    return report
+
+
+def _build_missing_index(build: bool | None) -> ApplyReport:
+    if build is None:
+        count = Article.objects.published().count()
+        build = count <= conf.get("SEARCH_AUTO_BUILD_LIMIT")
+        if not build:
+            logger.warning(
+                "There is no search index and the archive holds %d published "
+                "articles: run manage.py sync_search_index to build it.",
+                count,
+            )
+    if not build:
+        return ApplyReport(missing=True)
+    try:
+        rebuilt = rebuild_index(wait=conf.get("SEARCH_WRITE_LOCK_TIMEOUT"))
+    except RebuildInProgress:
+        return ApplyReport(locked=True)
+    report = rebuilt.caught_up
+    report.built = True
+    return report
+
+
+def rebuild_index(
+    chunk_size: int = 1000,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    procs: int | None = None,
+    wait: float = 0.0,
+) -> RebuildReport:
+    """Build a new index generation from the database and make it current.
+
+    Searches keep using the previous generation until the final atomic
+    switch. ``progress(done, total)`` is called after every chunk. Raises
+    RebuildInProgress when another rebuild holds the build lock.
+    """
+    started = time.monotonic()
+    with index.build_lock(timeout=wait) as locked:
+        if not locked:
+            raise RebuildInProgress
+        state = current_log_state()
+        path = index.create_generation()
+        try:
+            documents = _fill(path, chunk_size, progress, procs)
+            write_state(path, state)
+            # Catch up on the changes made while the articles were read, then
+            # switch, then catch up again through the normal path.
+            before = apply_pending_log(
+                time_budget=None, batch_size=SYNC_BATCH, path=path
+            )
+        except BaseException:
+            index.remove_generation(path)
+            raise
+        index.make_current(path)
+        caught_up = apply_pending_log(time_budget=None, batch_size=SYNC_BATCH)
+        caught_up.rows += before.rows
+        caught_up.indexed += before.indexed
+        caught_up.removed += before.removed
+        index.remove_other_generations(keep=path)
+    return RebuildReport(
+        path=path,
+        documents=documents,
+        seconds=time.monotonic() - started,
+        caught_up=caught_up,
+    )
+
+
+def _fill(
+    path: Path,
+    chunk_size: int,
+    progress: Callable[[int, int], None] | None,
+    procs: int | None,
+) -> int:
+    published = Article.objects.published()
+    total = published.count()
+    procs = procs or conf.get("SEARCH_REBUILD_PROCS")
+    if total < 2000:
+        procs = 1  # starting worker processes costs more than it saves
+    options = {"limitmb": conf.get("SEARCH_REBUILD_LIMITMB")}
+    if procs > 1:
+        # Each worker writes its own segment: twice the speed on two cores.
+        options.update(procs=procs, multisegment=True)
+    writer = index.open_writer(index.open_index(path), timeout=0, **options)
+    done = 0
+    last_pk = 0
+    try:
+        while True:
+            chunk = list(
+                published.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .with_relations()[:chunk_size]
+            )
+            if not chunk:
+                break
+            for article in chunk:
+                writer.add_document(**article_to_document(article))
+            done += len(chunk)
+            last_pk = chunk[-1].pk
+            if progress:
+                progress(done, total)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    stored = index.open_index(path).doc_count()
+    if stored != done:
+        raise RuntimeError(
+            f"The new index holds {stored} documents instead of {done}; "
+            "it was not put in use."
+        )
+    return done
+
+
+@transaction.atomic
+def log_and_apply(article_ids: Iterable[int], reason: str) -> list[int]:
+    """Log ``article_ids`` now and apply the log once the transaction commits."""
+    ids = log_articles(article_ids, reason)
+    transaction.on_commit(
+        lambda: apply_pending_log(time_budget=None, batch_size=SYNC_BATCH),
+        robust=True,
+    )
+    return ids

@@ -1,0 +1,349 @@
+"""The analysts' query language, turned into Whoosh queries.
+
+Words are ANDed and each one matches the title, summary, body, source name
+or author names; ``OR``, ``NOT``/``-word``, ``"phrases"``, ``"phrase"~5``,
+``prefix*`` and ``title:``/``author:``/``source:``/``tag:`` work; curly quotes
+and lowercase ``or``/``not`` are forgiven. Nothing else of Whoosh's syntax is
+switched on (no wildcards inside words, ranges, boosts or dates), and a query
+the parser cannot read is searched as plain words with a notice. This module
+is the only caller of a Whoosh parser; filters never pass through it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import fields, query
+from whoosh.qparser import QueryParser, plugins, syntax
+
+from search import conf, schema
+from search.analyzers import build_analyzer, is_cjk
+from search.variants import EMPTY, VariantTable
+
+# Names analysts type -> index fields.
+FIELD_NAMES = {
+    "content": schema.CONTENT,
+    "title": schema.TITLE,
+    "author": schema.AUTHOR_NAMES,
+    "source": schema.SOURCE_NAME,
+    "tag": schema.TAG_NAMES,
+}
+
+NOTICE_TRUNCATED = "Only the first {limit} characters of your search were used."
+NOTICE_PLAIN_WORDS = (
+    "Your search could not be read as written, so its words were searched "
+    "without any operators."
+)
+NOTICE_NO_WORDS = (
+    "Your search has no words that can be searched: very common words (the, of, "
+    "and) and single letters or digits are ignored."
+)
+NOTICE_SHORT_PREFIX = (
+    "“{text}*” is too short to complete (a word ending in * needs at least "
+    "{minimum} letters), so “{text}” was searched as a word."
+)
+NOTICE_WIDE_PREFIX = (
+    "“{text}*” matches many words: the {limit} most common of them were searched."
+)
+NOTICE_WILDCARD = (
+    "* only completes the end of a word (nuclea*), so other * were ignored."
+)
+
+_QUOTES = str.maketrans(
+    dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u301d\u301e\u00ab\u00bb\uff02", '"')
+)
+_LONE_STAR = re.compile(r"(?:^|(?<=[\s(]))\*|\*(?=[^\s)])")
+_MINUS = re.compile(r"(?:^|(?<=[\s(]))-(?=\S)")
+_SYNTAX = re.compile(r'[()"*~^:\[\]{}+\-\\]')
+
+
+def _text_field() -> fields.TEXT:
+    return fields.TEXT(
+        analyzer=build_analyzer(), phrase=True, multitoken_query="phrase"
+    )
+
+
+class _PrefixNode(syntax.TextNode):
+    """``word*``: folded but not stemmed, expanded later against the index."""
+
+    def query(self, parser):
+        fieldname = self.fieldname or parser.fieldname
+        texts = list(
+            parser.schema[fieldname].process_text(
+                self.text, mode="query", tokenize=False, removestops=False
+            )
+        )
+        return query.Prefix(fieldname, texts[0] if texts else "")
+
+
+class _PrefixPlugin(plugins.PrefixPlugin):
+    nodetype = _PrefixNode
+
+
+def _build_parsers() -> tuple[QueryParser, QueryParser]:
+    parse_schema = fields.Schema(**{name: _text_field() for name in FIELD_NAMES})
+    operators = plugins.OperatorsPlugin(
+        And=r"(?<=\s)AND(?=\s)",
+        Or=r"(?<=\s)(?:OR|or|Or)(?=\s)",
+        Not=r"(^|(?<=(\s|[(])))(?:NOT|not|Not)(?=\s)",
+        AndNot=None,
+        AndMaybe=None,
+        Require=None,
+    )
+    full = QueryParser(
+        "content",
+        parse_schema,
+        plugins=[
+            plugins.FieldsPlugin(remove_unknown=True),
+            _PrefixPlugin(),
+            plugins.PhrasePlugin(),
+            plugins.GroupPlugin(),
+            operators,
+            # Only a sign in front of a word: Jong-un stays one word.
+            plugins.PlusMinusPlugin(
+                plusexpr=r"(?:^|(?<=[\s(]))\+(?=\S)",
+                minusexpr=r"(?:^|(?<=[\s(]))-(?=\S)",
+            ),
+        ],
+    )
+    plain = QueryParser("content", parse_schema, plugins=[])
+    return full, plain
+
+
+_PARSER, _PLAIN_PARSER = _build_parsers()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user's query, parsed and expanded, before it meets an index."""
+
+    tree: query.Query  # fields are the names in FIELD_NAMES
+    text: str  # the query as searched (cleaned), for "did you mean"
+    typed_terms: tuple[str, ...]  # positive content terms as typed (for spelling)
+    also_matched: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.tree is query.NullQuery
+
+
+def clean_query_text(text: str) -> tuple[str, list[str]]:
+    """Return ``text`` ready for the parser and the notices about what changed."""
+    notices = []
+    limit = conf.get("SEARCH_MAX_QUERY_LENGTH")
+    if len(text) > limit:
+        text = text[:limit]
+        notices.append(NOTICE_TRUNCATED.format(limit=limit))
+    text = "".join(
+        " " if unicodedata.category(c)[0] in "CZ" else c for c in text
+    ).translate(_QUOTES)
+    if _LONE_STAR.search(text):
+        text = _LONE_STAR.sub(" ", text)
+        notices.append(NOTICE_WILDCARD)
+    return " ".join(text.split()), notices
+
+
+def parse_query(text: str, *, variants: VariantTable = EMPTY) -> ParsedQuery:
+    """Parse a user's query; never raises. Variants expand it when given."""
+    text, notices = clean_query_text(text)
+    try:
+        tree = _PARSER.parse(text).normalize()
+        if tree is query.NullQuery and _MINUS.search(text):
+            # Only excluded words (-radio): everything else, as NOT radio does.
+            tree = _PARSER.parse(_MINUS.sub("NOT ", text)).normalize()
+    except Exception:
+        # The parser tolerates nearly everything; if it still fails, drop
+        # all syntax and search the words.
+        tree = _PLAIN_PARSER.parse(_SYNTAX.sub(" ", text)).normalize()
+        notices.append(NOTICE_PLAIN_WORDS)
+    if tree is query.NullQuery and text:
+        notices.append(NOTICE_NO_WORDS)
+    typed = tuple(
+        dict.fromkeys(
+            word
+            for leaf, negated in _leaves(tree)
+            if not negated and getattr(leaf, "fieldname", None) == "content"
+            for word in (_words(leaf) or getattr(leaf, "words", None) or ())
+        )
+    )
+    expander = _VariantExpander(variants)
+    if variants.alternatives:
+        tree = expander.visit(tree).normalize()
+    return ParsedQuery(
+        tree=tree,
+        text=text,
+        typed_terms=typed,
+        also_matched=tuple(dict.fromkeys(expander.also_matched)),
+        notices=tuple(notices),
+    )
+
+
+def _leaves(q: query.Query, negated: bool = False):
+    """Yield (leaf query, negated) for every leaf of ``q``."""
+    if isinstance(q, query.Not):
+        yield from _leaves(q.query, not negated)
+    elif isinstance(q, query.AndNot):
+        yield from _leaves(q.a, negated)
+        yield from _leaves(q.b, not negated)
+    elif isinstance(q, query.AndMaybe):
+        yield from _leaves(q.a, negated)
+        yield from _leaves(q.b, negated)
+    elif isinstance(q, query.CompoundQuery):
+        for child in q.subqueries:
+            yield from _leaves(child, negated)
+    elif q is not query.NullQuery:
+        yield q, negated
+
+
+def _words(q: query.Query) -> tuple[str, ...] | None:
+    if isinstance(q, query.Term):
+        return (q.text,)
+    if isinstance(q, query.Phrase) and q.slop == 1:
+        return tuple(q.words)
+    return None
+
+
+@dataclass
+class _VariantExpander:
+    table: VariantTable
+    also_matched: list[str] = field(default_factory=list)
+
+    def visit(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.And):
+            return query.And(self._expand_runs(list(q.subqueries)), boost=q.boost)
+        words = _words(q)
+        if words is not None:
+            return self._alternatives([q], q.fieldname, words) or q
+        if isinstance(q, (query.CompoundQuery, query.Not)):
+            return q.apply(self.visit)
+        return q
+
+    def _expand_runs(self, children: list[query.Query]) -> list[query.Query]:
+        """Replace runs of words that spell a variant (kim jong un) by an OR."""
+        out, i = [], 0
+        while i < len(children):
+            for j in range(min(len(children), i + self.table.longest), i + 1, -1):
+                run = children[i:j]
+                words = [_words(c) for c in run]
+                fieldnames = {getattr(c, "fieldname", None) for c in run}
+                if None in words or len(fieldnames) != 1:
+                    continue
+                terms = tuple(w for ws in words for w in ws)
+                expanded = self._alternatives(run, fieldnames.pop(), terms)
+                if expanded is not None:
+                    out.append(expanded)
+                    i = j
+                    break
+            else:
+                out.append(self.visit(children[i]))
+                i += 1
+        return out
+
+    def _alternatives(
+        self, typed: list[query.Query], fieldname: str, terms: tuple[str, ...]
+    ) -> query.Query | None:
+        variants = self.table.lookup(terms)
+        if not variants:
+            return None
+        original = typed[0] if len(typed) == 1 else query.And(typed)
+        others = []
+        for variant in variants:
+            self.also_matched.append(variant.spelling)
+            others.append(
+                query.Term(fieldname, variant.terms[0])
+                if len(variant.terms) == 1
+                else query.Phrase(fieldname, list(variant.terms))
+            )
+        return query.Or([original, *others])
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A parsed query bound to one index: what matches and how it is ranked."""
+
+    match: query.Query
+    score: query.Query
+    highlight_terms: frozenset[str]
+    notices: tuple[str, ...] = ()
+
+
+def compile_query(parsed: ParsedQuery, reader) -> CompiledQuery:
+    """Map parser fields to index fields and expand ``prefix*`` against ``reader``."""
+    notices: list[str] = []
+    match = _Compiler(reader, notices).visit(parsed.tree).normalize()
+    positive = [leaf for leaf, negated in _leaves(match) if not negated]
+    highlight = frozenset(
+        word
+        for leaf in positive
+        for word in (_words(leaf) or getattr(leaf, "words", ()) or ())
+    )
+    title_terms = sorted(
+        {
+            leaf.text
+            for leaf in positive
+            if isinstance(leaf, query.Term) and leaf.fieldname == schema.CONTENT
+        }
+    )
+    score = match
+    if title_terms and match is not query.NullQuery:
+        # Rank a match in the title above the same match in the body.
+        score = query.AndMaybe(
+            match,
+            query.Or(
+                [
+                    query.Term(schema.TITLE, t, boost=schema.TITLE_BOOST)
+                    for t in title_terms
+                ]
+            ),
+        )
+    return CompiledQuery(
+        match=match,
+        score=score,
+        highlight_terms=highlight,
+        notices=tuple(dict.fromkeys(notices)),
+    )
+
+
+@dataclass
+class _Compiler:
+    reader: object
+    notices: list[str]
+
+    def visit(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.Prefix):
+            return self._prefix(FIELD_NAMES[q.fieldname], q.text)
+        if isinstance(q, query.Term):
+            return query.Term(FIELD_NAMES[q.fieldname], q.text, boost=q.boost)
+        if isinstance(q, query.Phrase):
+            return query.Phrase(
+                FIELD_NAMES[q.fieldname], list(q.words), slop=q.slop, boost=q.boost
+            )
+        if isinstance(q, (query.CompoundQuery, query.Not)):
+            return q.apply(self.visit)
+        return q
+
+    def _prefix(self, fieldname: str, text: str) -> query.Query:
+        minimum = 1 if is_cjk(text) else conf.get("SEARCH_PREFIX_MIN_LENGTH")
+        if len(text) < minimum:
+            self.notices.append(NOTICE_SHORT_PREFIX.format(text=text, minimum=minimum))
+            terms = [t.text for t in build_analyzer()(text, mode="query")]
+            if not terms:
+                return query.NullQuery
+            return (
+                query.Term(fieldname, terms[0])
+                if len(terms) == 1
+                else (query.Phrase(fieldname, terms))
+            )
+        limit = conf.get("SEARCH_PREFIX_MAX_TERMS")
+        found = []
+        for i, (term, info) in enumerate(self.reader.iter_prefix(fieldname, text)):
+            found.append((info.doc_frequency(), term.decode("utf-8")))
+            if i > 20 * limit:
+                break
+        if len(found) > limit:
+            self.notices.append(NOTICE_WIDE_PREFIX.format(text=text, limit=limit))
+            found = sorted(found, reverse=True)[:limit]
+        if not found:
+            return query.NullQuery
+        return query.Or([query.Term(fieldname, term) for _, term in found])

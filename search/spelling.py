@@ -1,0 +1,85 @@
+"""“Did you mean”: a corrected query, in real words, when nothing matched.
+
+The index holds stems (satellit), which cannot be shown to a reader. So the
+nearest indexed stem is found first, then an article containing it is read
+from the database to learn a real word with that stem (satellite).
+"""
+
+import re
+
+from archive.models import Article
+from search import schema
+from search.analyzers import TOKEN_PATTERN, build_analyzer, is_cjk, surface_words
+
+_ANALYZER = build_analyzer()
+_MAX_WORDS = 8
+
+
+def suggest_query(searcher, raw_query: str, typed_terms: tuple[str, ...]) -> str | None:
+    """Return ``raw_query`` with unknown words replaced by close known ones, or None."""
+    leaves = [s.reader() for s, _ in searcher.leaf_searchers()]
+    corrections = {}
+    for term in typed_terms[:_MAX_WORDS]:
+        if is_cjk(term) or any((schema.CONTENT, term) in r for r in leaves):
+            continue
+        stem = _nearest_stem(leaves, term)
+        word = _real_word(searcher, stem) if stem else None
+        if word:
+            corrections[term] = word
+    if not corrections:
+        return None
+
+    def replace(match: re.Match) -> str:
+        if match.lastgroup != "word":
+            return match.group()
+        return corrections.get(_ANALYZER.term(match.group()) or "", match.group())
+
+    suggestion = TOKEN_PATTERN.sub(replace, raw_query)
+    return suggestion if suggestion != raw_query else None
+
+
+def _nearest_stem(readers, term: str) -> str | None:
+    for distance in (1, 2):
+        candidates = {}
+        for reader in readers:
+            for word in reader.terms_within(schema.CONTENT, term, distance, prefix=1):
+                candidates[word] = candidates.get(word, 0) + reader.doc_frequency(
+                    schema.CONTENT, word
+                )
+        if candidates:
+            return max(candidates, key=lambda w: (candidates[w], w))
+    return None
+
+
+def _real_word(searcher, stem: str) -> str | None:
+    """Return a word from an indexed article whose index term is ``stem``."""
+    for subsearcher, _offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        if (schema.CONTENT, stem) not in reader:
+            continue
+        matcher = reader.postings(schema.CONTENT, stem)
+        if not matcher.is_active():
+            continue
+        pk = int(reader.stored_fields(matcher.id())[schema.ID])
+        article = (
+            Article.objects.filter(pk=pk)
+            .select_related("source")
+            .prefetch_related("authors")
+            .first()
+        )
+        if article is None:
+            return None
+        text = " ".join(
+            [
+                article.title,
+                article.summary,
+                article.source.name,
+                *(a.name for a in article.authors.all()),
+                article.body_text,
+            ]
+        )
+        for word, term in surface_words(text):
+            if term == stem:
+                return word
+        return None
+    return None
