@@ -1,22 +1,346 @@
 """Public pages of the archive (thin: read, then render)."""
 
-from django.shortcuts import render
+import functools
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Q
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from archive.models import Article, Source
+from archive import browse, citations, exports
+from archive.filters import PAGE_SIZE, ArticleFilter
+from archive.models import Article, Author, Source, Tag
+from archive.navigation import listing_link_query, listing_nav
+from archive.querystring import (
+    active_filters,
+    clear_filters_url,
+    describe_filters,
+    filter_inputs,
+    format_url,
+    href,
+    link_facets,
+    page_links,
+    replace_value,
+)
+from archive.sanitize import mark_sanitized
+from search.service import more_like_this
+
+# Public pages may be reused by browsers and proxies for this long; the ETag
+# (ConditionalGetMiddleware) makes the revalidation after that cheap.
+PUBLIC_MAX_AGE = 300
+RELATED_COUNT = 5
+HOME_LATEST = 10
+
+
+def public_cache(view):
+    """Let caches keep a successful public answer for ``PUBLIC_MAX_AGE`` seconds."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.has_header("Cache-Control"):
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+    return wrapped
 
 
 @require_safe
+@public_cache
 def home(request):
     published = Article.objects.published()
+    overview = browse.top_values(published, ("source", "tag", "kind", "lang"))
     context = {
         "article_count": published.count(),
         "source_count": Source.objects.filter(articles__in=published)
         .distinct()
         .count(),
-        "latest": published.with_relations().newest_first()[:10],
+        "latest": published.with_relations().order_by("-created", "-id")[:HOME_LATEST],
+        "overview": link_facets(overview, QueryDict(), reverse("archive:article-list")),
+        "histogram": browse.year_histogram(published),
+        "browse_url": reverse("archive:article-list"),
     }
     return render(request, "archive/home.html", context)
+
+
+@require_safe
+@public_cache
+def article_list(request):
+    if request.GET.get("q", "").strip():
+        # A query turns browsing into searching, with the same filters.
+        return redirect(f"{reverse('search:results')}?{request.GET.urlencode()}")
+    try:
+        fmt = exports.requested_format(request.GET)
+    except exports.UnknownFormat as error:
+        return exports.bad_format_response(error)
+    filterset = ArticleFilter(request.GET)
+    query = filterset.querydict()
+    path = reverse("archive:article-list")
+    described = describe_filters(active_filters(query, filterset.labels))
+    title = f"Articles: {described}" if described else "All articles"
+    if fmt == "csv":
+        return exports.csv_response(
+            exports.iterate(filterset.qs), filename="articles.csv", request=request
+        )
+    if fmt == "atom":
+        newest = filterset.qs.newest_first().with_relations()[: exports.FEED_SIZE]
+        return exports.atom_response(
+            newest,
+            title=f"{title} · {exports.SITE_NAME}",
+            page_url=request.build_absolute_uri(href(query, path)),
+            feed_url=request.build_absolute_uri(format_url(query, "atom", path)),
+            request=request,
+        )
+    listing = browse.browse_page(filterset)
+    if fmt == "json":
+        return JsonResponse(
+            exports.listing_json(
+                query="",
+                total=listing.total,
+                page=listing.page,
+                pages=listing.pages,
+                results=[(a, exports.summary_snippet(a)) for a in listing.articles],
+                facets=listing.facets,
+                histogram=listing.histogram,
+                notices=listing.notices,
+                request=request,
+            ),
+            json_dumps_params={"ensure_ascii": False},
+        )
+    context = {
+        "nav_section": "browse",
+        "title": title,
+        "listing": listing,
+        "filter_query": query,
+        "first_number": (listing.page - 1) * PAGE_SIZE + 1,
+        "sort": filterset.sort_order,
+        "facets": link_facets(listing.facets, query, path),
+        "active_filters": active_filters(query, filterset.labels, path),
+        "clear_url": clear_filters_url(query, path),
+        "pagination": page_links(query, listing.page, listing.pages, path),
+        "filter_inputs": filter_inputs(query),
+        "sort_links": _sort_links(query, filterset.sort_order, path),
+        "article_query": listing_link_query(query, "browse"),
+        "exports": _export_links(query, path),
+    }
+    return render(request, "archive/article_list.html", context)
+
+
+def _sort_links(query, current: str, path: str) -> list[dict]:
+    return [
+        {
+            "label": label,
+            "current": name == current,
+            "url": replace_value(
+                query, "sort", None if name == "newest" else name, path
+            ),
+        }
+        for name, label in (
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("title", "Title"),
+        )
+    ]
+
+
+def _export_links(query, path: str) -> dict:
+    return {fmt: format_url(query, fmt, path) for fmt in ("atom", "csv", "json")}
+
+
+@require_safe
+def article_permalink(request, pk: int):
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    return redirect(article, permanent=True)
+
+
+def _get_article(request, pk: int) -> Article:
+    """The article with this id: drafts only for staff (a preview), else 404."""
+    article = get_object_or_404(Article.objects.with_relations(), pk=pk)
+    if not article.is_published and not request.user.is_staff:
+        raise Http404("No such article.")
+    return article
+
+
+@require_safe
+@public_cache
+def article_detail(request, pk: int, slug: str):
+    article = _get_article(request, pk)
+    if slug != article.slug:
+        url = article.get_absolute_url()
+        if request.META.get("QUERY_STRING"):
+            url += "?" + request.META["QUERY_STRING"]
+        return HttpResponsePermanentRedirect(url)
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    context = {
+        "article": article,
+        "body": mark_sanitized(article.body),
+        "page_url": page_url,
+        "nav": listing_nav(article, request.GET),
+        "related": more_like_this(article, RELATED_COUNT)
+        if article.is_published
+        else (),
+        "reference": citations.formatted_reference(article, page_url),
+        "cited_url": citations.cited_url(article, page_url),
+        "browse_url": reverse("archive:article-list"),
+    }
+    response = render(request, "archive/article_detail.html", context)
+    if not article.is_published:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+CITATION_FORMATS = {
+    "ris": (citations.to_ris, "application/x-research-info-systems"),
+    "bib": (citations.to_bibtex, "application/x-bibtex"),
+    "json": (citations.to_csl_json, "application/vnd.citationstyles.csl+json"),
+}
+
+
+@require_safe
+@public_cache
+def article_citation(request, pk: int, fmt: str):
+    article = _get_article(request, pk)
+    render_citation, content_type = CITATION_FORMATS[fmt]
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    response = HttpResponse(
+        render_citation(article, page_url),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{citations.citation_key(article)}.{fmt}"'
+    )
+    if not article.is_published:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- Registries -------------------------------------------------------------
+
+PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
+
+
+@require_safe
+@public_cache
+def source_list(request):
+    sources = (
+        Source.objects.annotate(
+            article_count=Count("articles", filter=PUBLISHED),
+            first=Min("articles__published", filter=PUBLISHED),
+            last=Max("articles__published", filter=PUBLISHED),
+        )
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+    context = {"sources": sources, "nav_section": "sources"}
+    return render(request, "archive/source_list.html", context)
+
+
+def _registry_list(request, model, template: str, nav_section: str):
+    entries = (
+        model.objects.annotate(article_count=Count("articles", filter=PUBLISHED))
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+    return render(request, template, {"entries": entries, "nav_section": nav_section})
+
+
+@require_safe
+@public_cache
+def tag_list(request):
+    return _registry_list(request, Tag, "archive/tag_list.html", "tags")
+
+
+@require_safe
+@public_cache
+def author_list(request):
+    return _registry_list(request, Author, "archive/author_list.html", "")
+
+
+def _registry_detail(request, entry, facet: str, template: str):
+    """A registry entry's page: its published articles, 20 a page, and years covered."""
+    relation = "source" if facet == "source" else f"{facet}s"
+    articles = Article.objects.published().filter(**{relation: entry})
+    page_obj, notices = _page(request, articles.with_relations().newest_first())
+    pages = page_obj.paginator.num_pages if page_obj.paginator.count else 0
+    # The entry's listing is the browse listing filtered to it: its links,
+    # year bars and the article pages' previous/next all walk that listing.
+    query = _one_filter(facet, entry.slug)
+    browse_path = reverse("archive:article-list")
+    others = [f for f in ("source", "tag", "author") if f != facet]
+    context = {
+        "entry": entry,
+        "page_obj": page_obj,
+        "notices": notices,
+        "total": page_obj.paginator.count,
+        "histogram": browse.year_histogram(articles),
+        "histogram_query": query,
+        "browse_url": f"{browse_path}?{query.urlencode()}",
+        "browse_path": browse_path,
+        "nav_section": "tags" if facet == "tag" else f"{facet}s",
+        "article_query": listing_link_query(query, "browse"),
+        "pagination": page_links(QueryDict(), page_obj.number, pages),
+        "overview": link_facets(
+            browse.top_values(articles, others, limit=8), query, browse_path
+        ),
+    }
+    return render(request, template, context)
+
+
+def _one_filter(facet: str, value: str) -> QueryDict:
+    query = QueryDict(mutable=True)
+    query[facet] = value
+    return query
+
+
+def _page(request, queryset):
+    """The page of ``queryset`` asked for by ``?page=``, with a notice when it was not a page."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    notices = []
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 1
+        notices.append("That page number was not understood; showing page 1.")
+    if number < 1 or number > paginator.num_pages:
+        clamped = min(max(number, 1), paginator.num_pages)
+        notices.append(f"There is no page {number}; showing page {clamped}.")
+        number = clamped
+    return paginator.page(number), notices
+
+
+@require_safe
+@public_cache
+def source_detail(request, slug: str):
+    source = get_object_or_404(Source, slug=slug)
+    return _registry_detail(request, source, "source", "archive/source_detail.html")
+
+
+@require_safe
+@public_cache
+def tag_detail(request, slug: str):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _registry_detail(request, tag, "tag", "archive/tag_detail.html")
+
+
+@require_safe
+@public_cache
+def author_detail(request, slug: str):
+    author = get_object_or_404(Author, slug=slug)
+    return _registry_detail(request, author, "author", "archive/author_detail.html")
+
+
+# --- Errors -----------------------------------------------------------------
 
 
 def page_not_found(request, exception=None):
@@ -24,4 +348,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Rendered without the request: whatever broke must not break this page too.
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

@@ -1,0 +1,357 @@
+"""The browse page's filters: a django-filter FilterSet over the database.
+
+It reads the same parameters as the search page (``search/forms.py``) with the
+same meaning: values of one facet are ORed, facets ANDed, ``not_*`` excludes.
+Like the search form it never rejects a request: a value it cannot use is
+dropped and a plain-text notice says so.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+
+from archive.models import Article, Author, Source, Tag
+from search.forms import DateBound, clean_text, echo, parse_date
+from search.types import FACET_NAMES, SearchParams
+
+PAGE_SIZE = 20
+FACET_LIMIT = 10
+MAX_VALUES_PER_FILTER = 50
+FACET_NOUNS = {
+    "source": "source",
+    "tag": "tag",
+    "author": "author",
+    "year": "year",
+    "lang": "language",
+    "kind": "kind",
+}
+# Browse orders: the listing's ORDER BY, and the ordering the article page's
+# previous/next links walk. "relevance" (a search order) falls back to newest.
+SORT_ORDERS = {
+    "newest": ("-published", "-id"),
+    "oldest": ("published", "id"),
+    "title": ("title", "id"),
+}
+DEFAULT_SORT = "newest"
+SLUG_MODELS = {"source": Source, "tag": Tag, "author": Author}
+CHOICE_LABELS = {
+    "lang": dict(Article.Language.choices),
+    "kind": dict(Article.Kind.choices),
+}
+
+
+def _is_year(value: str) -> bool:
+    return len(value) == 4 and value.isascii() and value.isdigit() and value[0] != "0"
+
+
+class ValuesField(forms.Field):
+    """Every value of a repeatable parameter: cleaned text, no blanks, no repeats."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        raw = value if isinstance(value, list | tuple) else [value] if value else []
+        return list(dict.fromkeys(filter(None, (clean_text(str(v)) for v in raw))))
+
+
+class FirstValueInput(forms.HiddenInput):
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return values[0] if values else None
+
+
+class TextField(forms.Field):
+    """The first value of a single-valued parameter, as cleaned text ("" when absent)."""
+
+    widget = FirstValueInput
+
+    def to_python(self, value) -> str:
+        return clean_text(str(value)) if value else ""
+
+
+class FacetFilter(django_filters.Filter):
+    """Keep (or with ``exclude``, drop) articles having any of the chosen values."""
+
+    field_class = ValuesField
+
+    def __init__(self, facet: str, **kwargs):
+        self.facet = facet
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        condition = facet_condition(self.facet, value)
+        return qs.exclude(condition) if self.exclude else qs.filter(condition)
+
+
+def facet_condition(facet: str, values: list[str]) -> Q | Exists:
+    """Return the condition "the article has one of ``values`` in ``facet``"."""
+    if facet == "source":
+        return Q(source__slug__in=values)
+    if facet in ("tag", "author"):
+        # EXISTS instead of a join keeps one row per article (no DISTINCT needed).
+        through = Article.tags.through if facet == "tag" else Article.authors.through
+        return Exists(
+            through.objects.filter(
+                article_id=OuterRef("pk"), **{f"{facet}__slug__in": values}
+            )
+        )
+    if facet == "year":
+        condition = Q()
+        for year in map(int, values):
+            condition |= Q(
+                published__range=(
+                    datetime.date(year, 1, 1),
+                    datetime.date(year, 12, 31),
+                )
+            )
+        return condition
+    field = "language" if facet == "lang" else facet
+    return Q(**{f"{field}__in": values})
+
+
+class DateBoundFilter(django_filters.Filter):
+    """``from``/``to``: keep articles published within the span a date names."""
+
+    field_class = TextField
+
+    def __init__(self, *, end: bool, **kwargs):
+        self.end = end
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: DateBound | None) -> QuerySet:
+        if value is None:
+            return qs
+        if self.end:
+            return qs.filter(published__lte=value.last)
+        return qs.filter(published__gte=value.first)
+
+
+class SortFilter(django_filters.Filter):
+    field_class = TextField
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return qs.order_by(*SORT_ORDERS[value or DEFAULT_SORT])
+
+
+class BrowseForm(forms.Form):
+    """Checks the values against the archive and turns what it cannot use into notices."""
+
+    # Not filters: which facets to list in full, and which page to show.
+    more = ValuesField(required=False)
+    page = TextField(required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.notices: list[str] = []
+        # (facet, value) -> what the page calls it ("bloomberg" -> "Bloomberg").
+        self.labels: dict[tuple[str, str], str] = {}
+        for facet in FACET_NAMES:
+            for name in (facet, f"not_{facet}"):
+                data[name] = self._known(facet, name, data.get(name) or [])
+            both = set(data[facet]) & set(data[f"not_{facet}"])
+            for value in sorted(both):
+                self.notices.append(
+                    f"The {FACET_NOUNS[facet]} {echo(self.labels[facet, value])} was "
+                    "both chosen and excluded; it is excluded."
+                )
+            data[facet] = [v for v in data[facet] if v not in both]
+        data["from"], data["to"] = self._dates(data.get("from"), data.get("to"))
+        data["sort"] = self._sort(data.get("sort") or "")
+        data["more"] = self._more(data.get("more") or [])
+        data["page"] = self._page(data.get("page") or "")
+        return data
+
+    def _more(self, values: list[str]) -> frozenset[str]:
+        for value in values:
+            if value not in FACET_NAMES:
+                self.notices.append(f"There is no facet {echo(value)} to show in full.")
+        return frozenset(v for v in values if v in FACET_NAMES)
+
+    def _page(self, value: str) -> int:
+        if not value:
+            return 1
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
+            self.notices.append(
+                f"Page {echo(value)} is not a page number; showing page 1."
+            )
+            return 1
+        if int(value) < 1:
+            self.notices.append(f"There is no page {int(value)}; showing page 1.")
+            return 1
+        return int(value)
+
+    def _known(self, facet: str, name: str, values: list[str]) -> list[str]:
+        if len(values) > MAX_VALUES_PER_FILTER:
+            self.notices.append(
+                f"Only the first {MAX_VALUES_PER_FILTER} values of “{name}” were used."
+            )
+            values = values[:MAX_VALUES_PER_FILTER]
+        known = known_values(facet, values)
+        for value in values:
+            if value not in known:
+                self.notices.append(
+                    f"There is no {FACET_NOUNS[facet]} {echo(value)}; "
+                    "that filter was ignored."
+                )
+        self.labels.update(((facet, v), label) for v, label in known.items())
+        return [v for v in values if v in known]
+
+    def _dates(
+        self, start_text: str | None, end_text: str | None
+    ) -> tuple[DateBound | None, DateBound | None]:
+        bounds = []
+        for text, noun in ((start_text, "start"), (end_text, "end")):
+            bound = parse_date(text) if text else None
+            if text and bound is None:
+                self.notices.append(
+                    f"The {noun} date {echo(text)} is not a date (use 2012, 2012-05 "
+                    "or 2012-05-09); it was ignored."
+                )
+            bounds.append(bound)
+        start, end = bounds
+        if start and end and start.first > end.last:
+            self.notices.append(
+                "The start date was after the end date; the two were swapped."
+            )
+            start, end = end, start
+        return start, end
+
+    def _sort(self, value: str) -> str:
+        if value in SORT_ORDERS:
+            return value
+        if value and value != "relevance":
+            self.notices.append(
+                f"Unknown sort order {echo(value)}; sorted by newest instead "
+                "(choose newest, oldest or title)."
+            )
+        return DEFAULT_SORT
+
+
+def known_values(facet: str, values: list[str]) -> dict[str, str]:
+    """Return ``{value: label}`` for the values of ``facet`` the archive knows."""
+    if not values:
+        return {}
+    if facet in SLUG_MODELS:
+        rows = SLUG_MODELS[facet].objects.filter(slug__in=values)
+        return dict(rows.values_list("slug", "name"))
+    if facet == "year":
+        return {v: v for v in values if _is_year(v)}
+    return {v: CHOICE_LABELS[facet][v] for v in values if v in CHOICE_LABELS[facet]}
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Filter published articles by the shared URL parameters; never raises on input."""
+
+    source = FacetFilter("source")
+    tag = FacetFilter("tag")
+    author = FacetFilter("author")
+    year = FacetFilter("year")
+    lang = FacetFilter("lang")
+    kind = FacetFilter("kind")
+    not_source = FacetFilter("source", exclude=True)
+    not_tag = FacetFilter("tag", exclude=True)
+    not_author = FacetFilter("author", exclude=True)
+    not_year = FacetFilter("year", exclude=True)
+    not_lang = FacetFilter("lang", exclude=True)
+    not_kind = FacetFilter("kind", exclude=True)
+    sort = SortFilter()
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+        form = BrowseForm
+
+    def __init__(self, data: QueryDict | None = None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Article.objects.published()
+        super().__init__(QueryDict() if data is None else data, queryset, **kwargs)
+
+    def filter_queryset(self, queryset: QuerySet, *, ignore: str = "") -> QuerySet:
+        """Apply every filter; with ``ignore``, skip that facet's own choices and exclusions."""
+        skipped = {ignore, f"not_{ignore}"} if ignore else set()
+        for name, value in self.cleaned_data.items():
+            if name in self.filters and name not in skipped:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def queryset_without(self, facet: str) -> QuerySet:
+        """The filtered articles as if ``facet`` had no filter: what its counts count."""
+        return self.filter_queryset(self.queryset.all(), ignore=facet)
+
+    @property
+    def cleaned_data(self) -> dict:
+        if not self.form.is_valid():  # BrowseForm never adds errors; kept for safety
+            return {}
+        return self.form.cleaned_data
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """Plain-text messages about what was ignored or changed (escape on output)."""
+        self.form.is_valid()
+        return tuple(getattr(self.form, "notices", ()))
+
+    @property
+    def labels(self) -> dict[tuple[str, str], str]:
+        self.form.is_valid()
+        return getattr(self.form, "labels", {})
+
+    @property
+    def sort_order(self) -> str:
+        return self.cleaned_data.get("sort") or DEFAULT_SORT
+
+    @property
+    def ordering(self) -> tuple[str, ...]:
+        return SORT_ORDERS[self.sort_order]
+
+    def params(self, *, page: int = 1) -> SearchParams:
+        """The cleaned filters in the search contract's shape (for facets and links)."""
+        data = self.cleaned_data
+        start, end = data.get("from"), data.get("to")
+        return SearchParams(
+            selected=frozenset((f, v) for f in FACET_NAMES for v in data.get(f, ())),
+            excluded=frozenset(
+                (f, v) for f in FACET_NAMES for v in data.get(f"not_{f}", ())
+            ),
+            date_from=start.first if start else None,
+            date_to=end.last if end else None,
+            sort=self.sort_order,
+            page=page,
+            page_size=PAGE_SIZE,
+            facet_limit=FACET_LIMIT,
+            expanded_facets=self.expanded_facets,
+        )
+
+    @property
+    def expanded_facets(self) -> frozenset[str]:
+        return self.cleaned_data.get("more") or frozenset()
+
+    @property
+    def page(self) -> int:
+        """The page asked for (at least 1; the paginator caps it at the last page)."""
+        return self.cleaned_data.get("page") or 1
+
+    def querydict(self) -> QueryDict:
+        """The cleaned filters as a mutable query string: what the page's links start from."""
+        data = self.cleaned_data
+        query = QueryDict(mutable=True)
+        for prefix in ("", "not_"):
+            for facet in FACET_NAMES:
+                for value in data.get(prefix + facet, ()):
+                    query.appendlist(prefix + facet, value)
+        for name in ("from", "to"):
+            if data.get(name):
+                query[name] = data[name].text
+        if self.sort_order != DEFAULT_SORT:
+            query["sort"] = self.sort_order
+        for facet in sorted(self.expanded_facets):
+            query.appendlist("more", facet)
+        return query
+
+
+ArticleFilter.base_filters["from"] = DateBoundFilter(end=False)
+ArticleFilter.base_filters["to"] = DateBoundFilter(end=True)

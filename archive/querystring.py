@@ -1,0 +1,290 @@
+"""Links that change one thing in a listing's query string, for browse and search.
+
+Every function takes the page's *cleaned* query (a ``QueryDict`` such as
+``ArticleFilter.querydict()`` or ``SearchForm.querydict()``) and returns an
+href: ``path`` followed by the new query string. Changing a filter drops
+``page``, so the reader lands on the first page of the new result set.
+
+The presenters (``link_facets``, ``active_filters``, ``page_links``) add those
+hrefs to the search contract's values (``Facet``, ``FacetValue``) so the shared
+partials in ``templates/includes/`` can render them without logic.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+from search.types import FACET_NAMES, Facet
+
+FACET_LABELS = {
+    "source": "Source",
+    "tag": "Tag",
+    "author": "Author",
+    "year": "Year",
+    "lang": "Language",
+    "kind": "Kind",
+}
+# Parameters that do not change which articles match.
+NON_FILTERS = ("page", "more", "format")
+
+
+def href(query: QueryDict, path: str = "") -> str:
+    """Return ``path`` with ``query`` appended (``"?"`` alone when both are empty)."""
+    encoded = query.urlencode()
+    if encoded:
+        return f"{path}?{encoded}"
+    return path or "?"
+
+
+def _copy(query: QueryDict, *, keep_page: bool = False) -> QueryDict:
+    new = query.copy()
+    if not keep_page:
+        new.pop("page", None)
+    new.pop("format", None)
+    return new
+
+
+def _remove(query: QueryDict, key: str, value: str) -> None:
+    values = [v for v in query.getlist(key) if v != value]
+    if values:
+        query.setlist(key, values)
+    else:
+        query.pop(key, None)
+
+
+def add_pair(query: QueryDict, key: str, value: str, path: str = "") -> str:
+    """Link that adds ``key=value`` (once) and drops ``page``."""
+    new = _copy(query)
+    if value not in new.getlist(key):
+        new.appendlist(key, value)
+    return href(new, path)
+
+
+def remove_pair(query: QueryDict, key: str, value: str, path: str = "") -> str:
+    """Link that removes ``key=value`` and drops ``page``."""
+    new = _copy(query)
+    _remove(new, key, value)
+    return href(new, path)
+
+
+def toggle_pair(query: QueryDict, key: str, value: str, path: str = "") -> str:
+    """Link that removes ``key=value`` when present, else adds it; drops ``page``."""
+    if value in query.getlist(key):
+        return remove_pair(query, key, value, path)
+    return add_pair(query, key, value, path)
+
+
+def replace_value(
+    query: QueryDict, key: str, value: str | None, path: str = "", *, keep_page=False
+) -> str:
+    """Link with ``key`` set to the single ``value`` (removed when None)."""
+    new = _copy(query, keep_page=keep_page)
+    new.pop(key, None)
+    if value is not None:
+        new[key] = value
+    return href(new, path)
+
+
+def format_url(query: QueryDict, fmt: str, path: str = "") -> str:
+    """Link to the same listing in ``fmt``; feeds and CSV cover the whole set, so no page."""
+    new = _copy(query, keep_page=fmt == "json")
+    new.pop("more", None)
+    new["format"] = fmt
+    return href(new, path)
+
+
+def filter_inputs(query: QueryDict) -> list[tuple[str, str]]:
+    """The (name, value) pairs a search box must carry as hidden inputs to keep the filters."""
+    return [
+        (key, value)
+        for key, values in query.lists()
+        if key not in (*NON_FILTERS, "q")
+        for value in values
+    ]
+
+
+@dataclass(frozen=True)
+class LinkedFacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    excluded: bool
+    toggle_url: str
+    exclude_url: str
+
+
+@dataclass(frozen=True)
+class LinkedFacet:
+    name: str
+    label: str
+    values: tuple[LinkedFacetValue, ...]
+    truncated: bool
+    # Link listing every value ("" unless truncated), and back to the short list.
+    more_url: str
+    fewer_url: str
+
+
+def link_facets(
+    facets: Iterable[Facet], query: QueryDict, path: str = ""
+) -> list[LinkedFacet]:
+    """Give each facet value its toggle and exclude links, and each facet its "more" link."""
+    linked = []
+    for facet in facets:
+        expanded = facet.name in query.getlist("more")
+        values = tuple(
+            LinkedFacetValue(
+                value=fv.value,
+                label=fv.label,
+                count=fv.count,
+                selected=fv.selected,
+                excluded=fv.excluded,
+                toggle_url=_toggle_url(query, facet.name, fv.value, path),
+                exclude_url=_exclude_url(query, facet.name, fv.value, path),
+            )
+            for fv in facet.values
+        )
+        more = query.copy()
+        more.appendlist("more", facet.name)
+        fewer = query.copy()
+        _remove(fewer, "more", facet.name)
+        linked.append(
+            LinkedFacet(
+                name=facet.name,
+                label=facet.label,
+                values=values,
+                truncated=facet.truncated,
+                more_url=href(_copy(more, keep_page=True), path)
+                if facet.truncated and not expanded
+                else "",
+                fewer_url=href(_copy(fewer, keep_page=True), path) if expanded else "",
+            )
+        )
+    return linked
+
+
+def _toggle_url(query: QueryDict, name: str, value: str, path: str) -> str:
+    """Choose the value (lifting any exclusion of it), or unchoose it."""
+    new = _copy(query)
+    if value in new.getlist(name):
+        _remove(new, name, value)
+    else:
+        _remove(new, f"not_{name}", value)
+        new.appendlist(name, value)
+    return href(new, path)
+
+
+def _exclude_url(query: QueryDict, name: str, value: str, path: str) -> str:
+    """Exclude the value (unchoosing it), or lift its exclusion."""
+    new = _copy(query)
+    if value in new.getlist(f"not_{name}"):
+        _remove(new, f"not_{name}", value)
+    else:
+        _remove(new, name, value)
+        new.appendlist(f"not_{name}", value)
+    return href(new, path)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    name: str  # the URL parameter ("source", "not_tag", "from")
+    label: str  # what it is ("Source", "Published from")
+    value: str
+    value_label: str  # what the value is called ("Bloomberg")
+    excluded: bool
+    remove_url: str
+
+
+def active_filters(
+    query: QueryDict, labels: Mapping[tuple[str, str], str], path: str = ""
+) -> list[ActiveFilter]:
+    """List the filters in effect, each with a link that removes it alone."""
+    active = []
+    for excluded, prefix in ((False, ""), (True, "not_")):
+        for facet in FACET_NAMES:
+            for value in query.getlist(prefix + facet):
+                active.append(
+                    ActiveFilter(
+                        name=prefix + facet,
+                        label=FACET_LABELS[facet],
+                        value=value,
+                        value_label=labels.get((facet, value), value),
+                        excluded=excluded,
+                        remove_url=remove_pair(query, prefix + facet, value, path),
+                    )
+                )
+    for name, label in (("from", "Published from"), ("to", "Published until")):
+        if value := query.get(name):
+            active.append(
+                ActiveFilter(
+                    name,
+                    label,
+                    value,
+                    value,
+                    False,
+                    remove_pair(query, name, value, path),
+                )
+            )
+    return active
+
+
+def describe_filters(active: Iterable[ActiveFilter]) -> str:
+    """Say in words what a listing is filtered by ("Source: Bloomberg; not Tag: radio")."""
+    parts = [
+        f"{'not ' if f.excluded else ''}{f.label}: {f.value_label}" for f in active
+    ]
+    return "; ".join(parts)
+
+
+def clear_filters_url(query: QueryDict, path: str = "") -> str:
+    """Link to the same listing with no filters (the query and sort order stay)."""
+    new = QueryDict(mutable=True)
+    for key in ("q", "sort", "exact"):
+        if key in query:
+            new.setlist(key, query.getlist(key))
+    return href(new, path)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None marks a gap ("…")
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    previous_url: str
+    next_url: str
+    links: tuple[PageLink, ...]
+
+
+def page_links(
+    query: QueryDict, page: int, pages: int, path: str = "", *, window: int = 2
+) -> Pagination:
+    """Links to the neighbouring pages, the first and last, and ``window`` pages either side."""
+
+    def url(number: int) -> str:
+        new = _copy(query)
+        if number > 1:
+            new["page"] = str(number)
+        return href(new, path)
+
+    shown = sorted(
+        {1, pages, *range(max(1, page - window), min(pages, page + window) + 1)}
+    )
+    links: list[PageLink] = []
+    for number in shown:
+        if links and links[-1].number is not None and number > links[-1].number + 1:
+            links.append(PageLink(None, "", False))
+        links.append(PageLink(number, url(number), number == page))
+    return Pagination(
+        page=page,
+        pages=pages,
+        previous_url=url(page - 1) if page > 1 else "",
+        next_url=url(page + 1) if page < pages else "",
+        links=tuple(links) if pages > 1 else (),
+    )

@@ -1,0 +1,118 @@
+"""Template tags for the archive's pages: article links within a listing, year charts."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django import template
+from django.http import QueryDict
+
+from archive.querystring import toggle_pair
+from search.types import YearCount
+
+register = template.Library()
+
+# The chart's drawing box (SVG user units); CSS scales it to the page width.
+CHART_WIDTH = 600
+BAR_AREA_HEIGHT = 100
+LABEL_HEIGHT = 16
+MAX_SLOT = 60
+MAX_LABELS = 8
+
+
+@register.filter
+def article_href(article, listing_query: str = "") -> str:
+    """The article's URL, carrying the listing it was reached from (``back``/``from``)."""
+    url = article.get_absolute_url()
+    return f"{url}?{listing_query}" if listing_query else url
+
+
+@dataclass(frozen=True)
+class Bar:
+    year: int
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class YearLabel:
+    year: int
+    x: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: tuple[Bar, ...]
+    labels: tuple[YearLabel, ...]
+    width: float
+    height: int
+    baseline_y: int
+    label_y: int
+    caption: str
+    total: int
+    peak: int
+    first_year: int
+    last_year: int
+
+
+def build_chart(
+    histogram: Iterable[YearCount],
+    query: QueryDict | None = None,
+    path: str = "",
+    caption: str = "Articles per year",
+) -> Chart | None:
+    """Lay out one bar per year, each linking to ``path`` with that year toggled."""
+    years = list(histogram)
+    if not years:
+        return None
+    query = query if query is not None else QueryDict()
+    chosen = set(query.getlist("year"))
+    peak = max(yc.count for yc in years) or 1
+    slot = min(CHART_WIDTH / len(years), MAX_SLOT)
+    width = slot * len(years)
+    bars = []
+    for i, yc in enumerate(years):
+        height = round(BAR_AREA_HEIGHT * yc.count / peak, 2)
+        if yc.count and height < 1:
+            height = 1  # a year with articles always shows
+        bars.append(
+            Bar(
+                year=yc.year,
+                count=yc.count,
+                x=round(i * slot + slot * 0.1, 2),
+                y=round(BAR_AREA_HEIGHT - height, 2),
+                width=round(slot * 0.8, 2),
+                height=height,
+                url=toggle_pair(query, "year", str(yc.year), path),
+                selected=str(yc.year) in chosen,
+            )
+        )
+    step = -(-len(years) // MAX_LABELS)  # ceiling division
+    labels = tuple(
+        YearLabel(yc.year, round(i * slot + slot / 2, 2))
+        for i, yc in enumerate(years)
+        if i % step == 0 or (i == len(years) - 1 and (i % step) * 2 >= step)
+    )
+    return Chart(
+        bars=tuple(bars),
+        labels=labels,
+        width=round(width, 2),
+        height=BAR_AREA_HEIGHT + LABEL_HEIGHT,
+        baseline_y=BAR_AREA_HEIGHT - 1,
+        label_y=BAR_AREA_HEIGHT + LABEL_HEIGHT - 3,
+        caption=caption,
+        total=sum(yc.count for yc in years),
+        peak=peak,
+        first_year=years[0].year,
+        last_year=years[-1].year,
+    )
+
+
+@register.inclusion_tag("includes/_histogram.html")
+def year_histogram(histogram, query=None, path="", caption="Articles per year"):
+    """Render a year bar chart (inline SVG); each bar toggles its year on ``path``."""
+    return {"chart": build_chart(histogram, query, path, caption)}
