@@ -1,0 +1,179 @@
+"""The admin's import page: upload files or paste a page, then see what was imported.
+
+The view is mounted by ``ArticleAdmin.get_urls()`` inside the admin site (which
+checks log-in and staff status); it runs the same importer as the
+``import_articles`` command and lists every record with a link to the article.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from archive.importers import (
+    Action,
+    ImportDefaults,
+    ImportInput,
+    ImportOptions,
+    ImportReport,
+    Outcome,
+    max_file_bytes,
+    run_import,
+)
+from archive.models import Article
+
+PASTED_NAME = "pasted page"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field taking several files; the importer reports on each one (empty ones too)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if isinstance(f, UploadedFile)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        required=False,
+        help_text="JSON, JSON Lines or CSV (as the archive exports them), RSS or Atom "
+        "feeds, saved web pages or plain-text captures; several at once.",
+    )
+    pasted = forms.CharField(
+        required=False,
+        label="…or paste a page",
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        help_text="The HTML source or the text of one article.",
+    )
+    source = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="For records that name no source; created if new.",
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Comma-separated; added to every imported article.",
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Pages, feeds and text as drafts; JSON and CSV records keep theirs"),
+            *Article.Status.choices,
+        ],
+    )
+    published = forms.DateField(
+        required=False,
+        label="Date",
+        help_text="For records without a date (YYYY-MM-DD).",
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "—"), *Article.Kind.choices])
+    language = forms.ChoiceField(
+        required=False, choices=[("", "—"), *Article.Language.choices]
+    )
+    update = forms.BooleanField(
+        required=False,
+        label="Update articles already in the archive (same URL or same text)",
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Check only: report what would happen, save nothing"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("files") and not (data.get("pasted") or "").strip():
+            raise forms.ValidationError("Choose at least one file or paste a page.")
+        return data
+
+    def inputs(self) -> list[ImportInput]:
+        """The uploaded files and the pasted page, as importer inputs."""
+        data = self.cleaned_data
+        inputs = [ImportInput.from_upload(upload) for upload in data["files"]]
+        if data["pasted"].strip():
+            inputs.append(ImportInput.from_text(data["pasted"], name=PASTED_NAME))
+        return inputs
+
+    def options(self) -> ImportOptions:
+        """The import's defaults and switches as chosen on the form."""
+        data = self.cleaned_data
+        defaults = ImportDefaults(
+            source=data["source"].strip(),
+            published=data["published"],
+            tags=tuple(t.strip() for t in data["tags"].split(",") if t.strip()),
+            kind=data["kind"],
+            language=data["language"],
+            status=data["status"],
+        )
+        return ImportOptions(
+            defaults=defaults, update=data["update"], dry_run=data["dry_run"]
+        )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One line of the result table."""
+
+    outcome: Outcome
+    label: str
+    change_url: str
+
+
+_LABELS = {
+    Action.CREATED: "Created",
+    Action.UPDATED: "Updated",
+    Action.DUPLICATE: "Already in the archive",
+    Action.FAILED: "Failed",
+}
+
+
+def _rows(report: ImportReport, admin_name: str) -> list[ResultRow]:
+    rows = []
+    for outcome in report.outcomes:
+        url = ""
+        if outcome.article_id and not report.dry_run:
+            url = reverse(
+                f"{admin_name}:archive_article_change", args=[outcome.article_id]
+            )
+        rows.append(ResultRow(outcome, _LABELS[outcome.action], url))
+    return rows
+
+
+def article_import_view(
+    request: HttpRequest, *, model_admin: ModelAdmin
+) -> HttpResponse:
+    """Show the import form; on POST import the files or pasted page and list the results."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["update"] and not model_admin.has_change_permission(
+            request
+        ):
+            form.add_error("update", "You are not allowed to change existing articles.")
+        else:
+            report = run_import(form.inputs(), form.options())
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Article._meta,
+        "title": "Import articles",
+        "form": form,
+        "report": report,
+        "rows": _rows(report, model_admin.admin_site.name) if report else [],
+        "max_size": filesizeformat(max_file_bytes()),
+    }
+    return TemplateResponse(request, "admin/archive/import.html", context)

@@ -1,0 +1,309 @@
+"""The batch runner: read every input, check every record, save through the services.
+
+Records are saved in batches, each batch in one transaction and each record in
+a savepoint of its own, so a record that fails leaves the good ones of its
+batch alone, and an interrupted import loses at most its unfinished batch.
+Rerunning an import is safe: a record whose URL or text is already in the
+archive is skipped (or, with ``update``, updated), never saved twice. A dry run
+does everything inside one transaction and rolls it back.
+"""
+
+import enum
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, transaction
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
+
+from archive import services
+from archive.importers.detect import Decoded, Format, ImportInput, open_input
+from archive.importers.records import (
+    BrokenRecord,
+    FileProblem,
+    ImportDefaults,
+    PreparedRecord,
+    RawRecord,
+    RecordError,
+    Ref,
+    prepare,
+)
+from archive.models import Article, Author, Source, Tag, content_hash
+from archive.sanitize import html_to_text, sanitize_html
+from archive.urlnorm import normalize_url
+
+logger = logging.getLogger(__name__)
+
+# Loaded when first needed: trafilatura and feedparser take a while to import,
+# and every process that loads the admin would otherwise pay for them.
+READERS = {
+    Format.JSON: "archive.importers.structured.parse_json",
+    Format.JSON_LINES: "archive.importers.structured.parse_json_lines",
+    Format.CSV: "archive.importers.structured.parse_csv",
+    Format.FEED: "archive.importers.feeds.parse_feed",
+    Format.HTML: "archive.importers.pages.parse_page",
+    Format.TEXT: "archive.importers.captures.parse_capture",
+}
+
+
+def read_records(decoded: Decoded) -> list[RawRecord | BrokenRecord]:
+    """The records in ``decoded``, read by the parser for its format."""
+    return import_string(READERS[decoded.format])(decoded)
+
+
+class Action(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DUPLICATE = "skipped as duplicate"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: defaults for missing metadata, update or skip duplicates, dry run."""
+
+    defaults: ImportDefaults = field(default_factory=ImportDefaults)
+    update: bool = False
+    dry_run: bool = False
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one record (or to a whole file that could not be read)."""
+
+    action: Action
+    file: str
+    location: str = ""
+    title: str = ""
+    message: str = ""
+    article_id: int | None = None
+    status: str = ""
+    needs_review: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}, {self.location}" if self.location else self.file
+
+
+@dataclass
+class ImportReport:
+    """Every outcome of an import, in input order, and whether it was cut short."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    dry_run: bool = False
+    interrupted: bool = False
+    formats: dict[str, str] = field(default_factory=dict)
+
+    def of(self, action: Action) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action is action]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return self.of(Action.FAILED)
+
+    def summary(self) -> str:
+        """E.g. "6 created, 0 updated, 1 skipped as duplicates, 2 failed"."""
+        counts = {action: len(self.of(action)) for action in Action}
+        return (
+            f"{counts[Action.CREATED]} created, {counts[Action.UPDATED]} updated, "
+            f"{counts[Action.DUPLICATE]} skipped as duplicates, {counts[Action.FAILED]} failed"
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an import is: files done of all, records done of the current file's."""
+
+    files_done: int
+    files_total: int
+    records_done: int
+    records_in_file: int
+
+    @property
+    def fraction(self) -> float:
+        within = self.records_done / self.records_in_file if self.records_in_file else 0
+        return (
+            (self.files_done + within) / self.files_total if self.files_total else 1.0
+        )
+
+
+def _messages(error: ValidationError) -> str:
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for name, messages in error.message_dict.items():
+        text = " ".join(messages)
+        parts.append(text if name == NON_FIELD_ERRORS else f"{name}: {text}")
+    return "; ".join(parts)
+
+
+def _url_key(url: str) -> str:
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return ""  # the model reports the malformed URL
+
+
+def find_duplicate(prepared: PreparedRecord) -> tuple[Article, str] | None:
+    """The article already holding this record (same URL, same text), and why it matches."""
+    fields = prepared.fields
+    url_key = _url_key(fields["url"])
+    if url_key and (match := Article.objects.filter(url_key=url_key).first()):
+        return match, "same URL"
+    text_hash = content_hash(html_to_text(sanitize_html(fields["body"])))
+    if text_hash and (match := Article.objects.filter(content_hash=text_hash).first()):
+        return match, "same text"
+    if not url_key and not text_hash:
+        match = Article.objects.filter(
+            title__iexact=fields["title"],
+            published=fields["published"],
+            source__name__iexact=prepared.source.name,
+        ).first()
+        if match:
+            return match, "same title, source and date"
+    return None
+
+
+def _source(ref: Ref, homepage: str) -> Source:
+    if ref.slug and (existing := Source.objects.filter(slug=ref.slug).first()):
+        return existing
+    extra = {"slug": ref.slug} if ref.slug else {}
+    try:
+        URLValidator(schemes=["http", "https"])(homepage)
+        extra["homepage"] = homepage
+    except ValidationError:
+        pass  # a missing or odd homepage is no reason to refuse the article
+    return services.source_get_or_create(name=ref.name, **extra)
+
+
+def _author(ref: Ref) -> Author:
+    if ref.slug and (existing := Author.objects.filter(slug=ref.slug).first()):
+        return existing
+    return services.author_get_or_create(name=ref.name)
+
+
+def _tag(ref: Ref) -> Tag:
+    # "Mobile phones" from a feed is the archive's "mobile-phones".
+    for slug in (ref.slug, slugify(ref.name, allow_unicode=True)):
+        if slug and (existing := Tag.objects.filter(slug=slug).first()):
+            return existing
+    return services.tag_get_or_create(name=ref.name)
+
+
+class _Importer:
+    def __init__(self, options: ImportOptions, report: ImportReport, on_progress):
+        self.options = options
+        self.report = report
+        self.on_progress = on_progress or (lambda progress: None)
+
+    def run(self, inputs: Sequence[ImportInput]) -> None:
+        for number, item in enumerate(inputs):
+            records = self._read(item)
+            size = self.options.batch_size
+            for first in range(0, len(records), size):
+                batch = records[first : first + size]
+                done: list[Outcome] = []
+                with transaction.atomic():
+                    for offset, record in enumerate(batch, first + 1):
+                        done.append(self._import(item.name, record))
+                        self.on_progress(
+                            Progress(number, len(inputs), offset, len(records))
+                        )
+                self.report.outcomes.extend(done)
+            self.on_progress(Progress(number + 1, len(inputs), 0, 0))
+
+    def _read(self, item: ImportInput) -> list[RawRecord | BrokenRecord]:
+        try:
+            decoded = open_input(item)
+            self.report.formats[item.name] = decoded.format
+            records = read_records(decoded)
+            if records:
+                return records
+            message = f"the file holds no articles (read as {decoded.format})"
+        except FileProblem as problem:
+            message = str(problem)
+        except RecursionError:
+            message = "the file nests too deeply to be read"
+        except Exception as exc:  # one unreadable file must not stop the others
+            logger.exception("Import could not read %s", item.name)
+            message = f"the file could not be read ({type(exc).__name__}: {exc})"
+        self.report.outcomes.append(Outcome(Action.FAILED, item.name, message=message))
+        return []
+
+    def _import(self, name: str, record: RawRecord | BrokenRecord) -> Outcome:
+        if isinstance(record, BrokenRecord):
+            return Outcome(Action.FAILED, name, record.location, message=record.reason)
+        title = str(record.data.get("title") or "")[:200]
+        try:
+            prepared = prepare(record, self.options.defaults)
+            with transaction.atomic():
+                return self._save(name, prepared)
+        except (RecordError, ValidationError, DatabaseError) as exc:
+            message = _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+        except Exception as exc:  # reported against this record; the others go on
+            logger.exception("Import failed on %s %s", name, record.location)
+            message = f"unexpected error ({type(exc).__name__}: {exc})"
+        return Outcome(Action.FAILED, name, record.location, title, message)
+
+    def _save(self, name: str, prepared: PreparedRecord) -> Outcome:
+        fields = prepared.fields
+        found = find_duplicate(prepared)
+        if found and not self.options.update:
+            article, reason = found
+            return Outcome(
+                Action.DUPLICATE,
+                name,
+                prepared.location,
+                fields["title"],
+                f"already in the archive as #{article.pk} “{article.title}” ({reason})",
+                article.pk,
+                article.status,
+            )
+        related = {
+            "authors": [_author(ref) for ref in prepared.authors],
+            "tags": [_tag(ref) for ref in prepared.tags],
+        }
+        values = dict(fields, source=_source(prepared.source, prepared.source_homepage))
+        if found:
+            if not prepared.status_given:
+                values.pop("status")  # an update keeps a curator's decision to publish
+            article = services.article_update(article=found[0], **related, **values)
+            action = Action.UPDATED
+        else:
+            article = services.article_create(**related, **values)
+            action = Action.CREATED
+        return Outcome(
+            action,
+            name,
+            prepared.location,
+            article.title,
+            article_id=article.pk,
+            status=article.status,
+            needs_review=bool(prepared.review),
+        )
+
+
+def run_import(
+    inputs: Sequence[ImportInput],
+    options: ImportOptions | None = None,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> ImportReport:
+    """Import ``inputs``; return what happened to each record (interrupted runs included)."""
+    options = options or ImportOptions()
+    report = ImportReport(dry_run=options.dry_run)
+    importer = _Importer(options, report, on_progress)
+    try:
+        if options.dry_run:
+            with transaction.atomic():
+                importer.run(inputs)
+                transaction.set_rollback(True)
+        else:
+            importer.run(inputs)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    return report

@@ -1,0 +1,217 @@
+"""Import articles from files: the archive's JSON/CSV exports, feeds, saved pages, text.
+
+    manage.py import_articles export.json feeds/ pages/*.html captures/*.txt
+    manage.py import_articles captures/*.txt --source "Korea JoongAng Daily" --tag ai
+    manage.py import_articles export.csv --update
+    manage.py import_articles pages/ --dry-run
+
+Each file's format is found from its content. Every record is checked on its
+own: good ones are saved, bad ones are listed with file, line or record and the
+reason, and the command exits non-zero if any failed. Rerunning an import skips
+what is already in the archive (same URL or same text), so an interrupted run
+can simply be started again; ``--update`` updates those articles instead.
+"""
+
+import datetime
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from archive.importers import (
+    Action,
+    ImportDefaults,
+    ImportInput,
+    ImportOptions,
+    ImportReport,
+    Outcome,
+    Progress,
+    run_import,
+)
+from archive.models import Article
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--published “{value}” is not a date (YYYY-MM-DD)"
+        ) from None
+
+
+def expand_paths(paths: list[str]) -> list[ImportInput]:
+    """The files named by ``paths``; a directory stands for the files inside it."""
+    inputs = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )  # fmt: skip
+            inputs.extend(ImportInput.from_path(p) for p in files)
+        else:
+            inputs.append(ImportInput.from_path(path))
+    return inputs
+
+
+class ProgressBar:
+    """A one-line progress bar redrawn in place on a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.drawn_at = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if now - self.drawn_at < 0.1 and progress.records_done:
+            return
+        self.drawn_at = now
+        filled = int(progress.fraction * self.WIDTH)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(
+            f"\r[{bar}] {progress.fraction:4.0%}  file {min(progress.files_done + 1, progress.files_total)}"
+            f"/{progress.files_total}"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.drawn_at:
+            self.stream.write("\r" + " " * (self.WIDTH + 30) + "\r")
+            self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from JSON, JSON Lines, CSV, RSS/Atom feeds, saved web pages "
+        "and plain-text captures. Pages, feeds and text arrive as drafts."
+    )
+
+    SUMMARY = "Summary: {summary}."
+    DRY_RUN = "Dry run: nothing was written."
+    INTERRUPTED = (
+        "Interrupted: the unfinished batch was rolled back. Run the same command "
+        "again to finish; what is already saved will be skipped."
+    )
+    FAILED = "{count} failed (listed above)."
+    LABELS = {
+        Action.CREATED: "CREATED",
+        Action.UPDATED: "UPDATED",
+        Action.DUPLICATE: "SKIPPED",
+        Action.FAILED: "FAILED",
+    }
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="files or directories to import")
+        parser.add_argument(
+            "--source", default="", help="source for records that name none"
+        )
+        parser.add_argument(
+            "--published",
+            type=str,
+            default="",
+            help="date (YYYY-MM-DD) for records without one",
+        )
+        parser.add_argument(
+            "--tag",
+            action="append",
+            default=[],
+            help="tag every imported article (repeatable)",
+        )
+        parser.add_argument(
+            "--kind",
+            choices=Article.Kind.values,
+            default="",
+            help="kind for records that give none",
+        )
+        parser.add_argument(
+            "--language",
+            choices=Article.Language.values,
+            default="",
+            help="language for records that give none",
+        )
+        parser.add_argument(
+            "--status",
+            choices=Article.Status.values,
+            default="",
+            help="status of pages, feeds and text (default draft) and of records that give none",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="update articles already in the archive",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="report what would happen; write nothing",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=100, help="records saved per transaction"
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="no progress bar"
+        )
+
+    def handle(self, *args, **options):
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1")
+        defaults = ImportDefaults(
+            source=options["source"].strip(),
+            published=_date(options["published"]) if options["published"] else None,
+            tags=tuple(tag.strip() for tag in options["tag"] if tag.strip()),
+            kind=options["kind"],
+            language=options["language"],
+            status=options["status"],
+        )
+        import_options = ImportOptions(
+            defaults=defaults,
+            update=options["update"],
+            dry_run=options["dry_run"],
+            batch_size=options["batch_size"],
+        )
+        verbosity = options["verbosity"]
+        bar = None
+        if verbosity and not options["no_progress"] and sys.stderr.isatty():
+            bar = ProgressBar(sys.stderr)
+        try:
+            report = run_import(
+                expand_paths(options["paths"]), import_options, on_progress=bar
+            )
+        finally:
+            if bar:
+                bar.close()
+        self._report(report, verbosity)
+
+    def _line(self, outcome: Outcome) -> str:
+        title = outcome.title if len(outcome.title) <= 80 else outcome.title[:79] + "…"
+        parts = [f"{self.LABELS[outcome.action]:<8} {outcome.where}:"]
+        if outcome.article_id and outcome.action is not Action.DUPLICATE:
+            parts.append(f"#{outcome.article_id}")
+        if title:
+            parts.append(f"“{title}”")
+        if outcome.action in (Action.CREATED, Action.UPDATED):
+            parts.append(
+                f"({outcome.status}{'; needs review' if outcome.needs_review else ''})"
+            )
+        if outcome.message:
+            parts.append(f"— {outcome.message}" if title else outcome.message)
+        return " ".join(parts)
+
+    def _report(self, report: ImportReport, verbosity: int) -> None:
+        for outcome in report.outcomes:
+            if outcome.action is Action.FAILED:
+                self.stderr.write(self._line(outcome), style_func=self.style.ERROR)
+            elif verbosity:
+                self.stdout.write(self._line(outcome))
+        self.stdout.write(self.SUMMARY.format(summary=report.summary()))
+        if report.dry_run:
+            self.stdout.write(self.DRY_RUN)
+        if report.interrupted:
+            raise CommandError(self.INTERRUPTED, returncode=130)
+        if report.failed:
+            raise CommandError(self.FAILED.format(count=len(report.failed)))
