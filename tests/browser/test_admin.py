@@ -93,7 +93,7 @@ def test_source_popup_from_the_article_form_selects_the_new_source(admin_page):
     assert "Rodong Sinmun" in page.inner_text(".field-source .select2-selection")
 
 
-def test_bulk_tag_action_page_offers_a_working_tag_search(admin_page):
+def test_bulk_tag_action_page_offers_a_working_tag_search(admin_page, screenshot):
     page = admin_page
     article = make_article(title="Radio listening", published=datetime.date(2012, 5, 9))
     TagFactory(name="mobile phones")
@@ -103,6 +103,7 @@ def test_bulk_tag_action_page_offers_a_working_tag_search(admin_page):
     page.click("button[name=index]")
     page.wait_for_selector("text=1 article selected")
     choose_in_autocomplete(page, "tag", "mobile", "mobile phones")
+    screenshot(page, "admin-add-tag")
     page.click("input[name=apply]")
     page.wait_for_selector("text=Tagged 1 article “mobile phones”.")
     assert [t.name for t in article.tags.all()] == ["mobile phones"]
