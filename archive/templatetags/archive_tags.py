@@ -11,8 +11,9 @@ from search.types import YearCount
 
 register = template.Library()
 
-# The chart's drawing box (SVG user units); CSS scales it to the page width.
-CHART_WIDTH = 600
+# The chart's drawing box is ``width`` SVG units wide (300 suits a sidebar, 600 a
+# full column) and CSS scales it to the space it gets, text included.
+CHART_WIDTH = 300
 BAR_AREA_HEIGHT = 100
 LABEL_HEIGHT = 16
 MAX_SLOT = 60
@@ -48,7 +49,7 @@ class YearLabel:
 class Chart:
     bars: tuple[Bar, ...]
     labels: tuple[YearLabel, ...]
-    width: float
+    width: int
     height: int
     baseline_y: int
     label_y: int
@@ -64,6 +65,7 @@ def build_chart(
     query: QueryDict | None = None,
     path: str = "",
     caption: str = "Articles per year",
+    width: int = CHART_WIDTH,
 ) -> Chart | None:
     """Lay out one bar per year, each linking to ``path`` with that year toggled."""
     years = list(histogram)
@@ -72,8 +74,8 @@ def build_chart(
     query = query if query is not None else QueryDict()
     chosen = set(query.getlist("year"))
     peak = max(yc.count for yc in years) or 1
-    slot = min(CHART_WIDTH / len(years), MAX_SLOT)
-    width = slot * len(years)
+    # Few years get bars of at most MAX_SLOT units, from the left edge.
+    slot = min(width / len(years), MAX_SLOT)
     bars = []
     for i, yc in enumerate(years):
         height = round(BAR_AREA_HEIGHT * yc.count / peak, 2)
@@ -100,7 +102,7 @@ def build_chart(
     return Chart(
         bars=tuple(bars),
         labels=labels,
-        width=round(width, 2),
+        width=width,
         height=BAR_AREA_HEIGHT + LABEL_HEIGHT,
         baseline_y=BAR_AREA_HEIGHT - 1,
         label_y=BAR_AREA_HEIGHT + LABEL_HEIGHT - 3,
@@ -113,6 +115,8 @@ def build_chart(
 
 
 @register.inclusion_tag("includes/_histogram.html")
-def year_histogram(histogram, query=None, path="", caption="Articles per year"):
+def year_histogram(
+    histogram, query=None, path="", caption="Articles per year", width=CHART_WIDTH
+):
     """Render a year bar chart (inline SVG); each bar toggles its year on ``path``."""
-    return {"chart": build_chart(histogram, query, path, caption)}
+    return {"chart": build_chart(histogram, query, path, caption, width)}
