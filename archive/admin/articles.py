@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from archive import services
 from archive.admin.common import URL_FIELDS, choice_page, count_phrase, submitted
+from archive.admin_import import article_import_view
 from archive.forms import AddTagForm, ArticleAdminForm, RemoveTagForm
 from archive.models import Article
 from archive.sanitize import mark_sanitized
@@ -59,6 +61,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-extra/article.css"]}
+
+    def get_urls(self):
+        opts = self.model._meta
+        page = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name=f"{opts.app_label}_{opts.model_name}_import",
+        )
+        return [page, *super().get_urls()]
+
+    def import_view(self, request):
+        return article_import_view(request, model_admin=self)
 
     def get_queryset(self, request):
         return (

@@ -173,6 +173,13 @@ def test_changelist_filters_by_source_and_tag(admin_client, shelf):
     assert listed_titles(by_tag) == {shelf["radio"].title}
 
 
+def test_the_changelist_links_to_the_import_page(editor_client):
+    html = editor_client.get(CHANGELIST).content.decode()
+    url = reverse("admin:archive_article_import")
+    assert f'href="{url}"' in html
+    assert editor_client.get(url).status_code == 200
+
+
 # -- bulk actions -------------------------------------------------------------
 
 
