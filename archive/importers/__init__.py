@@ -8,14 +8,8 @@ the admin's import page are thin layers over it.
 
 from archive.importers.detect import ImportInput, max_file_bytes
 from archive.importers.records import REVIEW_PREFIX, UNKNOWN_SOURCE, ImportDefaults
-from archive.importers.runner import (
-    Action,
-    ImportOptions,
-    ImportReport,
-    Outcome,
-    Progress,
-    run_import,
-)
+from archive.importers.report import Action, ImportReport, Outcome, Progress
+from archive.importers.runner import ImportOptions, run_import
 
 __all__ = [
     "REVIEW_PREFIX",

@@ -176,6 +176,26 @@ def _language(value: str) -> str:
     return _choice(primary, Article.Language, {}, "language")
 
 
+def _language_field(raw: RawRecord, defaults: ImportDefaults, body: str) -> str:
+    own = _text(raw.data.get("language"))
+    guessed = guess_language(plain_text(body))
+    if not raw.harvested:
+        return _language(own) if own else defaults.language or guessed or "en"
+    # A page often declares its site's language rather than the article's; the
+    # script of the text is the better witness when it is not Latin.
+    if guessed:
+        return guessed
+    declared = re.split(r"[-_]", own.lower(), maxsplit=1)[0]
+    if declared in ("", *(code for code, _ in _SCRIPTS)):
+        return defaults.language or Article.Language.ENGLISH
+    try:
+        return _language(own)
+    except RecordError as exc:
+        if defaults.language:
+            return defaults.language
+        raise RecordError(f"{exc}; pass --language to file it under one") from None
+
+
 def guess_language(text: str) -> str:
     """Return the language a text's script shows (ko, ja, ru, zh), or "" for Latin text."""
     letters = sum(1 for ch in text[:5000] if ch.isalpha())
@@ -258,7 +278,6 @@ def prepare(raw: RawRecord, defaults: ImportDefaults) -> PreparedRecord:
         raise RecordError("no title")
     body = _body(data.get("body"))
     kind = _text(data.get("kind")) or defaults.kind
-    language = _text(data.get("language")) or defaults.language
     status, status_given = _status(raw, defaults)
     fields = {
         "title": title,
@@ -267,9 +286,7 @@ def prepare(raw: RawRecord, defaults: ImportDefaults) -> PreparedRecord:
         "kind": _choice(kind, Article.Kind, _KIND_ALIASES, "kind")
         if kind
         else Article.Kind.NEWS,
-        "language": _language(language)
-        if language
-        else guess_language(plain_text(body)) or Article.Language.ENGLISH,
+        "language": _language_field(raw, defaults, body),
         "body": body,
         "status": status,
     }

@@ -8,7 +8,6 @@ archive is skipped (or, with ``update``, updated), never saved twice. A dry run
 does everything inside one transaction and rolls it back.
 """
 
-import enum
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from archive.importers.records import (
     Ref,
     prepare,
 )
+from archive.importers.report import Action, ImportReport, Outcome, Progress
 from archive.models import Article, Author, Source, Tag, content_hash
 from archive.sanitize import html_to_text, sanitize_html
 from archive.urlnorm import normalize_url
@@ -54,13 +54,6 @@ def read_records(decoded: Decoded) -> list[RawRecord | BrokenRecord]:
     return import_string(READERS[decoded.format])(decoded)
 
 
-class Action(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    DUPLICATE = "skipped as duplicate"
-    FAILED = "failed"
-
-
 @dataclass(frozen=True)
 class ImportOptions:
     """How to import: defaults for missing metadata, update or skip duplicates, dry run."""
@@ -69,66 +62,6 @@ class ImportOptions:
     update: bool = False
     dry_run: bool = False
     batch_size: int = 100
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one record (or to a whole file that could not be read)."""
-
-    action: Action
-    file: str
-    location: str = ""
-    title: str = ""
-    message: str = ""
-    article_id: int | None = None
-    status: str = ""
-    needs_review: bool = False
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}, {self.location}" if self.location else self.file
-
-
-@dataclass
-class ImportReport:
-    """Every outcome of an import, in input order, and whether it was cut short."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    dry_run: bool = False
-    interrupted: bool = False
-    formats: dict[str, str] = field(default_factory=dict)
-
-    def of(self, action: Action) -> list[Outcome]:
-        return [o for o in self.outcomes if o.action is action]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return self.of(Action.FAILED)
-
-    def summary(self) -> str:
-        """E.g. "6 created, 0 updated, 1 skipped as duplicates, 2 failed"."""
-        counts = {action: len(self.of(action)) for action in Action}
-        return (
-            f"{counts[Action.CREATED]} created, {counts[Action.UPDATED]} updated, "
-            f"{counts[Action.DUPLICATE]} skipped as duplicates, {counts[Action.FAILED]} failed"
-        )
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where an import is: files done of all, records done of the current file's."""
-
-    files_done: int
-    files_total: int
-    records_done: int
-    records_in_file: int
-
-    @property
-    def fraction(self) -> float:
-        within = self.records_done / self.records_in_file if self.records_in_file else 0
-        return (
-            (self.files_done + within) / self.files_total if self.files_total else 1.0
-        )
 
 
 def _messages(error: ValidationError) -> str:

@@ -15,7 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive.importers import boilerplate
-from archive.importers.dates import FoundDate, find_date, parse_date_line, strip_clock
+from archive.importers.bylines import read_byline, read_names
+from archive.importers.dates import FoundDate, parse_date_line
 from archive.importers.markup import plain_markdown
 
 
@@ -53,13 +54,6 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SEPARATOR = re.compile(r"^(?:[-*_=~]\s*){3,}$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 _BULLET = re.compile(r"^(?:[•·▪■□◦●‣∙*+-]|(?P<num>\d{1,3})[.)])\s+(?P<item>\S.*)$")
-_BYLINE = re.compile(
-    r"^(?:(?:written|words|posted|reporting|reported|story|text)\s+)?by\s+(?P<rest>.+)$"
-    r"|^(?:authors?|reporters?|writers?|byline)\s*[:：]\s*(?P<rest2>.+)$",
-    re.I,
-)
-_BULLET_NAME = re.compile(r"^[•·▪■◦●‣*-]\s*(?P<name>[^\W\d_][\w'’.\- ]{2,60})$")
-_AFFILIATED = re.compile(r"\s*([^()]+?)\s*\(([^()]{2,100})\)\s*(?:,|;|&|\band\b)?")
 _SOURCE = re.compile(
     r"^(?:source|publisher|published by|publication|site|outlet)\s*[:：]\s*(?P<value>\S.{1,100})$",
     re.I,
@@ -69,30 +63,7 @@ _URL = re.compile(
     r"?\s*[:：]?\s*<?(?P<value>https?://[^\s<>]+?)>?$",
     re.I,
 )
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*")
-_PARTICLES = frozenset(
-    {
-        "de",
-        "da",
-        "van",
-        "von",
-        "der",
-        "den",
-        "bin",
-        "al",
-        "el",
-        "la",
-        "le",
-        "di",
-        "du",
-        "del",
-    }
-)
-_ROLE = re.compile(
-    r"\b(?:writer|reporter|correspondent|editor|contributor|staff|columnist|analyst"
-    r"|fellow|professor|researcher|director|intern|bureau|desk|team)\b",
-    re.I,
-)
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 _SPEAKER_ONLY = re.compile(
     r"^(?:[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*){0,2}\s*[-–—]|(?:Q|A|[A-Z][\w'’]*)\s*:)$"
 )
@@ -119,7 +90,7 @@ def is_good(text: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The words of ``text`` (letters, apostrophes and hyphens)."""
-    return _NAME_TOKEN.findall(text)
+    return _WORD.findall(text)
 
 
 def is_title_case(text: str) -> bool:
@@ -139,54 +110,6 @@ def is_title_like(text: str) -> bool:
     return not text.endswith((".", ",", ";", ":")) and not first.islower()
 
 
-def clean_name(text: str, *, min_tokens: int = 1) -> str:
-    """Return ``text`` as a person's name ("MICHAEL LEE" → "Michael Lee"), or "" if it is not one."""
-    text = text.strip(" ,.;:|·•-–—*")
-    tokens = text.split()
-    if not min_tokens <= len(tokens) <= 5 or len(text) > 60:
-        return ""
-    cleaned = []
-    for token in tokens:
-        if token.lower() in _PARTICLES and cleaned:
-            cleaned.append(token.lower())
-            continue
-        if not re.fullmatch(r"[^\W\d_][\w'’.\-]*", token) or not token[0].isupper():
-            return ""
-        shout = token.isupper() and len(token) > 1 and "." not in token
-        cleaned.append(token.capitalize() if shout else token)
-    if len(cleaned) == 1 and len(cleaned[0]) < 3:
-        return ""
-    return " ".join(cleaned)
-
-
-def _byline(rest: str) -> tuple[tuple[str, ...], FoundDate | None] | None:
-    rest = re.sub(r"\[[^\]]*\]|\([^)]*@[^)]*\)|<[^>]*>|\S+@\S+", " ", rest)
-    # Weekdays and clock times sit between the names and a date ("- Wed May 09
-    # 22:56:31 GMT 2012"); they are removed only when a date follows them.
-    unclocked = strip_clock(rest)
-    found = find_date(unclocked)
-    if found:
-        rest = unclocked[: found[1]]
-    rest = re.sub(r"\s+in\s+[A-Z][\w ]+$", "", rest.strip(" ,|·•–—-"))
-    names = []
-    for part in re.split(r"\s*(?:,|;|&|\||\band\b)\s*", rest):
-        if not part.strip() or _ROLE.search(part):
-            continue
-        name = clean_name(part)
-        if not name:
-            return None
-        names.append(name)
-    return (tuple(names), found[0] if found else None) if names else None
-
-
-def _affiliated_names(text: str) -> tuple[str, ...]:
-    matches = list(_AFFILIATED.finditer(text))
-    if not matches or "".join(m.group(0) for m in matches).strip() != text.strip():
-        return ()
-    names = tuple(clean_name(m.group(1), min_tokens=2) for m in matches)
-    return names if all(names) else ()
-
-
 def _classify_meta(unit: Unit) -> bool:
     """Recognise dates, bylines, sources and addresses; True when ``unit`` is one."""
     text = unit.text
@@ -194,17 +117,11 @@ def _classify_meta(unit: Unit) -> bool:
     if dated:
         unit.kind, unit.date, unit.date_kind = Kind.DATE, dated[0], dated[1]
         return True
-    byline = _BYLINE.match(text)
-    parsed = _byline(byline.group("rest") or byline.group("rest2")) if byline else None
-    if parsed and len(text) <= 150:
-        unit.kind, unit.names, unit.date = Kind.BYLINE, parsed[0], parsed[1]
+    byline = read_byline(text)
+    if byline:
+        unit.kind, unit.names, unit.date = Kind.BYLINE, byline[0], byline[1]
         return True
-    bullet_name = _BULLET_NAME.match(text)
-    names = (
-        (clean_name(bullet_name.group("name"), min_tokens=2),) if bullet_name else ()
-    )
-    names = names if all(names) else ()
-    names = names or (_affiliated_names(text) if text.endswith(")") else ())
+    names = read_names(text)
     if names:
         unit.kind, unit.names = Kind.NAMES, names
         return True

@@ -148,3 +148,27 @@ def test_markup_nested_ten_thousand_deep_is_refused_quickly(import_files):
     [outcome] = import_files(text_input(page, "deep.html")).outcomes
     assert outcome.action is Action.FAILED
     assert "more than 100 levels deep" in outcome.message
+
+
+def page_in(lang: str, text: str) -> str:
+    paragraphs = "".join(f"<p>{text} ({n})</p>" for n in range(4))
+    return f'<html lang="{lang}"><head><title>Page</title></head><body><article><h1>A headline for the page</h1>{paragraphs}</article></body></html>'
+
+
+ENGLISH = "Listeners in the border towns say the foreign stations come in clearly at night, and jamming has weakened."
+KOREAN = "접경 지역 주민들은 밤에 외국 방송이 잘 들린다고 말했으며, 전파 방해도 약해졌다고 전했다."
+
+
+def test_a_page_declaring_its_sites_language_is_filed_under_its_texts(import_files):
+    import_files(text_input(page_in("ko", ENGLISH), "en.html"))
+    import_files(text_input(page_in("en", KOREAN), "ko.html"))
+    assert sorted(Article.objects.values_list("language", flat=True)) == ["en", "ko"]
+
+
+def test_a_page_in_a_language_the_archive_does_not_keep_needs_one_chosen(import_files):
+    italian = page_in("it", ENGLISH.replace("Listeners", "Ascoltatori"))
+    [outcome] = import_files(text_input(italian, "it.html")).outcomes
+    assert outcome.message.startswith("language “it” is not one the archive records")
+    assert outcome.message.endswith("pass --language to file it under one")
+    import_files(text_input(italian, "it.html"), language="en")
+    assert Article.objects.get().language == "en"
