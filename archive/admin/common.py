@@ -8,6 +8,8 @@ from django.forms import Form
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+SAMPLE_SIZE = 20
+
 
 def count_phrase(n: int, model: type[models.Model]) -> str:
     """Return "1 article" / "3 articles" in ``model``'s verbose names."""
@@ -26,15 +28,22 @@ def choice_page(
     button: str,
 ) -> TemplateResponse:
     """Render the page on which a bulk action asks for its one choice."""
-    opts = modeladmin.model._meta
+    total = queryset.count()
+    # "Select all N" is carried as such, with the list's filters in the page's
+    # URL, rather than as thousands of ids (Django needs at least one id).
+    select_across = request.POST.get("select_across") == "1"
+    ids = queryset.values_list("pk", flat=True)
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
-        "opts": opts,
+        "opts": modeladmin.model._meta,
         "form": form,
         "media": modeladmin.media + form.media,
-        "queryset": queryset,
-        "count": count_phrase(queryset.count(), modeladmin.model),
+        "sample": queryset[:SAMPLE_SIZE],
+        "more": max(total - SAMPLE_SIZE, 0),
+        "count": count_phrase(total, modeladmin.model),
+        "select_across": select_across,
+        "selected": list(ids[:1] if select_across else ids),
         "action": action,
         "button": button,
         "action_checkbox_name": ACTION_CHECKBOX_NAME,

@@ -249,6 +249,39 @@ def test_add_tag_action_without_a_choice_explains_and_changes_nothing(
     assert shelf["ai"].tags.count() == 1
 
 
+def test_select_all_across_pages_tags_every_filtered_article(admin_client, shelf):
+    eai = Source.objects.get(name="East Asia Institute")
+    url = f"{CHANGELIST}?source__id__exact={eai.pk}"
+    asked = run_action(
+        admin_client, "add_tag", [shelf["ai"]], url=url, select_across="1"
+    )
+    html = asked.content.decode()
+    assert "2 articles selected" in html
+    assert '<input type="hidden" name="select_across" value="1">' in html
+    assert html.count('name="_selected_action"') == 1
+    run_action(
+        admin_client,
+        "add_tag",
+        [shelf["ai"]],
+        url=url,
+        select_across="1",
+        new_tag="east asia",
+        apply="1",
+    )
+    tagged = set(Tag.objects.get(name="east asia").articles.all())
+    assert tagged == {shelf["ai"], shelf["draft"]}
+
+
+def test_the_choice_page_lists_a_sample_of_a_long_selection(admin_client):
+    articles = [make_article() for _ in range(23)]
+    response = run_action(admin_client, "add_tag", articles)
+    html = response.content.decode()
+    assert "23 articles selected" in html
+    assert html.count("<li>Article ") == 20
+    assert "… and 3 more." in html
+    assert html.count('name="_selected_action"') == 23
+
+
 def test_remove_tag_action_offers_only_tags_the_selection_carries(admin_client, shelf):
     TagFactory(name="unused")
     response = run_action(admin_client, "remove_tag", [shelf["radio"]])
