@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import views
+from archive import registry_views, views
 
 app_name = "archive"
 
@@ -49,10 +49,10 @@ urlpatterns = [
         name="article-citation",
     ),
     path("articles/<id:pk>/<str:slug>/", views.article_detail, name="article-detail"),
-    path("sources/", views.source_list, name="source-list"),
-    path("sources/<uslug:slug>/", views.source_detail, name="source-detail"),
-    path("tags/", views.tag_list, name="tag-list"),
-    path("tags/<uslug:slug>/", views.tag_detail, name="tag-detail"),
-    path("authors/", views.author_list, name="author-list"),
-    path("authors/<uslug:slug>/", views.author_detail, name="author-detail"),
+    path("sources/", registry_views.source_list, name="source-list"),
+    path("sources/<uslug:slug>/", registry_views.source_detail, name="source-detail"),
+    path("tags/", registry_views.tag_list, name="tag-list"),
+    path("tags/<uslug:slug>/", registry_views.tag_detail, name="tag-detail"),
+    path("authors/", registry_views.author_list, name="author-list"),
+    path("authors/<uslug:slug>/", registry_views.author_detail, name="author-detail"),
 ]

@@ -1,0 +1,128 @@
+"""Registry pages: sources, tags and authors, each with its published articles."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Q
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from archive import browse
+from archive.filters import PAGE_SIZE
+from archive.models import Article, Author, Source, Tag
+from archive.navigation import listing_link_query
+from archive.querystring import link_facets, page_links
+from archive.views import public_cache
+
+PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
+
+
+@require_safe
+@public_cache
+def source_list(request):
+    sources = (
+        Source.objects.annotate(
+            article_count=Count("articles", filter=PUBLISHED),
+            first=Min("articles__published", filter=PUBLISHED),
+            last=Max("articles__published", filter=PUBLISHED),
+        )
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+    context = {"sources": sources, "nav_section": "sources"}
+    return render(request, "archive/source_list.html", context)
+
+
+def _registry_list(request, model, template: str, nav_section: str):
+    entries = (
+        model.objects.annotate(article_count=Count("articles", filter=PUBLISHED))
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )
+    return render(request, template, {"entries": entries, "nav_section": nav_section})
+
+
+@require_safe
+@public_cache
+def tag_list(request):
+    return _registry_list(request, Tag, "archive/tag_list.html", "tags")
+
+
+@require_safe
+@public_cache
+def author_list(request):
+    return _registry_list(request, Author, "archive/author_list.html", "")
+
+
+def _registry_detail(request, entry, facet: str, template: str):
+    """A registry entry's page: its published articles, 20 a page, and years covered."""
+    relation = "source" if facet == "source" else f"{facet}s"
+    articles = Article.objects.published().filter(**{relation: entry})
+    page_obj, notices = _page(request, articles.with_relations().newest_first())
+    pages = page_obj.paginator.num_pages if page_obj.paginator.count else 0
+    # The entry's listing is the browse listing filtered to it: its links,
+    # year bars and the article pages' previous/next all walk that listing.
+    query = _one_filter(facet, entry.slug)
+    browse_path = reverse("archive:article-list")
+    others = [f for f in ("source", "tag", "author") if f != facet]
+    context = {
+        "entry": entry,
+        "page_obj": page_obj,
+        "notices": notices,
+        "total": page_obj.paginator.count,
+        "histogram": browse.year_histogram(articles),
+        "histogram_query": query,
+        "browse_url": f"{browse_path}?{query.urlencode()}",
+        "browse_path": browse_path,
+        "nav_section": "tags" if facet == "tag" else f"{facet}s",
+        "article_query": listing_link_query(query, "browse"),
+        "pagination": page_links(QueryDict(), page_obj.number, pages),
+        "overview": link_facets(
+            browse.top_values(articles, others, limit=8), query, browse_path
+        ),
+    }
+    return render(request, template, context)
+
+
+def _one_filter(facet: str, value: str) -> QueryDict:
+    query = QueryDict(mutable=True)
+    query[facet] = value
+    return query
+
+
+def _page(request, queryset):
+    """The page of ``queryset`` asked for by ``?page=``, with a notice when it was not a page."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    notices = []
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 1
+        notices.append("That page number was not understood; showing page 1.")
+    if number < 1 or number > paginator.num_pages:
+        clamped = min(max(number, 1), paginator.num_pages)
+        notices.append(f"There is no page {number}; showing page {clamped}.")
+        number = clamped
+    return paginator.page(number), notices
+
+
+@require_safe
+@public_cache
+def source_detail(request, slug: str):
+    source = get_object_or_404(Source, slug=slug)
+    return _registry_detail(request, source, "source", "archive/source_detail.html")
+
+
+@require_safe
+@public_cache
+def tag_detail(request, slug: str):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _registry_detail(request, tag, "tag", "archive/tag_detail.html")
+
+
+@require_safe
+@public_cache
+def author_detail(request, slug: str):
+    author = get_object_or_404(Author, slug=slug)
+    return _registry_detail(request, author, "author", "archive/author_detail.html")
