@@ -1,4 +1,6 @@
-"""The admin with the import page mounted where ArticleAdmin.get_urls() puts it."""
+"""The admin with the import page mounted the way ArticleAdmin.get_urls() mounts it."""
+
+from functools import partial
 
 from django.contrib import admin
 from django.urls import path
@@ -6,14 +8,11 @@ from django.urls import path
 from archive.admin_import import article_import_view
 from archive.models import Article
 
-
-def import_view(request):
-    return article_import_view(request, model_admin=admin.site.get_model_admin(Article))
-
-
 import_route = path(
     "archive/article/import/",
-    admin.site.admin_view(import_view),
+    admin.site.admin_view(
+        partial(article_import_view, model_admin=admin.site.get_model_admin(Article))
+    ),
     name="archive_article_import",
 )
 
