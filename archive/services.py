@@ -24,6 +24,10 @@ def _check_fields(fields: dict) -> None:
     unknown = set(fields) - ARTICLE_FIELDS
     if unknown:
         raise TypeError(f"Unknown article fields: {', '.join(sorted(unknown))}")
+    if isinstance(fields.get("url"), str):
+        # The URL field validates before Article.clean() runs, so surrounding
+        # spaces (common in pasted and imported URLs) must go first.
+        fields["url"] = fields["url"].strip()
 
 
 def _notify(article_ids: Iterable[int]) -> None:

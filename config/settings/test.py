@@ -10,3 +10,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests do not run collectstatic; serve from the finders instead of var/staticfiles.
+WHITENOISE_AUTOREFRESH = True
