@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from archive.exports import UnknownFormat, requested_format
 from archive.models import Article, Author, Source, Tag
+from search import conf
 from search.types import FACET_NAMES, SORTS, SearchParams
 
 MAX_QUERY_LENGTH = 500
 # Enough for any real selection; a URL with thousands of values is cut short
 # before it reaches the database.
 MAX_VALUES_PER_FILTER = 50
-PAGE_SIZE = 20
 FACET_LIMIT = 10
-FORMATS = ("html", "json", "csv", "atom")
 # How much of a rejected value a notice repeats.
 ECHO_LENGTH = 60
 
@@ -111,14 +111,14 @@ def parse_date(text: str) -> DateBound | None:
 class SearchForm:
     """Turn a search query string into ``params`` and reader-facing ``notices``."""
 
-    def __init__(self, data: QueryDict, *, max_page: int = 500):
+    def __init__(self, data: QueryDict, *, max_page: int | None = None):
         self.data = data
-        self.max_page = max_page
+        self.max_page = max_page or conf.get("SEARCH_MAX_PAGE")
         self._notices: list[str] = []
         # (facet, value) -> what the page calls it ("bloomberg" -> "Bloomberg").
         self.labels: dict[tuple[str, str], str] = {}
         self.format = "html"
-        self.format_error = ""
+        self.format_error: UnknownFormat | None = None
         self.date_from_text = ""
         self.date_to_text = ""
         self.requested_page = 1
@@ -151,7 +151,7 @@ class SearchForm:
             date_to=date_to,
             sort=self._clean_sort(q),
             page=self._clean_page(),
-            page_size=PAGE_SIZE,
+            page_size=conf.get("SEARCH_PAGE_SIZE"),
             expand_variants=self._clean_exact(),
             facet_limit=FACET_LIMIT,
             expanded_facets=self._clean_more(),
@@ -170,15 +170,11 @@ class SearchForm:
             )
 
     def _clean_format(self) -> str:
-        value = self._first("format").lower() or "html"
-        if value not in FORMATS:
-            self.format_error = (
-                f"Unknown format {echo(value)}: use "
-                + ", ".join(f"format={name}" for name in FORMATS)
-                + "."
-            )
+        try:
+            return requested_format(self.data)
+        except UnknownFormat as error:
+            self.format_error = error
             return "html"
-        return value
 
     def _clean_query(self) -> str:
         q = self._first("q")

@@ -1,0 +1,137 @@
+"""What the search results page says about a search: the sentence, links and chart data.
+
+Everything here works on the cleaned query (``SearchForm.querydict()``), so a
+value the form dropped never reappears in a link.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.http import QueryDict
+from django.utils.dateformat import format as format_date
+
+from archive.querystring import replace_value
+from search.forms import parse_date
+from search.types import SearchParams, YearCount
+
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+}
+
+
+def join_words(words: Iterable[str], conjunction: str) -> str:
+    """Join ``["a", "b", "c"]`` as "a, b and c" (with ``conjunction`` last)."""
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def count_phrase(total: int) -> str:
+    """Return "No articles", "1 article" or "12 articles"."""
+    if total == 0:
+        return "No articles"
+    return f"{total:,} article{'' if total == 1 else 's'}"
+
+
+def date_phrase(from_text: str, to_text: str) -> str:
+    """Say a date range as typed: "2012-2015" (en dash), "from May 2012", "until 9 May 2012"."""
+    start, end = (_spoken_date(text) for text in (from_text, to_text))
+    if start and end:
+        return f"in {start}" if start == end else f"{start}\u2013{end}"
+    if start:
+        return f"from {start}"
+    if end:
+        return f"until {end}"
+    return ""
+
+
+def _spoken_date(text: str) -> str:
+    bound = parse_date(text) if text else None
+    if bound is None:
+        return ""
+    if len(bound.text) == 4:
+        return bound.text
+    if len(bound.text) == 7:
+        return format_date(bound.first, "F Y")
+    return format_date(bound.first, "j F Y")
+
+
+# How each facet reads in the sentence, chosen and excluded. Values of one
+# facet are ORed: "and" reads right where an article has one value (one
+# source, one year), "or" where it may have several (tags, authors).
+_PHRASES = (
+    ("source", "from {}", "not from {}", "and"),
+    ("author", "by {}", "not by {}", "or"),
+    ("tag", "tagged {}", "not tagged {}", "or"),
+    ("kind", "of kind {}", "not of kind {}", "or"),
+    ("lang", "in {}", "not in {}", "or"),
+    ("year", "in {}", "not in {}", "and"),
+)
+
+
+def describe_search(
+    *,
+    total: int,
+    params: SearchParams,
+    labels: Mapping[tuple[str, str], str],
+    from_text: str = "",
+    to_text: str = "",
+) -> str:
+    """State a search in words: "12 articles matching “mobile phones” from Bloomberg, 2012-2015"."""
+    head = count_phrase(total)
+    if params.q:
+        head += f" matching “{params.q}”"
+    parts = []
+    for facet, chosen, excluded, conjunction in _PHRASES:
+        for template, values in (
+            (chosen, params.values(facet)),
+            (excluded, params.excluded_values(facet)),
+        ):
+            if values:
+                words = [labels.get((facet, v), v) for v in values]
+                parts.append(template.format(join_words(words, conjunction)))
+    # Dates and the spelling switch are not prepositional phrases; they follow
+    # after a comma ("…from Bloomberg, 2012-2015").
+    tail = [date_phrase(from_text, to_text)]
+    if not params.expand_variants and params.q:
+        tail.append("exact spelling only")
+    described = f"{head} {', '.join(parts)}" if parts else head
+    return "".join([described, *(f", {t}" for t in tail if t)])
+
+
+@dataclass(frozen=True)
+class SortLink:
+    name: str
+    label: str
+    url: str
+    current: bool
+
+
+def sort_links(query: QueryDict, current: str, path: str = "") -> list[SortLink]:
+    """Links to the other sort orders; relevance only when there are words to rank by."""
+    has_words = bool(query.get("q"))
+    default = "relevance" if has_words else "newest"
+    return [
+        SortLink(
+            name=name,
+            label=label,
+            url=replace_value(query, "sort", None if name == default else name, path),
+            current=name == current,
+        )
+        for name, label in SORT_LABELS.items()
+        if has_words or name != "relevance"
+    ]
+
+
+def continuous_years(histogram: Iterable[YearCount]) -> tuple[YearCount, ...]:
+    """Return the histogram oldest first with the empty years between filled in."""
+    counts = {yc.year: yc.count for yc in histogram if yc.count}
+    if not counts:
+        return ()
+    return tuple(
+        YearCount(year, counts.get(year, 0))
+        for year in range(min(counts), max(counts) + 1)
+    )
