@@ -193,7 +193,9 @@ def _language_field(raw: RawRecord, defaults: ImportDefaults, body: str) -> str:
     except RecordError as exc:
         if defaults.language:
             return defaults.language
-        raise RecordError(f"{exc}; pass --language to file it under one") from None
+        raise RecordError(
+            f"{exc}; give a default language (--language) to file it"
+        ) from None
 
 
 def guess_language(text: str) -> str:
@@ -230,7 +232,9 @@ def _published(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> d
     if defaults.published:
         return {"published": defaults.published, "published_is_inferred": True}
     if not raw.harvested:
-        raise RecordError("no publication date: give “published” or pass --published")
+        raise RecordError(
+            "no publication date: give “published” in the record or a default date (--published)"
+        )
     review.append("no date found (the import day stands in)")
     return {"published": datetime.date.today(), "published_is_inferred": True}
 
@@ -245,7 +249,9 @@ def _source(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> Ref:
     if defaults.source:
         return Ref(name=plain_text(defaults.source))
     if not raw.harvested:
-        raise RecordError("no source: give “source” or pass --source")
+        raise RecordError(
+            "no source: name one in the record or give a default source (--source)"
+        )
     review.append("source unknown")
     return Ref(name=UNKNOWN_SOURCE)
 

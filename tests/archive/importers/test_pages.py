@@ -169,6 +169,6 @@ def test_a_page_in_a_language_the_archive_does_not_keep_needs_one_chosen(import_
     italian = page_in("it", ENGLISH.replace("Listeners", "Ascoltatori"))
     [outcome] = import_files(text_input(italian, "it.html")).outcomes
     assert outcome.message.startswith("language “it” is not one the archive records")
-    assert outcome.message.endswith("pass --language to file it under one")
+    assert outcome.message.endswith("give a default language (--language) to file it")
     import_files(text_input(italian, "it.html"), language="en")
     assert Article.objects.get().language == "en"

@@ -204,7 +204,7 @@ def test_a_json_lines_file_imports_every_good_record_and_names_every_broken_one(
     assert "invalid JSON" in failed["line 4"]
     assert "kind “gossip”" in failed["line 5"]
     assert "expected an article object" in failed["line 7"]
-    assert "pass --source" in failed["line 8"]
+    assert "give a default source (--source)" in failed["line 8"]
     assert "language “xx”" in failed["line 9"]
     assert "status “secret”" in failed["line 10"]
     scrubbed = Article.objects.get(title="Script in the body is removed")
@@ -260,7 +260,8 @@ def test_a_data_record_without_a_date_fails_unless_one_is_given(import_files):
     record = json.dumps({"title": "Undated", "source": "S", "body": "<p>Text.</p>"})
     [outcome] = import_files(text_input(record, "a.json")).outcomes
     assert (
-        outcome.message == "no publication date: give “published” or pass --published"
+        outcome.message
+        == "no publication date: give “published” in the record or a default date (--published)"
     )
     import_files(text_input(record, "a.json"), published=datetime.date(2020, 5, 1))
     article = Article.objects.get(title="Undated")
