@@ -8,12 +8,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
-from archive.querystring import replace_value
-from search.forms import parse_date
-from search.types import SearchParams, YearCount
+from archive.navigation import listing_link_query
+from archive.querystring import (
+    active_filters,
+    clear_filters_url,
+    filter_inputs,
+    format_url,
+    link_facets,
+    page_links,
+    replace_value,
+)
+from search.forms import SearchForm, parse_date
+from search.types import SearchPage, SearchParams, YearCount
 
+# The search box on the results page shows these itself; the other filters
+# ride along as hidden inputs.
+OWN_INPUTS = ("from", "to", "exact")
 SORT_LABELS = {
     "relevance": "Relevance",
     "newest": "Newest first",
@@ -74,14 +87,17 @@ _PHRASES = (
 
 def describe_search(
     *,
-    total: int,
+    total: int | None,
     params: SearchParams,
     labels: Mapping[tuple[str, str], str],
     from_text: str = "",
     to_text: str = "",
 ) -> str:
-    """State a search in words: "12 articles matching “mobile phones” from Bloomberg, 2012-2015"."""
-    head = count_phrase(total)
+    """State a search in words: "12 articles matching “mobile phones” from Bloomberg, 2012-2015".
+
+    With ``total`` None the sentence starts "Articles" (a feed's title).
+    """
+    head = "Articles" if total is None else count_phrase(total)
     if params.q:
         head += f" matching “{params.q}”"
     parts = []
@@ -135,3 +151,61 @@ def continuous_years(histogram: Iterable[YearCount]) -> tuple[YearCount, ...]:
         YearCount(year, counts.get(year, 0))
         for year in range(min(counts), max(counts) + 1)
     )
+
+
+def all_notices(form: SearchForm, page: SearchPage) -> list[str]:
+    """The form's notices then the engine's, each once."""
+    return list(dict.fromkeys([*form.notices, *page.notices]))
+
+
+def results_context(form: SearchForm, page: SearchPage) -> dict:
+    """Everything the results template shows, with every link built from the cleaned query."""
+    path = reverse("search:results")
+    query = form.querydict()
+    # Links are built from the page actually shown (it may have been clamped).
+    if page.page > 1:
+        query["page"] = str(page.page)
+    else:
+        query.pop("page", None)
+    params = form.params
+    filters = active_filters(query, form.labels, path)
+    return {
+        "nav_section": "search",
+        # No words and no filters: the page to start a search from.
+        "blank": not params.q and not filters,
+        "params": params,
+        "result": page,
+        "notices": all_notices(form, page),
+        "summary": describe_search(
+            total=page.total,
+            params=params,
+            labels=form.labels,
+            from_text=form.date_from_text,
+            to_text=form.date_to_text,
+        ),
+        "date_from": form.date_from_text,
+        "date_to": form.date_to_text,
+        "hidden_inputs": [
+            (name, value)
+            for name, value in filter_inputs(query)
+            if name not in OWN_INPUTS
+        ],
+        "first_number": (page.page - 1) * params.page_size + 1,
+        "filter_query": query,
+        "path": path,
+        "facets": link_facets(page.facets, query, path),
+        "active_filters": filters,
+        "clear_url": clear_filters_url(query, path) if filters else "",
+        "pagination": page_links(query, page.page, page.pages, path),
+        "sort_links": sort_links(query, params.sort, path) if page.total else [],
+        "histogram": continuous_years(page.histogram),
+        "article_query": listing_link_query(query, "search"),
+        "exports": {
+            fmt: format_url(query, fmt, path) for fmt in ("atom", "csv", "json")
+        },
+        "exact_url": replace_value(query, "exact", "1", path),
+        "variants_url": replace_value(query, "exact", None, path),
+        "suggestion_url": replace_value(query, "q", page.suggestion, path)
+        if page.suggestion
+        else "",
+    }

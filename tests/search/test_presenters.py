@@ -78,6 +78,13 @@ def test_filters_are_stated_in_words(kwargs, expected):
     assert describe_search(total=0, params=params(**kwargs), labels=LABELS) == expected
 
 
+def test_a_feed_title_states_the_search_without_a_count():
+    described = describe_search(
+        total=None, params=params(q="radio", selected={("lang", "ko")}), labels=LABELS
+    )
+    assert described == "Articles matching “radio” in Korean"
+
+
 def test_counts_are_singular_or_plural():
     assert describe_search(total=1, params=params(), labels={}) == "1 article"
     assert describe_search(total=1234, params=params(), labels={}) == "1,234 articles"

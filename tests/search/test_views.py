@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
-from lxml import html
+from lxml import etree, html
 
 from tests.search.page_corpus import FILLER_COUNT, corpus, corpus_index  # noqa: F401
 
@@ -148,6 +148,23 @@ def test_facet_counts_of_single_valued_facets_add_up_to_the_total(client):
     assert page["total"] > 20
     for key in ("source", "year", "language", "kind"):
         assert sum(v["count"] for v in page["facets"][key]) == page["total"], key
+
+
+@pytest.mark.usefixtures("corpus")
+def test_a_long_facet_lists_its_top_values_and_links_to_all_of_them(client):
+    page = get_page(client, data={"not_kind": "interview"})
+    years = facet_values(page, "year")
+    assert len(years) == 10
+    more = page.xpath(
+        "//section[@aria-labelledby='facet-year']//p[@class='facet__more']/a"
+    )
+    assert more[0].text_content().startswith("All year values")
+    expanded = get_page(client, more[0].get("href"))
+    assert len(facet_values(expanded, "year")) == 12
+    fewer = expanded.xpath(
+        "//section[@aria-labelledby='facet-year']//p[@class='facet__more']/a/@href"
+    )
+    assert len(facet_values(get_page(client, fewer[0]), "year")) == 10
 
 
 @pytest.mark.usefixtures("corpus")
@@ -383,7 +400,12 @@ def test_the_page_links_its_atom_feed_of_the_newest_matches(client):
     feed = client.get(feed_url[0])
     assert feed.status_code == 200
     assert feed["Content-Type"].startswith("application/atom+xml")
-    entries = html.fromstring(feed.content).xpath("//entry/title")
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    root = etree.fromstring(feed.content)
+    assert root.findtext("a:title", namespaces=atom).startswith(
+        "Articles matching “radio”"
+    )
+    entries = root.findall("a:entry/a:title", namespaces=atom)
     assert "Radio listening rises along the border" in [e.text for e in entries]
 
 
@@ -414,6 +436,7 @@ WALKED_SEARCHES = [
         "from": "2012",
     },
     {"kind": "news"},
+    {"not_kind": "interview", "more": "year"},
 ]
 
 
