@@ -7,6 +7,8 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 BENCH_COUNT ?= 20000
+BENCH_SEED ?= 42
+BENCH_DIR := $(CURDIR)/var/bench
 
 # `make run` serves with the production settings over plain HTTP on localhost.
 RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
@@ -89,8 +91,14 @@ test: install-dev browser lint migrations-check
 
 check: test
 
-bench: install var/secret_key
-	BENCH_COUNT=$(BENCH_COUNT) $(PY) -m tests.bench.run
+# The benchmark keeps its corpus, index and report under var/bench, apart from
+# the archive's own data; the corpus is reused when it already matches.
+bench: install
+	mkdir -p $(BENCH_DIR)
+	DJANGO_SETTINGS_MODULE=config.settings.test \
+	DATABASE_URL=sqlite:///$(BENCH_DIR)/bench-$(BENCH_COUNT).sqlite3 \
+	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
+	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
 
 clean:
 	rm -rf $(VENV) var/staticfiles

@@ -15,6 +15,7 @@ class Timing:
     ms: float
     total: int  # matches reported
     partial: bool = False  # the engine's time budget cut the search short
+    failed: bool = False  # the engine reported an error instead of results
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,14 @@ def median_total(timings: Sequence[Timing]) -> float:
 
 
 def time_queries(
-    run: Callable[[BenchQuery], tuple[int, bool]],
+    run: Callable[[BenchQuery], tuple[int, bool, bool]],
     queries: Sequence[BenchQuery],
     *,
     warm_up: bool = True,
 ) -> list[Timing]:
     """Run every query once to warm up, then once more timed.
 
-    ``run`` returns (match count, partial) for one query.
+    ``run`` returns (match count, partial, failed) for one query.
     """
     if warm_up:
         for query in queries:
@@ -69,9 +70,9 @@ def time_queries(
     timings = []
     for query in queries:
         started = time.perf_counter()
-        total, partial = run(query)
+        total, partial, failed = run(query)
         elapsed = (time.perf_counter() - started) * 1000
-        timings.append(Timing(query, elapsed, total, partial))
+        timings.append(Timing(query, elapsed, total, partial, failed))
     return timings
 
 

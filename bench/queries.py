@@ -244,9 +244,10 @@ def analyst_queries() -> list[BenchQuery]:
 
 def hostile_queries() -> list[BenchQuery]:
     """Return broad or malformed queries that must still answer within the limit."""
-    common = [w for w in vocabulary.english_words()[:400] if len(w) > 2]
-    fifty_or = " OR ".join(common[:50])
-    fifty_words = " ".join(common[50:100])
+    # Fifty frequent content words ORed (matches nearly everything, all scored)
+    # and fifty pasted words ANDed (a paragraph typed into the box).
+    fifty_or = " OR ".join(vocabulary.COMMON_WORDS[:50])
+    fifty_words = " ".join(vocabulary.english_words()[100:150])
     function_phrase = '"' + " ".join(vocabulary.FUNCTION_WORDS[:8]) + '"'
     typed = (
         "a*", "*ang", "ka*", "*", "?", "s*", "co*", "*a*", "p*ng", "title:*",

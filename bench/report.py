@@ -1,0 +1,263 @@
+"""The benchmark's plain-text report: measurements beside the targets they serve."""
+
+import datetime
+import os
+import platform
+import sqlite3
+from importlib import metadata
+
+from bench.measure import Timing, by_category, median_total, percentile, summarize
+
+# The issue's targets for the search engine.
+MEDIAN_MS = 40
+P95_MS = 400
+WORST_MS = 2000
+REBUILD_RATE = 300
+SAVE_SECONDS = 1.0
+SERVING_MB = 300
+
+PASS, FAIL = "✓", "✗"
+
+
+def _mark(ok: bool) -> str:
+    return PASS if ok else FAIL
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _ratio(whoosh: float, fts5: float) -> str:
+    return f"{whoosh / fts5:,.1f}x" if fts5 > 0 else "-"
+
+
+def render(results) -> str:
+    """Return the whole report as text."""
+    sections = [
+        _header(results),
+        _indexing(results),
+        _latency(results),
+        _targets(results),
+        _hostile(results.hostile),
+        _memory(results),
+        _fts5(results),
+        _slowest(results.timings),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _header(results) -> str:
+    corpus = results.corpus
+    made = (
+        "reused from an earlier run"
+        if corpus["reused"]
+        else f"generated in {corpus['seconds']:.0f} s "
+        f"({results.count / corpus['seconds']:,.0f} articles/s)"
+    )
+    others = (
+        f"; plus {corpus['others']:,} non-synthetic published articles"
+        if corpus["others"]
+        else ""
+    )
+    versions = ", ".join(
+        [
+            f"Python {platform.python_version()}",
+            f"SQLite {sqlite3.sqlite_version}",
+            f"Whoosh-Reloaded {metadata.version('Whoosh-Reloaded')}",
+            f"{os.cpu_count()} CPUs",
+        ]
+    )
+    start, end = results.load
+    busy = (
+        " (other work shared the CPUs: timings are pessimistic)"
+        if max(start, end) > (os.cpu_count() or 1)
+        else ""
+    )
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            f"SEARCH BENCHMARK: {results.count:,} synthetic articles (seed {results.seed}), {now}",
+            versions,
+            f"Load average: {start:.1f} at the start, {end:.1f} at the end{busy}.",
+            f"Corpus: {made}{others}.",
+        ]
+    )
+
+
+def _indexing(results) -> str:
+    rebuild = results.rebuild
+    rate = rebuild["documents"] / rebuild["seconds"]
+    return "\n".join(
+        [
+            "INDEXING",
+            f"  full rebuild (rebuild_index, {rebuild['procs']} processes): "
+            f"{rebuild['documents']:,} articles in {rebuild['seconds']:.1f} s "
+            f"= {rate:,.0f} articles/s",
+            f"  index size on disk: {rebuild['size_mb']:,.1f} MB",
+            f"  FTS5 build of the same articles: {results.fts5_build.seconds:.1f} s "
+            f"= {results.fts5_build.articles / results.fts5_build.seconds:,.0f} articles/s, "
+            f"{results.fts5_build.path.stat().st_size / 2**20:,.1f} MB",
+        ]
+    )
+
+
+def _latency(results) -> str:
+    fts5 = by_category(results.fts5_timings)
+    shape = results.shape
+    lines = [
+        f"LATENCY (ms): search() with {len(shape['facets'])} facets "
+        f"({', '.join(shape['facets'])}) and highlighted snippets "
+        f"({shape['marked']} of {shape['hits']} hits on a sample page carry <mark>);",
+        "  warm: every query run once untimed, then once timed. FTS5: bm25 top 20 "
+        "with snippet() + GROUP BY source + GROUP BY year.",
+        f"  {'category':<14} {'n':>4} {'median':>8} {'p95':>8} {'worst':>8} "
+        f"{'hits':>7} | {'FTS5 med':>8} {'p95':>7} {'hits':>7} | {'ratio':>6}",
+    ]
+    for name, group in [
+        *by_category(results.timings).items(),
+        ("ALL", results.timings),
+    ]:
+        mine = summarize(group)
+        theirs = fts5.get(name, results.fts5_timings if name == "ALL" else [])
+        other = summarize(theirs)
+        lines.append(
+            f"  {name:<14} {mine.n:>4} {_ms(mine.median):>8} {_ms(mine.p95):>8} "
+            f"{_ms(mine.worst):>8} {median_total(group):>7,.0f} | "
+            f"{_ms(other.median):>8} {_ms(other.p95):>7} {median_total(theirs):>7,.0f} | "
+            f"{_ratio(mine.median, other.median):>6}"
+        )
+    overall, yardstick = summarize(results.timings), summarize(results.fts5_timings)
+    partial = sum(t.partial for t in results.timings)
+    failed = sum(t.failed for t in results.timings)
+    lines += [
+        f"  overall search(): median {_ms(overall.median)}, p95 {_ms(overall.p95)}, "
+        f"p99 {_ms(overall.p99)}, worst {_ms(overall.worst)}"
+        + (f"; {partial} cut short by the time budget" if partial else "")
+        + (f"; {failed} FAILED (search() reported an error)" if failed else ""),
+        f"  overall FTS5:     median {_ms(yardstick.median)}, p95 {_ms(yardstick.p95)}, "
+        f"p99 {_ms(yardstick.p99)}, worst {_ms(yardstick.worst)}",
+        f"  ratio search()/FTS5: median {_ratio(overall.median, yardstick.median)}, "
+        f"p95 {_ratio(overall.p95, yardstick.p95)}, p99 {_ratio(overall.p99, yardstick.p99)}",
+    ]
+    return "\n".join(lines)
+
+
+def _save_summary(samples: list) -> tuple[bool, str]:
+    found = [s for s in samples if s is not None]
+    if len(found) < len(samples):
+        missing = len(samples) - len(found)
+        return False, f"{missing} of {len(samples)} saves never became searchable"
+    return max(found) < 1.0, (
+        f"worst {max(found):.2f} s, median {percentile(found, 50):.2f} s "
+        f"over {len(found)} saves"
+    )
+
+
+def _targets(results) -> str:
+    overall = summarize(results.timings)
+    hostile = max(results.hostile, key=lambda t: t.ms)
+    slowest = max([*results.timings, *results.hostile], key=lambda t: t.ms)
+    rate = results.rebuild["documents"] / results.rebuild["seconds"]
+    save_ok, save_text = _save_summary(results.save_seconds)
+    serving_mb = results.serving.get("after", {}).get("rss")
+    serving_line = (
+        f"{_mark(serving_mb < SERVING_MB)} serving process RSS < {SERVING_MB} MB: "
+        f"{serving_mb:,.0f} MB (fresh process after opening the index and running "
+        "the analyst queries)"
+        if serving_mb is not None
+        else f"{FAIL} serving process RSS: not measured ({results.serving.get('error')})"
+    )
+    return "\n".join(
+        [
+            "TARGETS",
+            f"  {_mark(overall.median <= MEDIAN_MS)} search() median ≤ {MEDIAN_MS} ms: "
+            f"{_ms(overall.median)} ms",
+            f"  {_mark(overall.p95 <= P95_MS)} search() p95 ≤ {P95_MS} ms: "
+            f"{_ms(overall.p95)} ms",
+            f"  {_mark(slowest.ms <= WORST_MS)} no query over {WORST_MS / 1000:.0f} s: "
+            f"worst hostile {_ms(hostile.ms)} ms ({_quote(hostile)}), "
+            f"worst overall {_ms(slowest.ms)} ms ({_quote(slowest)})",
+            f"  {_mark(rate >= REBUILD_RATE)} full rebuild ≥ {REBUILD_RATE} articles/s: "
+            f"{rate:,.0f} articles/s",
+            f"  {_mark(save_ok)} admin save searchable in < {SAVE_SECONDS:.0f} s: {save_text}",
+            f"  {serving_line}",
+            _errors_line(results),
+        ]
+    )
+
+
+def _errors_line(results) -> str:
+    failed = [t for t in [*results.timings, *results.hostile] if t.failed]
+    if not failed:
+        return f"  {PASS} every query answered without an error"
+    return (
+        f"  {FAIL} {len(failed)} queries answered with an error notice "
+        f"(e.g. {_quote(failed[0])}): their timings mean nothing"
+    )
+
+
+def _quote(timing: Timing) -> str:
+    query = timing.query
+    q = query.q
+    if len(q) > 40:
+        q = f"{q[:28]}… ({len(q.split())} words)"
+    filters = query.describe()[len(query.q) :]
+    return repr(q) + filters
+
+
+def _hostile(hostile: list[Timing]) -> str:
+    lines = ["HOSTILE QUERIES (slower of two warm runs, ms; slowest first)"]
+    for timing in sorted(hostile, key=lambda t: -t.ms):
+        cut = "  [cut short by the time budget]" if timing.partial else ""
+        cut += "  [FAILED]" if timing.failed else ""
+        lines.append(
+            f"  {_ms(timing.ms):>8}  {timing.total:>7,} hits  {_quote(timing)}{cut}"
+        )
+    return "\n".join(lines)
+
+
+def _memory(results) -> str:
+    mine = results.memory
+    lines = [
+        "MEMORY (MB)",
+        f"  this benchmark process after searching: RSS {mine['rss']:,.0f} "
+        f"(private {mine.get('private', 0):,.0f}, mapped files {mine.get('files', 0):,.0f}), "
+        f"peak {mine['peak']:,.0f} (includes corpus generation and the rebuild)",
+    ]
+    serving = results.serving
+    if "after" in serving:
+        opened, after = serving["opened"], serving["after"]
+        lines += [
+            f"  fresh serving process: RSS {serving['before']['rss']:,.0f} after Django setup, "
+            f"{opened['rss']:,.0f} after the first search "
+            f"({serving['first_search_ms']:,.0f} ms, opens the index),",
+            f"    {after['rss']:,.0f} after {serving['queries']} queries "
+            f"(private {after.get('private', 0):,.0f}, mapped files {after.get('files', 0):,.0f}), "
+            f"peak {after['peak']:,.0f}",
+        ]
+    else:
+        lines.append(f"  fresh serving process failed: {serving.get('error')}")
+    return "\n".join(lines)
+
+
+def _fts5(results) -> str:
+    build = results.fts5_build
+    return "\n".join(
+        [
+            "FTS5 YARDSTICK",
+            f"  {build.path.name}: tokenizer 'porter unicode61 remove_diacritics 2', "
+            "title/summary/body_text; filters as SQL on source, year, tag, language, kind.",
+            "  Differences to keep in mind: FTS5 has no Hangul splitting (김정은 does not "
+            "match 김정은은), no romanization variants, no tag/author/language/kind facet counts.",
+        ]
+    )
+
+
+def _slowest(timings: list[Timing], count: int = 10) -> str:
+    lines = [f"SLOWEST {count} ANALYST QUERIES IN search() (ms)"]
+    for timing in sorted(timings, key=lambda t: -t.ms)[:count]:
+        lines.append(
+            f"  {_ms(timing.ms):>8}  {timing.total:>7,} hits  "
+            f"[{timing.query.category}] {_quote(timing)}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,292 @@
+"""``make bench``: build the corpus, rebuild the index, time search() and FTS5.
+
+Usage: python -m bench.run [--count N] [--seed S] [--out-dir DIR]
+
+Without DATABASE_URL / SEARCH_INDEX_DIR in the environment it uses its own
+files under the output directory, so it never touches the archive's data.
+Prints the report and writes it to ``<out-dir>/report-N.txt``.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import string
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SAVE_SAMPLES = 5
+SAVE_TIMEOUT = 10.0  # seconds to wait for a saved word to become searchable
+
+
+@dataclass
+class Results:
+    """Everything measured, handed to ``bench.report.render``."""
+
+    count: int
+    seed: int
+    corpus: dict
+    rebuild: dict
+    timings: list
+    hostile: list
+    shape: dict
+    save_seconds: list
+    memory: dict
+    serving: dict
+    fts5_build: object
+    fts5_timings: list
+    # 1-minute load average at the start and the end: the machine may be shared.
+    load: tuple[float, float]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out-dir", type=Path, default=BASE_DIR / "var" / "bench")
+    return parser.parse_args(argv)
+
+
+def configure(args: argparse.Namespace) -> None:
+    """Point Django at the benchmark's own database and index, then set it up."""
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault(
+        "DATABASE_URL", f"sqlite:///{args.out_dir / f'bench-{args.count}.sqlite3'}"
+    )
+    os.environ.setdefault(
+        "SEARCH_INDEX_DIR", str(args.out_dir / f"whoosh-{args.count}")
+    )
+    django.setup()
+    from django.conf import settings
+
+    if settings.DEBUG:
+        # With DEBUG on, Django keeps every SQL query in memory.
+        raise SystemExit("Run the benchmark with DEBUG off (config.settings.test).")
+    disable_result_cache()
+
+
+def disable_result_cache() -> None:
+    """Make every timed search do its work: no reuse of an earlier query's result."""
+    from django.conf import settings
+
+    settings.SEARCH_CACHE_SIZE = 0
+
+
+def step(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def prepare_corpus(count: int, seed: int) -> dict:
+    """Reuse the database when it holds exactly this corpus; else (re)generate it."""
+    from django.core.management import call_command
+
+    from archive.models import Article
+    from bench.corpus import corpus_url_prefix
+
+    call_command("migrate", verbosity=0)
+    synthetic = Article.objects.filter(url_key__startswith="https://synthetic.example/")
+    this_corpus = synthetic.filter(url_key__startswith=corpus_url_prefix(seed))
+    if synthetic.count() == count and this_corpus.count() == count:
+        step(f"reusing the corpus of {count:,} articles (seed {seed})")
+        return {"reused": True, "seconds": 0.0, "others": _others(Article)}
+    step(f"generating {count:,} synthetic articles (seed {seed})")
+    started = time.perf_counter()
+    call_command("generate_corpus", count=count, seed=seed, clear=True)
+    return {
+        "reused": False,
+        "seconds": time.perf_counter() - started,
+        "others": _others(Article),
+    }
+
+
+def _others(article_model) -> int:
+    return (
+        article_model.objects.published()
+        .exclude(url_key__startswith="https://synthetic.example/")
+        .count()
+    )
+
+
+def rebuild() -> dict:
+    from bench.measure import directory_mb
+    from search import conf
+    from search.indexing import rebuild_index
+
+    step("rebuilding the search index (timed)")
+    started = time.perf_counter()
+    report = rebuild_index(chunk_size=1000)
+    seconds = time.perf_counter() - started
+    return {
+        "documents": report.documents,
+        "seconds": seconds,
+        "size_mb": directory_mb(Path(report.path)),
+        "procs": conf.get("SEARCH_REBUILD_PROCS"),
+    }
+
+
+def whoosh_runner():
+    from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, search
+
+    errors = {NOTICE_FAILED, NOTICE_NO_INDEX}
+
+    def run(query):
+        page = search(query.params())
+        return page.total, page.partial, not errors.isdisjoint(page.notices)
+
+    return run
+
+
+def page_shape() -> dict:
+    """Check what one broad search returns: facets and highlighted snippets."""
+    from search.service import search
+    from search.types import SearchParams
+
+    page = search(SearchParams(q="radio"))
+    return {
+        "facets": [facet.name for facet in page.facets],
+        "hits": len(page.hits),
+        "marked": sum("<mark>" in hit.snippet for hit in page.hits),
+    }
+
+
+def time_hostile() -> list:
+    """Time each hostile query twice after one untimed run; keep the slower."""
+    from bench.measure import Timing, time_queries
+    from bench.queries import hostile_queries
+
+    queries = hostile_queries()
+    run = whoosh_runner()
+    first = time_queries(run, queries, warm_up=True)
+    second = time_queries(run, queries, warm_up=False)
+    return [
+        Timing(
+            a.query,
+            max(a.ms, b.ms),
+            a.total,
+            a.partial or b.partial,
+            a.failed or b.failed,
+        )
+        for a, b in zip(first, second, strict=True)
+    ]
+
+
+def save_to_searchable() -> list[float | None]:
+    """Seconds from an article save until search() finds its new word."""
+    from django.db import transaction
+
+    from archive import services
+    from archive.models import Article
+    from search.service import search
+    from search.types import SearchParams
+
+    article = Article.objects.published().order_by("pk").first()
+    original = article.body
+    results = []
+    try:
+        for _ in range(SAVE_SAMPLES):
+            word = "".join(secrets.choice(string.ascii_lowercase) for _ in range(12))
+            started = time.perf_counter()
+            with transaction.atomic():
+                services.article_update(
+                    article=article, body=f"{original}<p>Probe {word}.</p>"
+                )
+            found = None
+            while time.perf_counter() - started < SAVE_TIMEOUT:
+                if search(SearchParams(q=word)).total:
+                    found = time.perf_counter() - started
+                    break
+                time.sleep(0.005)
+            results.append(found)
+    finally:
+        services.article_update(article=article, body=original)
+    return results
+
+
+def fresh_process_memory() -> dict:
+    """Run ``bench.serving`` in a new interpreter; return what it reports."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.serving"],
+        cwd=BASE_DIR,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode:
+        return {"error": done.stderr.strip().splitlines()[-1:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def fts5(out_dir: Path, count: int, queries: list) -> tuple:
+    from bench.fts5 import Fts5Searcher, build_fts5
+    from bench.measure import time_queries
+
+    step("building the FTS5 yardstick")
+    build = build_fts5(out_dir / f"fts5-{count}.sqlite3")
+    searcher = Fts5Searcher(build.path)
+    step("timing the same queries in FTS5")
+    try:
+        timings = time_queries(lambda q: (searcher.search(q), False, False), queries)
+    finally:
+        searcher.close()
+    return build, timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    load_at_start = os.getloadavg()[0]
+    configure(args)
+    from bench.measure import memory_mb, time_queries
+    from bench.queries import analyst_queries
+    from bench.report import render
+
+    corpus = prepare_corpus(args.count, args.seed)
+    rebuilt = rebuild()
+    queries = analyst_queries()
+    step(
+        f"timing {len(queries)} analyst queries in search() (warm-up pass, then timed)"
+    )
+    timings = time_queries(whoosh_runner(), queries)
+    shape = page_shape()
+    step("timing hostile queries")
+    hostile = time_hostile()
+    memory = memory_mb()
+    step("timing save-to-searchable")
+    save_seconds = save_to_searchable()
+    step("measuring a fresh serving process")
+    serving = fresh_process_memory()
+    fts5_build, fts5_timings = fts5(args.out_dir, args.count, queries)
+    text = render(
+        Results(
+            count=args.count,
+            seed=args.seed,
+            corpus=corpus,
+            rebuild=rebuilt,
+            timings=timings,
+            hostile=hostile,
+            shape=shape,
+            save_seconds=save_seconds,
+            memory=memory,
+            serving=serving,
+            fts5_build=fts5_build,
+            fts5_timings=fts5_timings,
+            load=(load_at_start, os.getloadavg()[0]),
+        )
+    )
+    report_path = args.out_dir / f"report-{args.count}.txt"
+    report_path.write_text(text)
+    print(text)
+    print(f"(also written to {report_path})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
