@@ -57,11 +57,12 @@ class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
         model = Article
         fields = [
             "title", "source", "authors", "published", "published_is_inferred", "url",
-            "language", "kind", "tags", "status", "summary", "body", "slug",
+            "language", "kind", "tags", "status", "review_note", "summary", "body", "slug",
         ]  # fmt: skip
         formfield_callback = https_formfield
         widgets = {
             "summary": AdminTextareaWidget(attrs={"rows": 4}),
+            "review_note": AdminTextareaWidget(attrs={"rows": 2}),
             "body": AdminTextareaWidget(attrs={"rows": 24, "class": "vLargeTextField"}),
         }
         error_messages = {

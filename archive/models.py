@@ -129,6 +129,9 @@ class ArticleQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
 
+    def needing_review(self):
+        return self.exclude(review_note="")
+
     def for_source(self, source):
         return self.filter(source=source)
 
@@ -196,6 +199,11 @@ class Article(Timestamped):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="HTML; sanitized on save.")
     body_text = models.TextField(blank=True, editable=False)
+    review_note = models.TextField(
+        blank=True,
+        help_text="What a curator should check before publishing (set by imports); "
+        "clear it once checked.",
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -233,6 +241,7 @@ class Article(Timestamped):
         """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""
         self.title = plain_text(self.title)
         self.summary = plain_text(self.summary, keep_lines=True)
+        self.review_note = plain_text(self.review_note, keep_lines=True)
         self.body = sanitize_html(self.body)
         self.body_text = html_to_text(self.body)
         self.content_hash = content_hash(self.body_text)

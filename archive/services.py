@@ -16,7 +16,7 @@ from archive.signals import articles_changed
 
 ARTICLE_FIELDS = frozenset(
     {"title", "slug", "source", "url", "published", "published_is_inferred", "language",
-     "kind", "summary", "body", "status"}
+     "kind", "summary", "body", "status", "review_note"}
 )  # fmt: skip
 
 

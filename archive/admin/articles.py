@@ -14,6 +14,21 @@ from archive.models import Article
 from archive.sanitize import mark_sanitized
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "Needs review"), ("done", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.needing_review()
+        if self.value() == "done":
+            return queryset.filter(review_note="")
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -21,6 +36,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "source", "published", "status", "tag_list"]
     list_filter = [
         "status",
+        NeedsReviewFilter,
         ("source", admin.RelatedOnlyFieldListFilter),
         ("tags", admin.RelatedOnlyFieldListFilter),
         "language",
@@ -44,6 +60,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     ("language", "kind"),
                     "tags",
                     "status",
+                    "review_note",
                 ]
             },
         ),

@@ -109,17 +109,11 @@ class PreparedRecord:
     source_homepage: str = ""
 
 
-def with_review_note(summary: str, notes: list[str]) -> str:
-    """Return ``summary`` headed by the review note for ``notes`` (unchanged without notes)."""
+def review_note(notes: list[str]) -> str:
+    """Return the article's review note for ``notes`` (empty when nothing needs checking)."""
     if not notes:
-        return summary
-    note = f"{REVIEW_PREFIX} {'; '.join(notes)}. {REVIEW_ADVICE}"
-    return f"{note}\n{summary}" if summary else note
-
-
-def needs_review(summary: str) -> bool:
-    """True when an imported article's summary carries the review note."""
-    return summary.startswith(REVIEW_PREFIX)
+        return ""
+    return f"{REVIEW_PREFIX} {'; '.join(notes)}. {REVIEW_ADVICE}"
 
 
 def _text(value: Any) -> str:
@@ -298,7 +292,8 @@ def prepare(raw: RawRecord, defaults: ImportDefaults) -> PreparedRecord:
     }
     source = _source(raw, defaults, review)
     summary = plain_text(_text(data.get("summary")), keep_lines=True)
-    fields["summary"] = with_review_note(summary, review)
+    fields["summary"] = summary
+    fields["review_note"] = review_note(review)
     tags = _refs(data.get("tags"), "tags") + _refs(list(defaults.tags), "tags")
     return PreparedRecord(
         location=raw.location,

@@ -70,8 +70,8 @@ def test_metadata_options_fill_in_what_a_capture_lacks():
     )
     assert sorted(t.slug for t in article.tags.all()) == ["ai", "mobile-phones"]
     assert article.status == "published"
-    assert "no date found" not in article.summary
-    assert "title" in article.summary  # still provisional
+    assert "no date found" not in article.review_note
+    assert "title" in article.review_note  # still provisional
 
 
 def test_a_directory_stands_for_the_files_inside_it(tmp_path):

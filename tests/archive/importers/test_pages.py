@@ -114,7 +114,7 @@ def test_a_page_dated_only_in_its_text_gets_that_date_flagged_as_guessed(import_
     article = Article.objects.get()
     assert article.published == datetime.date(2019, 5, 14)
     assert article.published_is_inferred
-    assert "date guessed from the page text" in article.summary
+    assert "date guessed from the page text" in article.review_note
 
 
 def test_a_page_without_any_date_takes_the_import_day_for_review(import_files):
@@ -125,7 +125,7 @@ def test_a_page_without_any_date_takes_the_import_day_for_review(import_files):
         datetime.date.today(),
         True,
     )
-    assert "no date found" in article.summary
+    assert "no date found" in article.review_note
 
 
 def test_a_page_with_no_article_fails(import_files):

@@ -87,9 +87,9 @@ def test_seed_subheads_and_lists_survive_as_structure():
 def test_what_the_text_does_not_say_is_flagged_for_review():
     import_seeds()
     untitled = Article.objects.get(title__startswith="North Korea’s evolving media")
-    assert untitled.summary.startswith(REVIEW_PREFIX)
-    assert "first sentence stands in as the title" in untitled.summary
-    assert "no date found" in untitled.summary
+    assert untitled.review_note.startswith(REVIEW_PREFIX)
+    assert "first sentence stands in as the title" in untitled.review_note
+    assert "no date found" in untitled.review_note
     assert {a.source.name for a in Article.objects.all()} == {UNKNOWN_SOURCE}
 
 
