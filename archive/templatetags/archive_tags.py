@@ -1,5 +1,6 @@
 """Template tags for the archive's pages: article links within a listing, year charts."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ CHART_WIDTH = 300
 BAR_AREA_HEIGHT = 100
 LABEL_HEIGHT = 16
 MAX_SLOT = 60
-MAX_LABELS = 8
+LABEL_SPACING = 36
 
 
 @register.filter
@@ -93,11 +94,14 @@ def build_chart(
                 selected=str(yc.year) in chosen,
             )
         )
-    step = -(-len(years) // MAX_LABELS)  # ceiling division
+    # Label every ``step``-th year counting back from the newest, so labels
+    # (about LABEL_SPACING units wide) never overlap and the newest is named.
+    step = max(1, math.ceil(LABEL_SPACING / slot))
+    last = len(years) - 1
     labels = tuple(
         YearLabel(yc.year, round(i * slot + slot / 2, 2))
         for i, yc in enumerate(years)
-        if i % step == 0 or (i == len(years) - 1 and (i % step) * 2 >= step)
+        if (last - i) % step == 0
     )
     return Chart(
         bars=tuple(bars),
