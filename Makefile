@@ -64,10 +64,13 @@ demo: setup
 index: install var/secret_key
 	$(RUN_ENV) $(MANAGE) rebuild_search_index --noinput
 
+# Chromium for the browser tests, and a CJK font so screenshots show Hangul.
 browser:
-	@command -v chromium >/dev/null || { \
-		echo "Installing Chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		echo "Installing Chromium and fonts for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
