@@ -59,11 +59,13 @@ def _browse_nav(article: Article, listing: QueryDict) -> ListingNav:
     articles = filterset.qs
     path = reverse("archive:article-list")
     if not articles.filter(pk=article.pk).exists():
-        return _outside(article, "browse", query, path)
+        return _outside("browse", query, path)
     previous, following, position = keyset_neighbours(
         articles, article, filterset.ordering
     )
-    return _nav("browse", query, path, previous, following, position, articles.count())
+    return _nav(
+        "browse", query, path, (previous, following), position, articles.count()
+    )
 
 
 def _search_nav(article: Article, listing: QueryDict) -> ListingNav:
@@ -72,14 +74,14 @@ def _search_nav(article: Article, listing: QueryDict) -> ListingNav:
     path = reverse("search:results")
     ids = list(search_ids(form.params))
     if article.pk not in ids:
-        return _outside(article, "search", query, path)
+        return _outside("search", query, path)
     index = ids.index(article.pk)
     neighbours = Article.objects.published().in_bulk(
         [i for i in (ids[index - 1] if index else None, _at(ids, index + 1)) if i]
     )
     previous = neighbours.get(ids[index - 1]) if index else None
     following = neighbours.get(_at(ids, index + 1))
-    return _nav("search", query, path, previous, following, index + 1, len(ids))
+    return _nav("search", query, path, (previous, following), index + 1, len(ids))
 
 
 def _at(ids: list[int], index: int) -> int | None:
@@ -127,8 +129,10 @@ def _article_url(article: Article | None, query: QueryDict, origin: str) -> str:
     return f"{article.get_absolute_url()}?{listing_link_query(query, origin)}"
 
 
-def _nav(origin, query, path, previous, following, position, total) -> ListingNav:
-    # The neighbours' own links carry the listing at the page that holds them.
+def _nav(origin, query, path, neighbours, position, total) -> ListingNav:
+    # Links carry the listing without its page: each article page works out
+    # the page that holds it from its position.
+    previous, following = neighbours
     return ListingNav(
         origin=origin,
         back_url=_listing_url(query, path, position),
@@ -141,5 +145,6 @@ def _nav(origin, query, path, previous, following, position, total) -> ListingNa
     )
 
 
-def _outside(article: Article, origin: str, query: QueryDict, path: str) -> ListingNav:
+def _outside(origin: str, query: QueryDict, path: str) -> ListingNav:
+    """The article is not in the listing (any more): just a way back to it."""
     return ListingNav(origin, _listing_url(query, path, 0), None, None, "", "", 0, 0)

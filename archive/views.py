@@ -1,11 +1,13 @@
 """Public pages of the archive (thin: read, then render)."""
 
 import functools
+import logging
 
 from django.http import (
     Http404,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    HttpResponseServerError,
     JsonResponse,
     QueryDict,
 )
@@ -33,6 +35,11 @@ from archive.querystring import (
 from archive.sanitize import mark_sanitized
 from search.service import more_like_this
 
+logger = logging.getLogger(__name__)
+FALLBACK_500 = (
+    "<!doctype html><html lang=en><title>Something went wrong</title>"
+    "<h1>Something went wrong</h1><p>Please try again in a moment.</p></html>"
+)
 # Public pages may be reused by browsers and proxies for this long; the ETag
 # (ConditionalGetMiddleware) makes the revalidation after that cheap.
 PUBLIC_MAX_AGE = 300
@@ -188,7 +195,6 @@ def article_detail(request, pk: int, slug: str):
         if article.is_published
         else (),
         "reference": citations.formatted_reference(article, page_url),
-        "cited_url": citations.cited_url(article, page_url),
         "browse_url": reverse("archive:article-list"),
     }
     response = render(request, "archive/article_detail.html", context)
@@ -230,5 +236,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without the request: whatever broke must not break this page too.
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    # Rendered without the request, so whatever broke cannot break this page too.
+    try:
+        body = loader.render_to_string("500.html")
+    except Exception:  # e.g. static files not collected: still answer
+        logger.exception("The error page could not be rendered.")
+        body = FALLBACK_500
+    return HttpResponseServerError(body)

@@ -206,6 +206,14 @@ def test_a_wrong_slug_redirects_to_the_right_one_keeping_the_query(client, archi
     )
 
 
+def test_a_korean_slug_opens_the_page_without_a_redirect(client, archive):
+    url = archive.korean_2023.get_absolute_url()
+    assert "%EC%86%90" in url  # percent-encoded Hangul
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "손전화 사용자 증가" in html(response)
+
+
 def test_the_id_alone_redirects_to_the_article(client, archive):
     response = client.get(f"/articles/{archive.koryolink.pk}/")
     assert response.status_code == 301
