@@ -558,3 +558,10 @@ def test_previous_and_next_follow_the_search_listing(client, indexed):
     assert "(2 of 3)" in page
     assert 'href="/search/?q=koryolink&amp;sort=newest">Back to search results' in page
     assert indexed.farming.title not in page
+
+
+def test_a_request_with_too_many_parameters_gets_the_styled_400_page(client):
+    query = "&".join(f"tag=t{n}" for n in range(1200))
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 400
+    assert b"could not read this request" in response.content
