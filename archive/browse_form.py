@@ -9,7 +9,7 @@ a plain-text notice for each, as the search page's ``SearchForm`` does.
 from django import forms
 
 from archive.models import Article, Author, Source, Tag
-from search.forms import DateBound, clean_text, echo, parse_date
+from archive.params import DateBound, clean_text, echo, parse_date
 from search.types import FACET_NAMES
 
 MAX_VALUES_PER_FILTER = 50

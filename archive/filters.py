@@ -20,7 +20,7 @@ from archive.browse_form import (
     ValuesField,
 )
 from archive.models import Article
-from search.forms import DateBound
+from archive.params import DateBound
 from search.types import FACET_NAMES, SearchParams
 
 PAGE_SIZE = 20

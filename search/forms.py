@@ -5,16 +5,14 @@ control characters) becomes a well-formed ``SearchParams`` plus a list of
 plain-text notices saying what was ignored or changed. It never raises.
 """
 
-import calendar
 import datetime
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from django.http import QueryDict
 
 from archive.exports import UnknownFormat, requested_format
 from archive.models import Article, Author, Source, Tag
+from archive.params import clean_text, echo, parse_date
 from search import conf
 from search.types import FACET_NAMES, SORTS, SearchParams
 
@@ -23,8 +21,6 @@ MAX_QUERY_LENGTH = 500
 # before it reaches the database.
 MAX_VALUES_PER_FILTER = 50
 FACET_LIMIT = 10
-# How much of a rejected value a notice repeats.
-ECHO_LENGTH = 60
 
 FACET_NOUNS = {
     "source": "source",
@@ -41,71 +37,7 @@ CHOICE_LABELS = {
 }
 SINGLE_VALUED = ("q", "from", "to", "sort", "page", "exact", "format")
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
 _YEAR = re.compile(r"[1-9]\d{3}", re.ASCII)
-# Bidirectional overrides can make a notice or a chip read differently from
-# what it contains; zero-width joiners (category Cf too) are kept for scripts
-# that need them.
-_INVISIBLE = (
-    {0x200B, 0x2060, 0xFEFF} | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
-)
-
-
-def clean_text(value: str) -> str:
-    """Return ``value`` in NFC with control characters removed and spaces collapsed."""
-    value = unicodedata.normalize("NFC", value)
-    kept = []
-    for char in value:
-        if char in "\t\n\r\x0b\x0c":
-            kept.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or (
-            ord(char) in _INVISIBLE
-        ):
-            continue
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())
-
-
-def echo(value: str) -> str:
-    """Return a short, quotable form of a rejected value for a notice."""
-    value = clean_text(value)
-    if len(value) > ECHO_LENGTH:
-        value = value[: ECHO_LENGTH - 1] + "…"
-    return f"“{value}”"
-
-
-@dataclass(frozen=True)
-class DateBound:
-    """A date typed as ``2012``, ``2012-05`` or ``2012-05-09``: the days it spans."""
-
-    text: str
-    first: datetime.date
-    last: datetime.date
-
-
-def parse_date(text: str) -> DateBound | None:
-    """Return the span of days ``text`` names, or None when it names none."""
-    match = _DATE.fullmatch(text)
-    if not match:
-        return None
-    year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        if month is None:
-            return DateBound(
-                text, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            )
-        if day is None:
-            last_day = calendar.monthrange(year, month)[1]
-            return DateBound(
-                f"{year:04d}-{month:02d}",
-                datetime.date(year, month, 1),
-                datetime.date(year, month, last_day),
-            )
-        date = datetime.date(year, month, day)
-    except (ValueError, calendar.IllegalMonthError):
-        return None
-    return DateBound(date.isoformat(), date, date)
 
 
 class SearchForm:

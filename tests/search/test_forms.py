@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from search.forms import MAX_QUERY_LENGTH, SearchForm, clean_text, parse_date
+from archive.params import clean_text, parse_date
+from search.forms import MAX_QUERY_LENGTH, SearchForm
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
