@@ -238,6 +238,7 @@ def article_json(article: Article, *, snippet: str, request: HttpRequest) -> dic
         "tags": [{"name": t.name, "slug": t.slug} for t in article.tags.all()],
         "language": article.language,
         "kind": article.kind,
+        "summary": article.summary,
         "snippet": str(snippet),
     }
 
