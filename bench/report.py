@@ -200,7 +200,8 @@ def _quote(timing: Timing) -> str:
     query = timing.query
     q = query.q
     if len(q) > 40:
-        q = f"{q[:28]}… ({len(q.split())} words)"
+        words = [w for w in q.split() if w not in ("OR", "AND", "NOT")]
+        q = f"{q[:28]}… ({len(words)} words)"
     filters = query.describe()[len(query.q) :]
     return repr(q) + filters
 
