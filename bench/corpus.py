@@ -52,9 +52,7 @@ class ArticleSpec:
 
 def corpus_url_prefix(seed: int) -> str:
     """Return the URL prefix shared by every article generated with ``seed``."""
-    return (
-        f"https://{registries.SYNTHETIC_DOMAIN}/corpus/{GENERATOR_VERSION}/seed-{seed}/"
-    )
+    return f"{registries.SYNTHETIC_URL_PREFIX}corpus/{GENERATOR_VERSION}/seed-{seed}/"
 
 
 def _zipf_cumulative(n: int, exponent: float = 1.0, offset: float = 2.7) -> list[float]:

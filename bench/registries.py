@@ -10,6 +10,8 @@ def _words(text: str) -> list[str]:
 
 
 SYNTHETIC_DOMAIN = "synthetic.example"
+# Every synthetic article's URL starts with this; nothing real can (RFC 2606).
+SYNTHETIC_URL_PREFIX = f"https://{SYNTHETIC_DOMAIN}/"
 SYNTHETIC_TAG = "synthetic-corpus"
 
 

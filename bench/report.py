@@ -54,11 +54,6 @@ def _header(results) -> str:
         else f"generated in {corpus['seconds']:.0f} s "
         f"({results.count / corpus['seconds']:,.0f} articles/s)"
     )
-    others = (
-        f"; plus {corpus['others']:,} non-synthetic published articles"
-        if corpus["others"]
-        else ""
-    )
     versions = ", ".join(
         [
             f"Python {platform.python_version()}",
@@ -79,7 +74,7 @@ def _header(results) -> str:
             f"SEARCH BENCHMARK: {results.count:,} synthetic articles (seed {results.seed}), {now}",
             versions,
             f"Load average: {start:.1f} at the start, {end:.1f} at the end{busy}.",
-            f"Corpus: {made}{others}.",
+            f"Corpus: {made}.",
         ]
     )
 

@@ -20,7 +20,6 @@ from archive.models import Article, Author, Source, Tag
 from bench import registries
 from bench.corpus import ArticleSpec, CorpusGenerator, corpus_url_prefix
 
-SYNTHETIC_URLS = f"https://{registries.SYNTHETIC_DOMAIN}/"
 PROGRESS_EVERY = 10_000
 
 
@@ -162,11 +161,13 @@ class _CorpusWriter:
 @transaction.atomic
 def clear_synthetic_articles() -> int:
     """Delete every synthetic article (URL under the reserved domain); return how many."""
-    synthetic = Article.objects.filter(url_key__startswith=SYNTHETIC_URLS).only("pk")
+    synthetic = Article.objects.filter(
+        url_key__startswith=registries.SYNTHETIC_URL_PREFIX
+    ).only("pk")
     count = synthetic.count()
     synthetic.delete()
     Source.objects.filter(
-        homepage__startswith=SYNTHETIC_URLS, articles__isnull=True
+        homepage__startswith=registries.SYNTHETIC_URL_PREFIX, articles__isnull=True
     ).delete()
     Tag.objects.filter(slug=registries.SYNTHETIC_TAG, articles__isnull=True).delete()
     return count
