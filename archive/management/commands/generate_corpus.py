@@ -37,15 +37,24 @@ class Command(BaseCommand):
     DONE = "Wrote %(count)d synthetic articles (seed %(seed)d) in %(seconds).1f s."
 
     def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, default=1000)
-        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--count", type=int, default=1000, help="How many articles to write."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=42, help="The same seed writes the same corpus."
+        )
         parser.add_argument(
             "--clear",
             action="store_true",
             help="First delete earlier synthetic articles (only those) and the "
             "synthetic sources and tag left without articles.",
         )
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=1000,
+            help="Articles inserted per transaction.",
+        )
 
     def handle(self, *, count, seed, clear, batch_size, verbosity, **options):
         if count < 1 or batch_size < 1:
