@@ -55,7 +55,9 @@ _FURNITURE = _compile(
     r"^(?:advertisement|sponsored|ad)$",
     r"^(?:related|recommended|most (?:read|popular|viewed)|trending|popular|latest|top)"
     r"(?: (?:articles|stories|news|posts|reads|content))?:?$",
-    r"^read (?:more|next|also)\b.{0,80}$",
+    r"^read (?:more|next|also|the rest)\b.{0,80}$",
+    r"^continue reading\b.{0,80}$",
+    r"^related(?: (?:stories|articles|coverage|content|links|reading))?\s*[:：]",
     r"^(?:previous|next) (?:post|article|story)\b.{0,80}$",
     # Copyright, disclaimers, colophons.
     r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))",
@@ -64,8 +66,13 @@ _FURNITURE = _compile(
     r"^typeset by\b",
     r"^[^.!?]{0,60}\b(?:privacy policy|terms of (?:use|service))\b[^.!?]{0,60}$",
     r"\btakes no institutional position\b",
+    r"^(?:our|read our|see our|about our)\s+(?:editorial\s+)?(?:standards|ethics policy"
+    r"|corrections policy|trust principles)\b.{0,80}$",
     r"\bviews expressed (?:in|here)\b.{0,80}\b(?:authors?|do not)\b",
     r"\bproudly powered by\b",
+    # "Citation: <headline> (2019, October 22) retrieved 20 January 2020 from https://…",
+    # the reference a site prints for readers who cite the article.
+    r"\bretrieved\s+(?:on\s+)?[\w ,]{6,30}\d{4},?\s+from\s+https?://",
     # Contact blocks.
     r"^(?:tel|phone|fax|e-?mail|contact)\b\.?\s*[:\d+\[<]",
     r"^for inquiries\b",
@@ -103,6 +110,7 @@ _CAPTION = _compile(
     r"\bphotographer\s*[:：]",
     r"\b(?:image|picture|illustration|video)(?: (?:credit|courtesy|source))?\s*[:：]",
     r"^credits?\s*[:：]",
+    r"^\(\s*[\w ]{0,20}\b(?:credits?|courtesy)\s*[:：][^)]{1,80}\)\.?$",
     r"\bvia getty images\b",
     r"\b(?:getty images|shutterstock)\)?\.?$",
     r"\((?:ap|afp|reuters|yonhap|kcna|epa|news1|xinhua) photo\b",

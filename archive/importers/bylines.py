@@ -28,6 +28,14 @@ _ROLE = re.compile(
     re.I,
 )
 MAX_BYLINE = 150
+_NOT_A_PERSON = re.compile(
+    r"\b(?:staff|desk|team|editors|editorial|newsroom|admin|redaktion|rédaction)\b",
+    re.I,
+)
+_DOMAIN = re.compile(r"\b(?:www\.|https?:)|\.(?:com|org|net|de|co\.\w\w)\b", re.I)
+# "Min-ji Kang in Seoul", "Jonas Weber in Dandong, Liaoning": where the
+# reporter filed from, not part of the name.
+_DATELINE = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:[\s,]+[A-Z][\w.'’-]*)*\s*$")
 
 
 def clean_name(text: str, *, min_tokens: int = 1) -> str:
@@ -48,6 +56,16 @@ def clean_name(text: str, *, min_tokens: int = 1) -> str:
     if len(cleaned) == 1 and len(cleaned[0]) < 3:
         return ""
     return " ".join(cleaned)
+
+
+def is_person(name: str) -> bool:
+    """False for credits that name no person ("Korea Desk Staff", "Newsroom", a web address)."""
+    return bool(name) and not _NOT_A_PERSON.search(name) and not _DOMAIN.search(name)
+
+
+def without_dateline(name: str) -> str:
+    """``name`` without the place a reporter filed from ("Min-ji Kang in Seoul")."""
+    return _DATELINE.sub("", name.strip())
 
 
 def _names_and_date(rest: str) -> tuple[tuple[str, ...], FoundDate | None] | None:

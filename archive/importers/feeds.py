@@ -3,16 +3,16 @@
 import datetime
 import email.utils
 import io
-import re
 
 import feedparser
 
+from archive.importers.bylines import is_person, without_dateline
 from archive.importers.detect import Decoded
+from archive.importers.markup import looks_like_html
+from archive.importers.page_body import clean_fragment
 from archive.importers.records import BrokenRecord, FileProblem, RawRecord
 
 _IGNORED_TAGS = frozenset({"uncategorized", "uncategorised", "general", "news"})
-# Credits such as "Border Signals staff" name no person.
-_NOT_A_PERSON = re.compile(r"\b(?:staff|desk|team|editors|newsroom|admin)\b", re.I)
 
 
 def _entry_date(entry: dict) -> datetime.date | None:
@@ -44,7 +44,10 @@ def _authors(entry: dict) -> list[str]:
     if not any(names):
         detail = entry.get("author_detail") or {}
         names = [detail.get("name") or entry.get("author") or ""]
-    return [n for n in names if n and "@" not in n and not _NOT_A_PERSON.search(n)]
+    # Credits such as "Border Signals staff" name no person; "Min-ji Kang in
+    # Seoul" names one, and where she filed from.
+    names = [without_dateline(name) for name in names]
+    return [name for name in names if name and "@" not in name and is_person(name)]
 
 
 def _tags(entry: dict) -> list[str]:
@@ -67,6 +70,8 @@ def _body_and_summary(entry: dict) -> tuple[str, str]:
 
 def _entry_record(number: int, entry: dict, channel: dict) -> RawRecord:
     body, summary = _body_and_summary(entry)
+    if looks_like_html(body):
+        body = clean_fragment(body, entry.get("title") or "")
     source = entry.get("source") or {}
     published = _entry_date(entry)
     return RawRecord(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.importers.dates import parse_record_date
+from archive.importers.language import SCRIPT_LANGUAGES, script_language, word_language
 from archive.importers.markup import (
     MarkupTooDeep,
     check_markup,
@@ -36,12 +37,6 @@ _KIND_ALIASES = {
     "opinion": "analysis", "op-ed": "analysis", "column": "analysis", "essay": "analysis",
     "blog post": "blog", "post": "blog", "q&a": "interview", "state media": "state-media",
 }  # fmt: skip
-_SCRIPTS = (
-    ("ko", re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")),
-    ("ja", re.compile("[\u3040-\u30ff]")),
-    ("ru", re.compile("[\u0400-\u04ff]")),
-    ("zh", re.compile("[\u4e00-\u9fff]")),
-)
 
 
 class ImportProblem(Exception):
@@ -172,16 +167,20 @@ def _language(value: str) -> str:
 
 def _language_field(raw: RawRecord, defaults: ImportDefaults, body: str) -> str:
     own = _text(raw.data.get("language"))
-    guessed = guess_language(plain_text(body))
+    text = plain_text(body)
+    guessed = script_language(text)
     if not raw.harvested:
-        return _language(own) if own else defaults.language or guessed or "en"
+        if own:
+            return _language(own)
+        return defaults.language or guessed or word_language(text) or "en"
     # A page often declares its site's language rather than the article's; the
     # script of the text is the better witness when it is not Latin.
     if guessed:
         return guessed
     declared = re.split(r"[-_]", own.lower(), maxsplit=1)[0]
-    if declared in ("", *(code for code, _ in _SCRIPTS)):
-        return defaults.language or Article.Language.ENGLISH
+    if declared in ("", *SCRIPT_LANGUAGES):
+        # Feeds and pages that declare nothing: the words show the language.
+        return defaults.language or word_language(text) or Article.Language.ENGLISH
     try:
         return _language(own)
     except RecordError as exc:
@@ -190,15 +189,6 @@ def _language_field(raw: RawRecord, defaults: ImportDefaults, body: str) -> str:
         raise RecordError(
             f"{exc}; give a default language (--language) to file it"
         ) from None
-
-
-def guess_language(text: str) -> str:
-    """Return the language a text's script shows (ko, ja, ru, zh), or "" for Latin text."""
-    letters = sum(1 for ch in text[:5000] if ch.isalpha())
-    for code, script in _SCRIPTS:
-        if letters and len(script.findall(text[:5000])) > letters * 0.2:
-            return code
-    return ""
 
 
 def _body(value: Any) -> str:

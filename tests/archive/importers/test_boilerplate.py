@@ -81,3 +81,31 @@ def test_captions_and_credits_are_recognised(line):
 )
 def test_reporting_that_mentions_such_things_is_kept(line):
     assert not is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Continue reading...",
+        "READ THE REST",
+        "Related: How the phones get in",
+        "Our Standards: The Border Signals Trust Principles.",
+        "Citation: Phones seized in raid (2019, October 22) retrieved 20 January 2020 "
+        "from https://news.example/2019-10-phones.html",
+        "(Credit: Jane Roe / Border Signals)",
+    ],
+)
+def test_what_news_sites_add_to_articles_and_feeds_is_recognised(line):
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Retrieved from https://example.org/report",  # a capture's source line
+        "Related reports from the border were hard to confirm, the agency said.",
+        "The company credits its new factory for the rise in exports.",
+    ],
+)
+def test_reporting_and_source_lines_that_look_alike_are_kept(line):
+    assert not is_boilerplate(line)

@@ -96,3 +96,53 @@ def test_a_feed_without_entries_fails_with_the_reason(import_files, feed, messag
     [outcome] = import_files(text_input(feed, "feed.xml")).outcomes
     assert outcome.action is Action.FAILED
     assert message in outcome.message
+
+
+CHANNEL_WITH_TEASERS = """<?xml version="1.0" encoding="utf-8"?>
+<rss xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel>
+<title>The Daily Record</title><link>https://record.example/world</link><language>en-gb</language>
+<item><title>Phones seized in border town raid</title>
+<link>https://record.example/2024/jan/31/phones-seized-raid</link>
+<description>&lt;p&gt;Inspectors took dozens of smuggled handsets&lt;/p&gt;&lt;p&gt;Security officials
+seized more than forty Chinese phones in a raid on a market in Hyesan on Wednesday.&lt;/p&gt;
+&lt;p&gt; &lt;span&gt;Related: &lt;/span&gt;&lt;a href="https://record.example/2024/jan/30/phones-explainer"&gt;How
+the phones get in&lt;/a&gt; &lt;/p&gt; &lt;a href="https://record.example/2024/jan/31/phones-seized-raid"&gt;Continue
+reading...&lt;/a&gt;</description>
+<pubDate>Wed, 31 Jan 2024 17:18:52 GMT</pubDate>
+<dc:creator>Jonas Weber in Dandong, Liaoning</dc:creator></item>
+</channel></rss>"""
+
+
+def test_feed_entries_lose_the_sites_links_and_reporters_their_datelines(
+    import_files,
+):
+    import_files(text_input(CHANNEL_WITH_TEASERS, "record.rss"))
+    article = Article.objects.get()
+    assert article.body_text.endswith("in a raid on a market in Hyesan on Wednesday.")
+    assert "Related" not in article.body_text
+    assert "Continue reading" not in article.body_text
+    assert [a.name for a in article.authors.all()] == ["Jonas Weber"]
+
+
+GERMAN_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title type="text">Grenzfunk Meldungen</title><id>https://grenzfunk.example/</id>
+<updated>2024-02-01T17:54:50+01:00</updated>
+<entry><title>Neue Störsender an der Grenze</title><id>https://grenzfunk.example/-3088</id>
+<updated>2024-02-01T17:54:50+01:00</updated><published>2024-02-01T17:22:00+01:00</published>
+<link rel="alternate" type="text/html" href="https://grenzfunk.example/meldung/stoersender-3088.html"/>
+<content type="html"><![CDATA[
+  <a href="https://grenzfunk.example/meldung/stoersender-3088.html" title="Störsender">
+    <img src="https://grenzfunk.example/stoersender.jpeg" alt="Störsender" />
+  </a>
+  <p>Die Behörden haben an der Grenze neue Störsender aufgebaut, die den Empfang der
+  ausländischen Sender in der Nacht erschweren, und das ist nicht der erste Versuch.</p>
+]]></content></entry>
+</feed>"""
+
+
+def test_an_atom_feed_declaring_no_language_is_filed_under_its_texts(import_files):
+    import_files(text_input(GERMAN_ATOM, "grenzfunk.atom"))
+    article = Article.objects.get()
+    assert article.language == "de"
+    assert "></a>" not in article.body  # the image link went with its image
