@@ -20,11 +20,10 @@ from archive.browse_form import (
     ValuesField,
 )
 from archive.models import Article
-from archive.params import DateBound
+from archive.params import FACET_LIMIT, DateBound, facet_pairs
 from search.types import FACET_NAMES, SearchParams
 
 PAGE_SIZE = 20
-FACET_LIMIT = 10
 
 
 class FacetFilter(django_filters.Filter):
@@ -162,10 +161,8 @@ class ArticleFilter(django_filters.FilterSet):
         data = self.cleaned_data
         start, end = data.get("from"), data.get("to")
         return SearchParams(
-            selected=frozenset((f, v) for f in FACET_NAMES for v in data.get(f, ())),
-            excluded=frozenset(
-                (f, v) for f in FACET_NAMES for v in data.get(f"not_{f}", ())
-            ),
+            selected=facet_pairs(data),
+            excluded=facet_pairs(data, "not_"),
             date_from=start.first if start else None,
             date_to=end.last if end else None,
             sort=self.sort_order,

@@ -2,18 +2,50 @@
 
 Text is normalized and stripped of invisible characters, rejected values are
 quoted briefly in notices, and dates may be typed as a year, a month or a day.
+``ListingReader`` holds the rules both pages apply to the parameters they share
+(facets and their exclusions, dates, sort, page, ``more``); the browse page's
+``BrowseForm`` and the search page's ``SearchForm`` each read through one.
 """
 
 import calendar
 import datetime
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from django.http import QueryDict
+
+from archive.models import Article, Author, Source, Tag
+from search.types import FACET_NAMES
 
 # How much of a rejected value a notice repeats.
 ECHO_LENGTH = 60
+# Enough for any real selection; a URL with thousands of values is cut short
+# before it reaches the database.
+MAX_VALUES_PER_FILTER = 50
+# How many values a facet lists until its "more" link asks for all.
+FACET_LIMIT = 10
+# What a notice calls each facet.
+FACET_NOUNS = {
+    "source": "source",
+    "tag": "tag",
+    "author": "author",
+    "year": "year",
+    "lang": "language",
+    "kind": "kind",
+}
+SLUG_MODELS = {"source": Source, "tag": Tag, "author": Author}
+CHOICE_LABELS = {
+    "lang": dict(Article.Language.choices),
+    "kind": dict(Article.Kind.choices),
+}
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
+_YEAR = re.compile(r"[1-9]\d{3}", re.ASCII)
+# Nine digits keep the number small enough for any paginator; a minus sign is
+# read so that "-1" is answered as a page that does not exist.
+_PAGE = re.compile(r"-?\d{1,9}", re.ASCII)
 # Bidirectional overrides can make a notice or a chip read differently from
 # what it contains; zero-width joiners (category Cf too) are kept for scripts
 # that need them.
@@ -77,3 +109,136 @@ def parse_date(text: str) -> DateBound | None:
     except (ValueError, calendar.IllegalMonthError):
         return None
     return DateBound(date.isoformat(), date, date)
+
+
+def clean_values(values: Iterable[str]) -> list[str]:
+    """Return the cleaned values of a repeatable parameter: no blanks, each once, in order."""
+    return list(dict.fromkeys(filter(None, map(clean_text, values))))
+
+
+def known_values(facet: str, values: list[str]) -> dict[str, str]:
+    """Return ``{value: label}`` for the values of ``facet`` the archive knows."""
+    if not values:
+        return {}
+    if facet in SLUG_MODELS:
+        rows = SLUG_MODELS[facet].objects.filter(slug__in=values)
+        return dict(rows.values_list("slug", "name"))
+    if facet == "year":
+        return {v: v for v in values if _YEAR.fullmatch(v)}
+    return {v: CHOICE_LABELS[facet][v] for v in values if v in CHOICE_LABELS[facet]}
+
+
+def facet_pairs(
+    values: Mapping[str, list[str]], prefix: str = ""
+) -> frozenset[tuple[str, str]]:
+    """Return the ``(facet, value)`` pairs of the ``prefix + facet`` parameters."""
+    return frozenset((f, v) for f in FACET_NAMES for v in values.get(prefix + f, ()))
+
+
+class ListingReader:
+    """Reads the parameters browse and search share; what it cannot use becomes a notice.
+
+    ``notices`` are plain text (escape on output); ``labels`` map each kept
+    ``(facet, value)`` to what the page calls it ("bloomberg" -> "Bloomberg").
+    """
+
+    def __init__(self) -> None:
+        self.notices: list[str] = []
+        self.labels: dict[tuple[str, str], str] = {}
+
+    def repeats(self, data: QueryDict, names: Iterable[str]) -> None:
+        """Say which single-valued parameters were given different values (the first is used)."""
+        for name in names:
+            values = data.getlist(name)
+            if len(set(map(clean_text, values))) > 1:
+                self.notices.append(
+                    f"“{name}” was given {len(values)} times; only the first was used."
+                )
+
+    def facets(self, values: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+        """Return the known values of every ``facet`` and ``not_facet`` parameter.
+
+        A value both chosen and excluded is excluded.
+        """
+        kept = {}
+        for facet in FACET_NAMES:
+            for name in (facet, f"not_{facet}"):
+                kept[name] = self._known(facet, name, values.get(name) or ())
+            both = set(kept[facet]) & set(kept[f"not_{facet}"])
+            for value in sorted(both):
+                self.notices.append(
+                    f"The {FACET_NOUNS[facet]} {echo(self.labels[facet, value])} was "
+                    "both chosen and excluded; it is excluded."
+                )
+            kept[facet] = [v for v in kept[facet] if v not in both]
+        return kept
+
+    def _known(self, facet: str, name: str, values: Iterable[str]) -> list[str]:
+        values = clean_values(values)
+        if len(values) > MAX_VALUES_PER_FILTER:
+            self.notices.append(
+                f"Only the first {MAX_VALUES_PER_FILTER} values of “{name}” were used."
+            )
+            values = values[:MAX_VALUES_PER_FILTER]
+        known = known_values(facet, values)
+        for value in values:
+            if value not in known:
+                self.notices.append(
+                    f"There is no {FACET_NOUNS[facet]} {echo(value)}; "
+                    "that filter was ignored."
+                )
+        self.labels.update(((facet, v), label) for v, label in known.items())
+        return [v for v in values if v in known]
+
+    def dates(
+        self, start_text: str, end_text: str
+    ) -> tuple[DateBound | None, DateBound | None]:
+        """Return the ``from`` and ``to`` bounds, in order; a non-date is dropped."""
+        bounds = []
+        for text, noun in ((start_text, "start"), (end_text, "end")):
+            bound = parse_date(text) if text else None
+            if text and bound is None:
+                self.notices.append(
+                    f"The {noun} date {echo(text)} is not a date (use 2012, 2012-05 "
+                    "or 2012-05-09); it was ignored."
+                )
+            bounds.append(bound)
+        start, end = bounds
+        if start and end and start.first > end.last:
+            self.notices.append(
+                "The start date was after the end date; the two were swapped."
+            )
+            start, end = end, start
+        return start, end
+
+    def sort(self, value: str, sorts: Sequence[str], default: str) -> str:
+        """Return ``value`` when it is one of ``sorts``, else ``default``."""
+        if not value or value in sorts:
+            return value or default
+        self.notices.append(
+            f"Unknown sort order {echo(value)}; sorted by {default} instead "
+            f"(choose {', '.join(sorts[:-1])} or {sorts[-1]})."
+        )
+        return default
+
+    def page(self, text: str) -> int:
+        """Return the page number ``text`` names, or 1 when it names none."""
+        if not text:
+            return 1
+        if not _PAGE.fullmatch(text):
+            self.notices.append(
+                f"Page {echo(text)} is not a page number; showing page 1."
+            )
+            return 1
+        if int(text) < 1:
+            self.notices.append(f"There is no page {int(text)}; showing page 1.")
+            return 1
+        return int(text)
+
+    def more(self, values: Iterable[str]) -> frozenset[str]:
+        """Return the facets named in ``more`` (those to list in full)."""
+        values = clean_values(values)
+        for value in values:
+            if value not in FACET_NAMES:
+                self.notices.append(f"There is no facet {echo(value)} to show in full.")
+        return frozenset(v for v in values if v in FACET_NAMES)
