@@ -12,9 +12,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
-from archive.browse_form import CHOICE_LABELS
 from archive.filters import FACET_LIMIT, PAGE_SIZE, ArticleFilter
 from archive.models import Article
+from archive.params import CHOICE_LABELS
 from archive.querystring import FACET_LABELS
 from search.types import FACET_NAMES, Facet, FacetValue, YearCount
 

@@ -8,7 +8,6 @@ then applies the rules it shares with the search page (``ListingReader`` in
 
 from django import forms
 
-from archive.params import CHOICE_LABELS as CHOICE_LABELS
 from archive.params import ListingReader, clean_text, clean_values
 
 # Browse orders: the listing's ORDER BY, and the ordering the article page's

@@ -11,7 +11,6 @@ from django.http import QueryDict
 
 from archive.exports import UnknownFormat, requested_format
 from archive.params import FACET_LIMIT, ListingReader, clean_text, echo, facet_pairs
-from archive.params import parse_date as parse_date
 from search import conf
 from search.types import FACET_NAMES, SORTS, SearchParams
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from archive.navigation import listing_link_query
+from archive.params import parse_date
 from archive.querystring import (
     active_filters,
     clear_filters_url,
@@ -21,7 +22,7 @@ from archive.querystring import (
     page_links,
     replace_value,
 )
-from search.forms import SearchForm, parse_date
+from search.forms import SearchForm
 from search.types import SearchPage, SearchParams, YearCount
 
 # The search box on the results page shows these itself; the other filters
