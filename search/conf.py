@@ -40,7 +40,7 @@ DEFAULTS = {
     "SEARCH_LOG_RETENTION_DAYS": 30,
     # rebuild_search_index: worker processes and memory per writer (MB).
     "SEARCH_REBUILD_PROCS": 2,
-    "SEARCH_REBUILD_LIMITMB": 128,
+    "SEARCH_REBUILD_LIMITMB": 256,
     # Seconds between checks whether the variant table changed (the process
     # that edits it sees the change at once).
     "SEARCH_VARIANTS_TTL": 10.0,

@@ -1,19 +1,29 @@
-"""Which documents a query matches, as a set of document numbers, on a budget.
+"""Which documents a query matches, and their ranking, on a time budget.
 
-Boolean structure is evaluated with Python set operations over each term's
-postings (read block by block), which is far cheaper than stepping Whoosh's
-matchers document by document; phrases and anything else use Whoosh's own
-matchers. When the time budget runs out the answer is what was found so far.
+A term's postings are read from Whoosh once per segment (a block at a time)
+and kept as two arrays: document numbers and the term's BM25 weight in each.
+Boolean structure is then evaluated with set operations, and ranking sums
+the weights of the matched terms with C-level ``map``/``heapq`` calls, so a
+query over half the archive costs little more than one over a handful.
+Phrases and anything else use Whoosh's own matchers. When the time budget
+runs out, the answer is what was found so far.
 """
 
+import heapq
+import math
+import operator
 import time
+from array import array
+from itertools import repeat
 
-from whoosh import collectors, query
+from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
-from whoosh.searching import TimeLimit
 
 _CHECK_EVERY = 512
+# BM25 parameters (Whoosh's defaults).
+K1 = 1.2
+B = 0.75
 
 
 class Deadline:
@@ -31,17 +41,16 @@ class Deadline:
 
 def matching_docs(snapshot, q: query.Query, deadline: Deadline) -> set[int]:
     """Return the live document numbers matching ``q`` (check ``deadline.hit``)."""
-    docs = _Evaluator(snapshot.searcher, deadline).docs(q)
+    docs = _Evaluator(snapshot, deadline).docs(q)
     if docs is None:
         return set()
     return docs & snapshot.table.live
 
 
 class _Evaluator:
-    def __init__(self, searcher, deadline: Deadline):
-        self.searcher = searcher
+    def __init__(self, snapshot, deadline: Deadline):
+        self.snapshot = snapshot
         self.deadline = deadline
-        self.leaves = searcher.leaf_searchers()
         self.everything = None
 
     def docs(self, q: query.Query) -> set[int] | None:
@@ -67,7 +76,7 @@ class _Evaluator:
         if self.deadline.passed():
             return None
         if isinstance(q, query.Term):
-            return self._term(q.fieldname, q.text)
+            return term_docs(self.snapshot, q.fieldname, q.text)
         return self._with_matchers(q)
 
     def _and(self, children) -> set[int] | None:
@@ -93,96 +102,125 @@ class _Evaluator:
 
     def _all(self) -> set[int]:
         if self.everything is None:
-            self.everything = set(range(self.searcher.doc_count_all()))
+            self.everything = set(range(self.snapshot.searcher.doc_count_all()))
         return set(self.everything)
 
-    def _term(self, fieldname: str, text: str) -> set[int]:
-        found = set()
-        for subsearcher, offset in self.leaves:
-            reader = subsearcher.reader()
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-            if isinstance(matcher, FilterMatcher):
-                # Deleted documents are dropped once at the end, for all terms.
-                matcher = matcher.child
-            ids = (
-                _block_ids(matcher)
-                if isinstance(matcher, W3LeafMatcher)
-                else (matcher.all_ids())
-            )
-            found.update(ids if not offset else (offset + d for d in ids))
-        return found
-
     def _with_matchers(self, q: query.Query) -> set[int]:
-        found = set()
-        deadline = self.deadline
-        for subsearcher, offset in self.leaves:
-            matcher = q.matcher(subsearcher, subsearcher.boolean_context())
-            count = 0
-            for docnum in matcher.all_ids():
-                found.add(offset + docnum)
-                count += 1
-                if count == _CHECK_EVERY:
-                    count = 0
-                    if deadline.passed():
-                        return found
+        found: set[int] = set()
+        for leaf in self.snapshot.leaves:
+            docnums = self.snapshot.segment_docs(
+                leaf,
+                ("query", q),
+                lambda leaf=leaf: _matcher_docs(leaf.searcher, q, self.deadline),
+            )
+            found.update(_global(leaf, docnums))
         return found
 
 
-def _block_ids(matcher: W3LeafMatcher) -> list[int]:
-    """Read a term's document numbers a block at a time."""
-    ids: list[int] = []
+def _global(leaf, docnums):
+    return map(leaf.offset.__add__, docnums) if leaf.offset else docnums
+
+
+def term_docs(snapshot, fieldname: str, text: str) -> set[int]:
+    """Return the document numbers containing a term (deleted ones included)."""
+    found: set[int] = set()
+    for leaf in snapshot.leaves:
+        docnums, _ = _postings(snapshot, leaf, fieldname, text)
+        found.update(_global(leaf, docnums))
+    return found
+
+
+def _postings(snapshot, leaf, fieldname: str, text: str) -> tuple[array, array]:
+    """Return (document numbers, BM25 term weights) of a term in one segment."""
+    return snapshot.segment_docs(
+        leaf,
+        ("term", fieldname, text),
+        lambda: (_read_postings(leaf, fieldname, text), True),
+    )
+
+
+def _read_postings(leaf, fieldname: str, text: str) -> tuple[array, array]:
+    reader = leaf.searcher.reader()
+    if (fieldname, text) not in reader:
+        return array("I"), array("f")
+    matcher = reader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        # Deleted documents are dropped once at the end, for all terms.
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):
+        ids = array("I", matcher.all_ids())
+        return ids, array("f", repeat(1.0, len(ids)))
+    ids, freqs = array("I"), array("f")
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
         ids.extend(matcher._ids[matcher._i :])
+        freqs.extend(matcher._weights[matcher._i :])
         matcher._next_block()
-    return ids
-
-
-class _Budgeted:
-    """Mixin for Whoosh scored collectors: stop when the deadline passes."""
-
-    def __init__(self, *args, deadline: Deadline, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
-
-    def matches(self):
-        deadline = self.deadline
-        count = 0
-        for docnum in super().matches():
-            count += 1
-            if count == _CHECK_EVERY:
-                count = 0
-                if deadline.passed():
-                    raise TimeLimit
-            yield docnum
-
-
-class BudgetedTopCollector(_Budgeted, collectors.TopCollector):
-    """The best ``limit`` documents by score, within the deadline."""
-
-
-class BudgetedUnlimitedCollector(_Budgeted, collectors.UnlimitedCollector):
-    """Every matching document by score, within the deadline."""
-
-
-def scored(searcher, q: query.Query, allowed: set[int], deadline: Deadline, limit):
-    """Return (score, docnum) pairs of ``allowed`` documents, best first.
-
-    ``limit`` None scores every match. Stops at the deadline with what it has.
-    """
-    if not allowed:
-        return []  # (Whoosh reads an empty filter as "no filter")
-    child = (
-        BudgetedUnlimitedCollector(deadline=deadline)
-        if limit is None
-        else BudgetedTopCollector(limit=limit, deadline=deadline)
+    lengths, average = leaf.values.length, leaf.values.average_length
+    # tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))
+    norm = [
+        K1 * (1 - B + B * length / average) for length in map(lengths.__getitem__, ids)
+    ]
+    weights = array(
+        "f",
+        map(
+            operator.truediv,
+            map(operator.mul, freqs, repeat(K1 + 1)),
+            map(operator.add, freqs, norm),
+        ),
     )
-    collector = collectors.FilterCollector(child, allow=allowed)
-    try:
-        searcher.search_with_collector(q, collector)
-    except TimeLimit:
-        deadline.hit = True
-    return [(score, docnum) for docnum, score in collector.results().items()]
+    return ids, weights
+
+
+def _matcher_docs(searcher, q: query.Query, deadline: Deadline) -> tuple[array, bool]:
+    """Return one segment's matches of ``q`` by stepping its matcher, on a budget."""
+    found = array("I")
+    matcher = q.matcher(searcher, searcher.boolean_context())
+    count = 0
+    for docnum in matcher.all_ids():
+        found.append(docnum)
+        count += 1
+        if count == _CHECK_EVERY:
+            count = 0
+            if deadline.passed():
+                return found, False
+    return found, True
+
+
+def rank(
+    snapshot,
+    terms: list[tuple[str, str, float]],
+    docs: list[int],
+    limit: int | None,
+) -> list[tuple[float, int]]:
+    """Return (score, docnum) of the best ``limit`` of ``docs`` (None: all).
+
+    The score of a document is the BM25 weight of each (field, term, boost)
+    of ``terms`` it contains, times the term's idf and boost, summed. Ties
+    keep index order.
+    """
+    docs = list(docs)
+    total = None
+    count = len(snapshot.table.live) or 1
+    for fieldname, text, boost in terms:
+        weight_of: dict[int, float] = {}
+        frequency = 0
+        for leaf in snapshot.leaves:
+            docnums, weights = _postings(snapshot, leaf, fieldname, text)
+            frequency += len(docnums)
+            weight_of.update(zip(_global(leaf, docnums), weights, strict=True))
+        if not frequency:
+            continue
+        idf = boost * math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+        column = map(operator.mul, map(weight_of.get, docs, repeat(0.0)), repeat(idf))
+        total = column if total is None else map(operator.add, total, column)
+    if total is None:
+        total = repeat(0.0)
+    scored = zip(total, map(operator.neg, docs), strict=False)
+    best = (
+        sorted(scored, reverse=True) if limit is None else heapq.nlargest(limit, scored)
+    )
+    return [(score, -negated) for score, negated in best]

@@ -27,11 +27,17 @@ class SegmentValues:
     stamp: list[int]
     source: list[int]
     day: list[int]
+    length: list[int]
     year: list[int]
     lang: list[str]
     kind: list[str]
     author: list[tuple[int, ...]]
     tag: list[tuple[int, ...]]
+
+    @cached_property
+    def average_length(self) -> float:
+        """Mean searchable length of the segment's documents (for ranking)."""
+        return sum(self.length) / len(self.length) if self.length else 1.0
 
     @classmethod
     def load(cls, reader) -> "SegmentValues":
@@ -53,6 +59,7 @@ class SegmentValues:
             columns["stamp"].append(meta.stamp)
             columns["source"].append(interned.setdefault(meta.source, meta.source))
             columns["day"].append(meta.day)
+            columns["length"].append(meta.length)
             columns["year"].append(year)
             columns["lang"].append(interned.setdefault(meta.language, meta.language))
             columns["kind"].append(interned.setdefault(meta.kind, meta.kind))
@@ -62,7 +69,7 @@ class SegmentValues:
 
 
 class _Empty:
-    pk = stamp = source = day = 0
+    pk = stamp = source = day = length = 0
     language = kind = ""
     authors = tags = ()
 

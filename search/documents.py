@@ -10,6 +10,7 @@ from search.analyzers import PART_SEPARATOR
 
 _INTS = "q"
 _INT_SIZE = array(_INTS).itemsize
+_HEAD = 7  # pk, stamp, source, day, length, number of authors, of tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,7 @@ class DocMeta:
     stamp: int
     source: int
     day: int  # date.toordinal() of the publication date
+    length: int  # words in the searchable text (for ranking)
     language: str
     kind: str
     authors: tuple[int, ...]
@@ -56,6 +58,7 @@ def article_to_document(article: Article) -> dict:
         stamp=0,
         source=article.source_id,
         day=article.published.toordinal(),
+        length=len(content.split()),
         language=article.language,
         kind=article.kind,
         authors=tuple(a.pk for a in authors),
@@ -88,6 +91,7 @@ def pack_meta(meta: DocMeta, *, stamp: int) -> bytes:
             stamp,
             meta.source,
             meta.day,
+            meta.length,
             len(meta.authors),
             len(meta.tags),
             *meta.authors,
@@ -102,17 +106,18 @@ def unpack_meta(data: bytes) -> DocMeta | None:
     if not data:
         return None
     head = array(_INTS)
-    head.frombytes(data[: 6 * _INT_SIZE])
-    pk, stamp, source, day, n_authors, n_tags = head
-    n_ints = 6 + n_authors + n_tags
+    head.frombytes(data[: _HEAD * _INT_SIZE])
+    pk, stamp, source, day, length, n_authors, n_tags = head
+    n_ints = _HEAD + n_authors + n_tags
     ids = array(_INTS)
-    ids.frombytes(data[6 * _INT_SIZE : n_ints * _INT_SIZE])
+    ids.frombytes(data[_HEAD * _INT_SIZE : n_ints * _INT_SIZE])
     language, _, kind = data[n_ints * _INT_SIZE :].decode().partition("\0")
     return DocMeta(
         pk=pk,
         stamp=stamp,
         source=source,
         day=day,
+        length=length,
         language=language,
         kind=kind,
         authors=tuple(ids[:n_authors]),

@@ -133,7 +133,9 @@ def clean_query_text(text: str) -> tuple[str, list[str]]:
     notices = []
     limit = conf.get("SEARCH_MAX_QUERY_LENGTH")
     if len(text) > limit:
-        text = text[:limit]
+        # Cut at a space when there is one, so no word is cut in half.
+        cut = text[: limit + 1].rsplit(None, 1)[0] if " " in text[:limit] else ""
+        text = cut or text[:limit]
         notices.append(NOTICE_TRUNCATED.format(limit=limit))
     text = "".join(
         " " if unicodedata.category(c)[0] in "CZ" else c for c in text
@@ -263,7 +265,8 @@ class CompiledQuery:
     """A parsed query bound to one index: what matches and how it is ranked."""
 
     match: query.Query
-    score: query.Query
+    # (field, term, boost) whose weights add up to a document's score.
+    ranking_terms: tuple[tuple[str, str, float], ...]
     highlight_terms: frozenset[str]
     notices: tuple[str, ...] = ()
 
@@ -272,35 +275,19 @@ def compile_query(parsed: ParsedQuery, reader) -> CompiledQuery:
     """Map parser fields to index fields and expand ``prefix*`` against ``reader``."""
     notices: list[str] = []
     match = _Compiler(reader, notices).visit(parsed.tree).normalize()
-    positive = [leaf for leaf, negated in _leaves(match) if not negated]
-    highlight = frozenset(
-        word
-        for leaf in positive
-        for word in (_words(leaf) or getattr(leaf, "words", ()) or ())
-    )
-    title_terms = sorted(
-        {
-            leaf.text
-            for leaf in positive
-            if isinstance(leaf, query.Term) and leaf.fieldname == schema.CONTENT
-        }
-    )
-    score = match
-    if title_terms and match is not query.NullQuery:
-        # Rank a match in the title above the same match in the body.
-        score = query.AndMaybe(
-            match,
-            query.Or(
-                [
-                    query.Term(schema.TITLE, t, boost=schema.TITLE_BOOST)
-                    for t in title_terms
-                ]
-            ),
-        )
+    ranking: dict[tuple[str, str], float] = {}
+    for leaf, negated in _leaves(match):
+        if negated:
+            continue
+        for word in _words(leaf) or getattr(leaf, "words", None) or ():
+            ranking[(leaf.fieldname, word)] = leaf.boost
+            if leaf.fieldname == schema.CONTENT:
+                # A match in the title counts again, double.
+                ranking[(schema.TITLE, word)] = schema.TITLE_BOOST
     return CompiledQuery(
         match=match,
-        score=score,
-        highlight_terms=highlight,
+        ranking_terms=tuple((f, t, b) for (f, t), b in ranking.items()),
+        highlight_terms=frozenset(text for _, text in ranking),
         notices=tuple(dict.fromkeys(notices)),
     )
 

@@ -6,9 +6,9 @@ Any change here or in ``analyzers.py`` that changes what is stored must bump
 
 from whoosh import columns, fields
 
-from search.analyzers import build_analyzer
+from search.analyzers import TermPositions, build_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ID = "id"  # the article's primary key as text (unique)
 CONTENT = "content"  # title, summary, body, source name, author names
@@ -27,9 +27,11 @@ TITLE_BOOST = 2.0
 def _text(**options) -> fields.TEXT:
     # A word that analyzes into several terms (Jong-un, 김정은) must match
     # them next to each other.
-    return fields.TEXT(
+    field = fields.TEXT(
         analyzer=build_analyzer(), phrase=True, multitoken_query="phrase", **options
     )
+    field.format = TermPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def build_schema() -> fields.Schema:

@@ -16,11 +16,9 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 
-from whoosh import query as whoosh_query
-
 from archive.models import Article
 from search import conf, schema
-from search.docsets import Deadline, matching_docs, scored
+from search.docsets import Deadline, matching_docs, rank, term_docs
 from search.facets import Selection, count_facets, describe_facets, resolve_selection
 from search.highlight import highlight_snippet, plain_snippet
 from search.query import CompiledQuery, ParsedQuery, compile_query, parse_query
@@ -110,9 +108,7 @@ def _search(request: _Request, started: float) -> SearchPage:
         compiled = compile_query(parsed, snapshot.searcher.reader()) if parsed else None
         notices += compiled.notices if compiled else ()
         evaluation = _evaluate(snapshot, request, compiled, deadline)
-        ranked = _rank(
-            snapshot, request, compiled, evaluation, deadline, page_number * size
-        )
+        ranked = _rank(snapshot, request, compiled, evaluation, page_number * size)
         ranked = ranked[(page_number - 1) * size :]
         pks = [(snapshot.table.pk[docnum], score) for score, docnum in ranked]
         if not evaluation.docs and parsed and parsed.typed_terms:
@@ -174,26 +170,33 @@ def _rank(
     request: _Request,
     compiled: CompiledQuery | None,
     evaluation: _Evaluation,
-    deadline: Deadline,
     limit: int | None,
 ) -> list[tuple[float, int]]:
     """Return (score, docnum) for the best ``limit`` documents (None: all)."""
     sort = request.params.sort
-    if compiled is None or compiled.match is whoosh_query.NullQuery:
+    if compiled is None or not compiled.ranking_terms:
         sort = "oldest" if sort == "oldest" else "newest"
+    key = (compiled.match if compiled else None, request.key, sort)
+    cached = snapshot.recall(key)
+    if cached is not None and (
+        len(cached) >= (limit or 0) or len(cached) == len(evaluation.docs)
+    ):
+        return cached[:limit]
     if sort == "relevance":
-        return scored(
-            snapshot.searcher, compiled.score, set(evaluation.docs), deadline, limit
-        )
-    rank = snapshot.table.newest_rank.__getitem__
-    docs = evaluation.docs
-    if limit is None:
-        ordered = sorted(docs, key=rank, reverse=sort == "oldest")
-    elif sort == "newest":
-        ordered = heapq.nsmallest(limit, docs, key=rank)
+        ranked = rank(snapshot, list(compiled.ranking_terms), evaluation.docs, limit)
     else:
-        ordered = heapq.nlargest(limit, docs, key=rank)
-    return [(0.0, docnum) for docnum in ordered]
+        order = snapshot.table.newest_rank.__getitem__
+        docs = evaluation.docs
+        if limit is None:
+            ordered = sorted(docs, key=order, reverse=sort == "oldest")
+        elif sort == "newest":
+            ordered = heapq.nsmallest(limit, docs, key=order)
+        else:
+            ordered = heapq.nlargest(limit, docs, key=order)
+        ranked = [(0.0, docnum) for docnum in ordered]
+    if not evaluation.partial:
+        snapshot.remember(key, ranked)
+    return ranked
 
 
 def _hits(
@@ -252,7 +255,7 @@ def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
                 compile_query(parsed, snapshot.searcher.reader()) if parsed else None
             )
             evaluation = _evaluate(snapshot, request, compiled, deadline)
-            ranked = _rank(snapshot, request, compiled, evaluation, deadline, limit)
+            ranked = _rank(snapshot, request, compiled, evaluation, limit)
             return [snapshot.table.pk[docnum] for _, docnum in ranked]
     except IndexUnavailable:
         return []
@@ -271,13 +274,13 @@ def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
             )
             if not key_terms:
                 return ()
-            q = whoosh_query.Or(
-                [whoosh_query.Term(schema.CONTENT, w, boost=b) for w, b in key_terms]
+            terms = [(schema.CONTENT, word, weight) for word, weight in key_terms]
+            docs = set().union(
+                *(term_docs(snapshot, schema.CONTENT, w) for w, _ in key_terms)
             )
-            allowed = set(table.live)
-            allowed.discard(table.docnum_by_pk.get(article.pk))
-            deadline = Deadline(conf.get("SEARCH_TIME_BUDGET"))
-            ranked = scored(searcher, q, allowed, deadline, n + 1)
+            docs &= table.live
+            docs.discard(table.docnum_by_pk.get(article.pk))
+            ranked = rank(snapshot, terms, sorted(docs), n + 1)
             pks = [table.pk[docnum] for _, docnum in ranked]
     except IndexUnavailable:
         return ()

@@ -5,13 +5,19 @@ switched generations?) and the latest commit number of the index (has a
 writer committed?). Only then does it open a new reader. Whoosh's own
 ``Searcher.refresh()`` is not used: it reuses segment readers by segment id
 and so keeps serving documents that a later commit deleted.
+
+Segments never change once written (deletions are kept apart), so what is
+read from a segment is cached by segment id and survives commits that only
+add or merge other segments: the facet values of its documents and, within
+a memory budget, the document numbers of the terms and phrases searched.
 """
 
 import collections
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +28,59 @@ from search.doctable import DocTable, SegmentValues
 
 logger = logging.getLogger(__name__)
 
+# Numbers cached per process, in all segments together (4 bytes each).
+CACHED_DOCNUMS = 24_000_000
+
 
 class IndexUnavailable(Exception):
     """There is no index to search (never built, or unreadable)."""
+
+
+class DocsetCache:
+    """Least-recently-used document numbers of terms and phrases, per segment."""
+
+    def __init__(self, budget: int = CACHED_DOCNUMS):
+        self.budget = budget
+        self.size = 0
+        self._entries: collections.OrderedDict = collections.OrderedDict()
+
+    def get(self, key):
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key, value: array | tuple[array, ...]) -> None:
+        size = _size(value)
+        if size > self.budget // 4:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= _size(old)
+        self._entries[key] = value
+        self.size += size
+        while self.size > self.budget:
+            _, dropped = self._entries.popitem(last=False)
+            self.size -= _size(dropped)
+
+    def keep_segments(self, segment_ids: set[str]) -> None:
+        """Forget everything read from segments that no longer exist."""
+        for key in [k for k in self._entries if k[0] not in segment_ids]:
+            self.size -= _size(self._entries.pop(key))
+
+
+def _size(value) -> int:
+    return sum(map(len, value)) if isinstance(value, tuple) else len(value)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One segment of the open index: its searcher, first docnum and cache key."""
+
+    searcher: object
+    offset: int
+    segment_id: str
+    values: SegmentValues
 
 
 @dataclass
@@ -36,12 +92,10 @@ class Snapshot:
     ix: object
     searcher: object
     table: DocTable
+    leaves: tuple[Leaf, ...]
+    docsets: DocsetCache
     # Results of recent searches on this snapshot (see service.py).
     results: collections.OrderedDict = field(default_factory=collections.OrderedDict)
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (str(self.path), self.generation)
 
     def remember(self, key, value) -> None:
         """Keep ``value`` for ``key`` among the most recent results."""
@@ -57,12 +111,27 @@ class Snapshot:
             self.results.move_to_end(key)
         return value
 
+    def segment_docs(self, leaf: Leaf, key, read: Callable[[], tuple[object, bool]]):
+        """Return ``leaf``'s document numbers for ``key``, reading them once.
+
+        ``read`` returns (docnums, complete); incomplete answers (the time
+        budget ran out) are not kept.
+        """
+        cache_key = (leaf.segment_id, key)
+        docnums = self.docsets.get(cache_key)
+        if docnums is None:
+            docnums, complete = read()
+            if complete:
+                self.docsets.put(cache_key, docnums)
+        return docnums
+
 
 class _SnapshotHolder:
     def __init__(self):
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
-        self._segments: dict[tuple[str, str], SegmentValues] = {}
+        self._values: dict[str, SegmentValues] = {}
+        self._docsets = DocsetCache()
 
     @contextlib.contextmanager
     def use(self) -> Iterator[Snapshot]:
@@ -91,28 +160,32 @@ class _SnapshotHolder:
         except (EmptyIndexError, OSError) as error:
             raise IndexUnavailable from error
         self._close()
+        leaves, parts = self._leaves(path, searcher)
         self._snapshot = Snapshot(
             path=path,
             generation=generation,
             ix=ix,
             searcher=searcher,
-            table=self._table(path, searcher),
+            table=DocTable(parts),
+            leaves=leaves,
+            docsets=self._docsets,
         )
         return self._snapshot
 
-    def _table(self, path: Path, searcher) -> DocTable:
-        parts, keep = [], {}
+    def _leaves(self, path: Path, searcher):
+        leaves, parts, values = [], [], {}
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
             segment = reader.segment()
             if segment is None:  # an empty index
                 continue
-            key = (str(path), segment.segment_id())
-            values = self._segments.get(key) or SegmentValues.load(reader)
-            keep[key] = values
-            parts.append((values, offset, frozenset(segment.deleted_docs())))
-        self._segments = keep
-        return DocTable(parts)
+            key = f"{path}:{segment.segment_id()}"
+            values[key] = self._values.get(key) or SegmentValues.load(reader)
+            leaves.append(Leaf(subsearcher, offset, key, values[key]))
+            parts.append((values[key], offset, frozenset(segment.deleted_docs())))
+        self._values = values
+        self._docsets.keep_segments(set(values))
+        return tuple(leaves), parts
 
     def _close(self) -> None:
         if self._snapshot is not None:
@@ -123,7 +196,8 @@ class _SnapshotHolder:
     def close(self) -> None:
         with self._lock:
             self._close()
-            self._segments = {}
+            self._values = {}
+            self._docsets = DocsetCache()
 
 
 _holder = _SnapshotHolder()
@@ -138,5 +212,5 @@ def use_snapshot():
 
 
 def close_snapshot() -> None:
-    """Close this process's searcher (tests, after a rebuild in-process)."""
+    """Close this process's searcher and drop its caches (tests, after a rebuild)."""
     _holder.close()

@@ -1,0 +1,73 @@
+import pickle
+
+import pytest
+from whoosh.formats import Positions
+
+from search.analyzers import TermPositions, build_analyzer, fold_word
+
+ANALYZER = build_analyzer()
+
+
+def terms(text: str) -> list[str]:
+    return [token.text for token in ANALYZER(text)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "indexed"),
+    [
+        ("P'yŏngyang", "Pyongyang"),
+        ("P\u2019yŏngyang", "PYONGYANG"),
+        ("Kim Jŏng-ŭn", "Kim Jong Un"),
+        ("Chosŏn", "Choson"),
+        ("broadcasting", "broadcasts"),
+        ("Korea's", "Korea"),
+        ("\uff2b\uff23\uff2e\uff21", "kcna"),  # full-width letters
+    ],
+)
+def test_spellings_that_differ_in_case_accents_apostrophes_or_endings_index_alike(
+    typed, indexed
+):
+    assert terms(typed) == terms(indexed)
+
+
+def test_hangul_is_indexed_as_overlapping_pairs_so_words_match_inside_longer_words():
+    assert terms("김정은") == ["김정", "정은"]
+    assert terms("김정은은") == ["김정", "정은", "은은"]
+    assert terms("로동신문을") == ["로동", "동신", "신문", "문을"]
+
+
+def test_hangul_glued_to_latin_letters_is_split_from_them():
+    assert terms("조선중앙TV는") == ["조선", "선중", "중앙", "tv", "는"]
+
+
+def test_stop_words_and_single_letters_are_not_indexed():
+    assert terms("the state of the art in a DPRK") == ["state", "art", "dprk"]
+
+
+def test_fold_word_keeps_the_word_unstemmed():
+    assert fold_word("Broadcasting") == "broadcasting"
+    assert fold_word("Łódź") == "lodz"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Radio jamming near the border, said Kim Jŏng-ŭn's aides.",
+        "김정은은 로동신문을 읽었다 and then 조선중앙TV는 broadcast it",
+        "title\u2029summary\u2029body with words words words",
+        "",
+    ],
+)
+def test_fast_positions_write_exactly_what_whoosh_positions_would(text):
+    expected = sorted(Positions().word_values(text, ANALYZER, mode="index"))
+    assert sorted(TermPositions().word_values(text, ANALYZER, mode="index")) == expected
+
+
+def test_parts_of_a_document_are_far_apart_so_phrases_do_not_cross_them():
+    positions, _ = ANALYZER.term_positions("north\u2029korea")
+    assert positions["korea"][0] - positions["north"][0] > 10
+
+
+def test_the_analyzer_survives_pickling_into_the_index():
+    restored = pickle.loads(pickle.dumps(ANALYZER))  # noqa: S301 - our own bytes
+    assert [t.text for t in restored("P'yŏngyang 김정은")] == terms("P'yŏngyang 김정은")

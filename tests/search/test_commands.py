@@ -1,0 +1,148 @@
+"""sync_search_index, rebuild_search_index and check_search_index."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from archive.models import Article
+from search import index
+from search.indexing import rebuild_index
+from search.logstate import read_state, write_state
+from search.management.commands.check_search_index import Command as Check
+from search.management.commands.rebuild_search_index import Command as Rebuild
+from search.management.commands.sync_search_index import Command as Sync
+from search.models import IndexLog
+from search.service import search
+from search.types import SearchParams
+from tests.factories import SourceFactory, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def run(name: str, *args) -> str:
+    out = StringIO()
+    call_command(name, *args, stdout=out)
+    return out.getvalue()
+
+
+def found(q: str) -> list[int]:
+    return [h.article.pk for h in search(SearchParams(q=q)).hits]
+
+
+@override_settings(SEARCH_AUTO_BUILD_LIMIT=0)
+def test_sync_builds_an_index_from_the_database_when_there_is_none(committed):
+    with committed():
+        article = make_article(title="Loaded before any index")
+    assert index.current_path() is None
+    output = run("sync_search_index")
+    assert "There was no search index: built one with 1 articles" in output
+    assert found("loaded") == [article.pk]
+    assert "up to date" in run("sync_search_index")
+
+
+def test_sync_applies_changes_a_dead_process_left_in_the_log(publish):
+    publish(title="Indexed earlier")
+    # The process that saved this died after its commit, before applying.
+    article = make_article(title="Orphaned okapi")
+    assert found("okapi") == []
+    output = run("sync_search_index")
+    assert Sync.APPLIED % {"rows": 1, "indexed": 1, "removed": 0} in output
+    assert found("okapi") == [article.pk]
+
+
+def test_sync_prunes_log_rows_past_their_retention(publish):
+    publish(title="Old news")
+    IndexLog.objects.update(created="2000-01-01T00:00:00Z")
+    assert "Removed" in run("sync_search_index")
+    assert not IndexLog.objects.exists()
+
+
+def test_sync_reconciles_an_index_that_missed_the_log_retention(publish):
+    article = publish(title="Long ago")
+    path = index.current_path()
+    state = read_state(path)
+    write_state(path, type(state)(state.seq, state.gaps, synced=0.0))
+    Article.objects.filter(pk=article.pk).update(title="Changed quietly")
+    output = run("sync_search_index")
+    assert "compared it with the database and repaired 1 articles" in output
+    assert found("quietly") == [article.pk]
+
+
+def test_rebuild_swaps_in_a_new_index_while_searches_keep_working(publish):
+    first = publish(title="Before the rebuild")
+    old_path = index.current_path()
+    seen_during = []
+
+    def progress(done, total):
+        # Mid-rebuild: searches still answer from the old index.
+        seen_during.append((index.current_path(), found("rebuild")))
+
+    report = rebuild_index(chunk_size=1, progress=progress)
+    assert seen_during and all(p == old_path for p, _ in seen_during)
+    assert all(hits == [first.pk] for _, hits in seen_during)
+    assert index.current_path() == report.path != old_path
+    assert not old_path.exists()
+    assert found("rebuild") == [first.pk]
+
+
+def test_changes_made_during_a_rebuild_reach_the_new_index(publish):
+    publish(title="Existing article")
+    made = []
+
+    def progress(done, total):
+        if not made:
+            made.append(make_article(title="Saved mid-rebuild marmot"))
+
+    rebuild_index(chunk_size=1, progress=progress)
+    assert found("marmot") == [made[0].pk]
+
+
+def test_rebuild_command_reports_and_asks_before_starting(publish, monkeypatch):
+    publish(title="Something")
+    assert "Rebuilt the search index: 1 articles" in run(
+        "rebuild_search_index", "--noinput"
+    )
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert Rebuild.CANCELLED in run("rebuild_search_index")
+
+
+def test_rebuild_refuses_to_run_twice_at_once(publish):
+    publish(title="Something")
+    with index.build_lock(timeout=0) as held:
+        assert held
+        with pytest.raises(CommandError, match="Another rebuild"):
+            run("rebuild_search_index", "--noinput")
+
+
+def test_check_finds_drift_and_repair_fixes_it(publish):
+    kept = publish(title="Kept article")
+    draft = publish(title="Unpublished behind its back")
+    gone = publish(title="Deleted behind its back")
+    renamed = publish(title="Source renamed", source=SourceFactory(name="Quiet Source"))
+    missing = make_article(title="Never indexed")
+    # Changes that bypass the log (raw SQL-like updates) make the index drift.
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.DRAFT)
+    Article.objects.filter(pk=gone.pk).delete()
+    renamed.source.__class__.objects.filter(pk=renamed.source_id).update(
+        name="Loud Source"
+    )
+    IndexLog.objects.all().delete()
+
+    with pytest.raises(CommandError, match="--repair"):
+        run("check_search_index")
+    output = run("check_search_index", "--repair")
+    for name in ("missing", "stale", "unpublished", "deleted"):
+        assert Check.FOUND[name] % {"count": 1} in output
+    assert "Repaired: 2 articles re-indexed, 2 removed." in output
+    assert "matches the database" in run("check_search_index")
+    assert sorted(found("article OR behind OR renamed OR indexed")) == sorted(
+        [kept.pk, renamed.pk, missing.pk]
+    )
+    assert found("source:loud") == [renamed.pk]
+
+
+def test_check_without_an_index_says_how_to_build_one(db):
+    with pytest.raises(CommandError, match="sync_search_index"):
+        run("check_search_index")

@@ -1,0 +1,209 @@
+"""Real processes writing at once, and a process dying at the worst moment.
+
+Each process is ``manage.py shell -c`` on a database every process can see:
+a SQLite file made for the test, or the PostgreSQL test database when the
+suite runs on PostgreSQL. All of them share the test's index folder.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+pytestmark = [pytest.mark.slow]
+
+MANAGE = Path(settings.BASE_DIR) / "manage.py"
+WRITERS = 4
+SAVES = 5
+
+SEED = """
+import datetime
+from archive import services
+from archive.models import Article
+from django.core.management import call_command
+source = services.source_get_or_create(name="Concurrency Wire")
+for n in range({writers}):
+    services.article_create(
+        title=f"Seed {{n}}", source=source, published=datetime.date(2020, 1, 1),
+        body=f"<p>Seed body {{n}}.</p>", status=Article.Status.PUBLISHED,
+    )
+call_command("sync_search_index", verbosity=0)
+"""
+
+WRITER = """
+import datetime, os, time
+from archive import services
+from archive.models import Article, Source
+n = int(os.environ["WRITER"])
+source = Source.objects.get(name="Concurrency Wire")
+seed = Article.objects.get(title=f"Seed {{n}}")
+start = float(os.environ["START_AT"])
+while time.time() < start:
+    time.sleep(0.002)
+for i in range({saves}):
+    services.article_create(
+        title=f"Writer {{n}} save {{i}}", source=source,
+        published=datetime.date(2021, 1, 1), status=Article.Status.PUBLISHED,
+        body=f"<p>Marker zebra{{n}}x{{i}} from writer {{n}}.</p>",
+    )
+services.article_update(article=seed, title=f"Seed {{n}} renamed quokka{{n}}")
+"""
+
+KILLED = """
+import datetime, os, signal
+from django.db import transaction
+from archive import services
+from archive.models import Article, Source
+with transaction.atomic():
+    # Runs first after the commit, before the search hook: dies right there.
+    transaction.on_commit(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    services.article_create(
+        title="Killed kiwi", source=Source.objects.get(name="Concurrency Wire"),
+        published=datetime.date(2022, 1, 1), status=Article.Status.PUBLISHED,
+        body="<p>Saved by a process that died.</p>",
+    )
+"""
+
+REPORT = """
+import json
+from search.drift import find_drift
+from search.models import IndexLog
+from search.service import search
+from search.types import SearchParams
+words = {words!r}
+drift = find_drift()
+print(json.dumps({{
+    "found": {{w: search(SearchParams(q=w)).total for w in words}},
+    "drift": drift.article_ids,
+    "indexed": drift.indexed,
+    "published": drift.published,
+}}))
+"""
+
+
+class Site:
+    """A database URL and an index folder shared by the processes of a test."""
+
+    def __init__(self, database_url: str, index_dir: Path):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url,
+            "SEARCH_INDEX_DIR": str(index_dir),
+        }
+
+    def command(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(MANAGE), *args],
+            env=self.env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    def shell(self, code: str, **env) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, str(MANAGE), "shell", "-c", textwrap.dedent(code)],
+            env={**self.env, **env},
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def run(self, code: str, **env) -> str:
+        process = self.shell(code, **env)
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        return out
+
+    def report(self, words: list[str]) -> dict:
+        return json.loads(self.run(REPORT.format(words=words)).strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A migrated SQLite file, made once and copied by each test."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    site = Site(f"sqlite:///{path}", path.parent / "unused-index")
+    result = site.command("migrate", "--noinput", "--skip-checks", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def sqlite_site(migrated_sqlite, tmp_path, settings) -> Site:
+    database = tmp_path / "archive.sqlite3"
+    shutil.copy(migrated_sqlite, database)
+    return Site(f"sqlite:///{database}", settings.SEARCH_INDEX_DIR)
+
+
+@pytest.fixture
+def postgres_site(transactional_db, settings) -> Site:
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when the suite runs on PostgreSQL")
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    url = f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return Site(url, settings.SEARCH_INDEX_DIR)
+
+
+def write_at_once(site: Site) -> None:
+    site.run(SEED.format(writers=WRITERS))
+    start_at = time.time() + 3  # every writer has started Django by then
+    writers = [
+        site.shell(WRITER.format(saves=SAVES), WRITER=str(n), START_AT=str(start_at))
+        for n in range(WRITERS)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+
+
+def assert_every_change_is_searchable(site: Site) -> None:
+    words = [f"zebra{n}x{i}" for n in range(WRITERS) for i in range(SAVES)]
+    words += [f"quokka{n}" for n in range(WRITERS)]
+    report = site.report(words)
+    assert report["found"] == dict.fromkeys(words, 1)
+    assert report["drift"] == []
+    assert report["indexed"] == report["published"] == WRITERS * (SAVES + 1)
+
+
+def test_four_processes_saving_at_once_on_sqlite_lose_no_change(sqlite_site):
+    write_at_once(sqlite_site)
+    assert_every_change_is_searchable(sqlite_site)
+    result = sqlite_site.command("check_search_index")
+    assert result.returncode == 0 and "matches the database" in result.stdout
+
+
+def test_four_processes_saving_at_once_on_postgresql_lose_no_change(postgres_site):
+    write_at_once(postgres_site)
+    assert_every_change_is_searchable(postgres_site)
+    result = postgres_site.command("check_search_index")
+    assert result.returncode == 0 and "matches the database" in result.stdout
+
+
+def test_sync_applies_what_a_process_killed_after_its_commit_left(sqlite_site):
+    sqlite_site.run(SEED.format(writers=1))
+    killed = sqlite_site.shell(KILLED)
+    killed.communicate(timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    before = sqlite_site.report(["kiwi"])
+    assert before["found"] == {"kiwi": 0}  # committed, never applied
+    assert len(before["drift"]) == 1
+    result = sqlite_site.command("sync_search_index")
+    assert "Applied" in result.stdout, result.stderr
+    after = sqlite_site.report(["kiwi"])
+    assert after["found"] == {"kiwi": 1}
+    assert after["drift"] == []
