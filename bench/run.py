@@ -70,6 +70,10 @@ def configure(args: argparse.Namespace) -> None:
         # With DEBUG on, Django keeps every SQL query in memory.
         raise SystemExit("Run the benchmark with DEBUG off (config.settings.test).")
     disable_result_cache()
+    # Load the whole engine now, so that one run measures one version of its
+    # code even if the files change on disk while it runs.
+    import search.indexing
+    import search.service  # noqa: F401
 
 
 def disable_result_cache() -> None:

@@ -19,7 +19,7 @@ def main() -> None:
     from bench.measure import memory_mb
     from bench.queries import analyst_queries
     from bench.run import disable_result_cache
-    from search.service import search
+    from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, search
 
     disable_result_cache()
 
@@ -29,8 +29,10 @@ def main() -> None:
     search(queries[0].params())
     opened = memory_mb()
     opened_ms = (time.perf_counter() - started) * 1000
+    failed = 0
     for query in queries:
-        search(query.params())
+        page = search(query.params())
+        failed += NOTICE_FAILED in page.notices or NOTICE_NO_INDEX in page.notices
     print(
         json.dumps(
             {
@@ -39,6 +41,7 @@ def main() -> None:
                 "first_search_ms": opened_ms,
                 "after": memory_mb(),
                 "queries": len(queries),
+                "failed": failed,
             }
         )
     )
