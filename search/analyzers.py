@@ -68,6 +68,9 @@ STOP = frozenset(STOP_WORDS) | {
     "through", "too", "until", "very", "was", "were", "what", "where", "which",
     "while", "whom", "why", "would", "yours", "yourself", "me",
 }  # fmt: skip
+# word -> index term, shared by every analyzer of this process.
+_TERM_CACHES: dict[bool, dict[str, str | None]] = {True: {}, False: {}}
+_TERM_CACHE_SIZE = 100_000
 MIN_WORD_LENGTH = 2
 MAX_WORD_LENGTH = 60
 
@@ -92,14 +95,14 @@ class ArchiveTokenizer(Tokenizer):
 
     def __init__(self, stemming: bool = True):
         self.stemming = stemming
-        self._cache: dict[str, str | None] = {}
+        self._cache = _TERM_CACHES[stemming]
 
     def __getstate__(self):
         return {"stemming": self.stemming}
 
     def __setstate__(self, state):
         self.stemming = state["stemming"]
-        self._cache = {}
+        self._cache = _TERM_CACHES[self.stemming]
 
     def __eq__(self, other):
         return type(other) is type(self) and other.stemming == self.stemming
@@ -123,7 +126,7 @@ class ArchiveTokenizer(Tokenizer):
             result = stem(folded)
         else:
             result = folded
-        if len(cache) > 200_000:
+        if len(cache) > _TERM_CACHE_SIZE:
             cache.clear()
         cache[word] = result
         return result

@@ -44,8 +44,8 @@ DEFAULTS = {
     # Seconds between checks whether the variant table changed (the process
     # that edits it sees the change at once).
     "SEARCH_VARIANTS_TTL": 10.0,
-    # Results of recent searches kept per process (counts and doc lists).
-    "SEARCH_CACHE_SIZE": 64,
+    # Results of recent searches kept per process (bitmaps, counts, rankings).
+    "SEARCH_CACHE_SIZE": 512,
 }
 
 

@@ -1,11 +1,10 @@
 """Which documents a query matches, and their ranking, on a time budget.
 
-A term's postings are read from Whoosh once per segment (a block at a time)
-and kept as two arrays: document numbers and the term's BM25 weight in each.
-Boolean structure is then evaluated with set operations, and ranking sums
-the weights of the matched terms with C-level ``map``/``heapq`` calls, so a
-query over half the archive costs little more than one over a handful.
-Phrases and anything else use Whoosh's own matchers. When the time budget
+Boolean structure is evaluated on bitmaps of the terms' documents (see
+``postings``), phrases by checking positions (see ``phrases``), anything
+else with Whoosh's own matchers. Ranking sums the BM25 weights of the
+matched terms with C-level ``map``/``heapq`` calls, so a query over half the
+archive costs little more than one over a handful. When the time budget
 runs out, the answer is what was found so far.
 """
 
@@ -14,16 +13,17 @@ import math
 import operator
 import time
 from array import array
-from itertools import repeat
+from collections import deque
+from functools import reduce
+from itertools import compress, repeat
 
 from whoosh import query
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import FilterMatcher
+
+from search import bitmaps
+from search.phrases import phrase_docs
+from search.postings import cached_postings, postings, term_bitmap
 
 _CHECK_EVERY = 512
-# BM25 parameters (Whoosh's defaults).
-K1 = 1.2
-B = 0.75
 
 
 class Deadline:
@@ -39,145 +39,84 @@ class Deadline:
         return self.hit
 
 
-def matching_docs(snapshot, q: query.Query, deadline: Deadline) -> set[int]:
-    """Return the live document numbers matching ``q`` (check ``deadline.hit``)."""
+def matching_docs(snapshot, q: query.Query, deadline: Deadline) -> int:
+    """Return the bitmap of live documents matching ``q`` (check ``deadline.hit``)."""
     docs = _Evaluator(snapshot, deadline).docs(q)
-    if docs is None:
-        return set()
-    return docs & snapshot.table.live
+    return 0 if docs is None else docs & snapshot.table.live
 
 
 class _Evaluator:
     def __init__(self, snapshot, deadline: Deadline):
         self.snapshot = snapshot
         self.deadline = deadline
-        self.everything = None
+        self.everything = snapshot.table.live
 
-    def docs(self, q: query.Query) -> set[int] | None:
-        """Return matching document numbers; None means "unknown" (out of time)."""
+    def docs(self, q: query.Query) -> int | None:
+        """Return the bitmap of matches; None means "unknown" (out of time)."""
         if q is query.NullQuery:
-            return set()
+            return 0
         if isinstance(q, query.Every):
-            return self._all()
+            return self.everything
+        if isinstance(q, (query.CompoundQuery, query.Not)):
+            return self._compound(q)
+        if self.deadline.passed():
+            return None
+        if isinstance(q, query.Term):
+            return term_bitmap(self.snapshot, q.fieldname, q.text)
+        if isinstance(q, query.Phrase) and q.words:
+            return self._per_segment(q, phrase_docs)
+        return self._per_segment(q, _matcher_docs)
+
+    def _compound(self, q: query.Query) -> int | None:
         if isinstance(q, query.Not):
             inner = self.docs(q.query)
-            return None if inner is None else self._all() - inner
+            return None if inner is None else self.everything & ~inner
         if isinstance(q, query.AndNot):
             keep, drop = self.docs(q.a), self.docs(q.b)
-            return keep if keep is None or drop is None else keep - drop
+            return keep if keep is None or drop is None else keep & ~drop
         if isinstance(q, (query.AndMaybe, query.Require)):
             return self.docs(q.a)
         if isinstance(q, query.And):
             return self._and(q.subqueries)
         if isinstance(q, query.Or) and q.minmatch <= 1:
-            parts = [self.docs(child) for child in q.subqueries]
-            known = [p for p in parts if p is not None]
-            return set().union(*known) if known else None
-        if self.deadline.passed():
+            known = [p for p in map(self.docs, q.subqueries) if p is not None]
+            return reduce(operator.or_, known, 0) if known else None
+        return self._per_segment(q, _matcher_docs)
+
+    def _and(self, children) -> int | None:
+        keep = [c for c in children if not isinstance(c, query.Not)]
+        drop = [c.query for c in children if isinstance(c, query.Not)]
+        known = [p for p in map(self.docs, keep) if p is not None]
+        if not known and keep:
             return None
-        if isinstance(q, query.Term):
-            return term_docs(self.snapshot, q.fieldname, q.text)
-        return self._with_matchers(q)
-
-    def _and(self, children) -> set[int] | None:
-        keep, drop = [], []
-        for child in children:
-            if isinstance(child, query.Not):
-                drop.append(child.query)
-            else:
-                keep.append(child)
-        sets = [s for s in (self.docs(child) for child in keep) if s is not None]
-        if not sets:
-            return None if keep else self._without(self._all(), drop)
-        sets.sort(key=len)
-        result = sets[0].intersection(*sets[1:])
-        return self._without(result, drop)
-
-    def _without(self, docs: set[int], drop) -> set[int]:
+        result = reduce(operator.and_, known, self.everything)
         for q in drop:
             excluded = self.docs(q)
             if excluded is not None:
-                docs -= excluded
-        return docs
+                result &= ~excluded
+        return result
 
-    def _all(self) -> set[int]:
-        if self.everything is None:
-            self.everything = set(range(self.snapshot.searcher.doc_count_all()))
-        return set(self.everything)
-
-    def _with_matchers(self, q: query.Query) -> set[int]:
-        found: set[int] = set()
-        for leaf in self.snapshot.leaves:
-            docnums = self.snapshot.segment_docs(
-                leaf,
-                ("query", q),
-                lambda leaf=leaf: _matcher_docs(leaf.searcher, q, self.deadline),
-            )
-            found.update(_global(leaf, docnums))
+    def _per_segment(self, q: query.Query, read) -> int:
+        """Combine each segment's matches of ``q``, cached once complete."""
+        found = 0
+        snapshot = self.snapshot
+        for leaf in snapshot.leaves:
+            key = (leaf.segment_id, ("query", q))
+            bitmap = snapshot.docsets.get(key)
+            if bitmap is None:
+                bitmap, complete = read(snapshot, leaf, q, self.deadline)
+                if complete:
+                    snapshot.docsets.put(key, bitmap)
+            found |= bitmap << leaf.offset
         return found
 
 
-def _global(leaf, docnums):
-    return map(leaf.offset.__add__, docnums) if leaf.offset else docnums
-
-
-def term_docs(snapshot, fieldname: str, text: str) -> set[int]:
-    """Return the document numbers containing a term (deleted ones included)."""
-    found: set[int] = set()
-    for leaf in snapshot.leaves:
-        docnums, _ = _postings(snapshot, leaf, fieldname, text)
-        found.update(_global(leaf, docnums))
-    return found
-
-
-def _postings(snapshot, leaf, fieldname: str, text: str) -> tuple[array, array]:
-    """Return (document numbers, BM25 term weights) of a term in one segment."""
-    return snapshot.segment_docs(
-        leaf,
-        ("term", fieldname, text),
-        lambda: (_read_postings(leaf, fieldname, text), True),
-    )
-
-
-def _read_postings(leaf, fieldname: str, text: str) -> tuple[array, array]:
-    reader = leaf.searcher.reader()
-    if (fieldname, text) not in reader:
-        return array("I"), array("f")
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        # Deleted documents are dropped once at the end, for all terms.
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        ids = array("I", matcher.all_ids())
-        return ids, array("f", repeat(1.0, len(ids)))
-    ids, freqs = array("I"), array("f")
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids.extend(matcher._ids[matcher._i :])
-        freqs.extend(matcher._weights[matcher._i :])
-        matcher._next_block()
-    lengths, average = leaf.values.length, leaf.values.average_length
-    # tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))
-    norm = [
-        K1 * (1 - B + B * length / average) for length in map(lengths.__getitem__, ids)
-    ]
-    weights = array(
-        "f",
-        map(
-            operator.truediv,
-            map(operator.mul, freqs, repeat(K1 + 1)),
-            map(operator.add, freqs, norm),
-        ),
-    )
-    return ids, weights
-
-
-def _matcher_docs(searcher, q: query.Query, deadline: Deadline) -> tuple[array, bool]:
+def _matcher_docs(
+    snapshot, leaf, q: query.Query, deadline: Deadline
+) -> tuple[int, bool]:
     """Return one segment's matches of ``q`` by stepping its matcher, on a budget."""
     found = array("I")
+    searcher = leaf.searcher
     matcher = q.matcher(searcher, searcher.boolean_context())
     count = 0
     for docnum in matcher.all_ids():
@@ -186,41 +125,61 @@ def _matcher_docs(searcher, q: query.Query, deadline: Deadline) -> tuple[array, 
         if count == _CHECK_EVERY:
             count = 0
             if deadline.passed():
-                return found, False
-    return found, True
+                return bitmaps.from_docnums(found), False
+    return bitmaps.from_docnums(found), True
 
 
 def rank(
     snapshot,
     terms: list[tuple[str, str, float]],
-    docs: list[int],
+    docs: int,
     limit: int | None,
+    deadline: Deadline | None = None,
 ) -> list[tuple[float, int]]:
-    """Return (score, docnum) of the best ``limit`` of ``docs`` (None: all).
+    """Return (score, docnum) of the best ``limit`` documents of bitmap ``docs``.
 
-    The score of a document is the BM25 weight of each (field, term, boost)
-    of ``terms`` it contains, times the term's idf and boost, summed. Ties
-    keep index order.
+    A document's score is the BM25 weight of each (field, term, boost) of
+    ``terms`` it contains, times the term's idf and boost, summed; ties keep
+    index order. ``limit`` None ranks them all. Past the deadline, terms
+    whose postings are not in memory yet are left out of the score.
     """
-    docs = list(docs)
-    total = None
-    count = len(snapshot.table.live) or 1
+    table = snapshot.table
+    size = table.size
+    count = table.live_count or 1
+    totals = [0.0] * size
     for fieldname, text, boost in terms:
-        weight_of: dict[int, float] = {}
-        frequency = 0
+        found = []
         for leaf in snapshot.leaves:
-            docnums, weights = _postings(snapshot, leaf, fieldname, text)
-            frequency += len(docnums)
-            weight_of.update(zip(_global(leaf, docnums), weights, strict=True))
+            read = cached_postings(snapshot, leaf, fieldname, text)
+            if read is None and not (deadline and deadline.passed()):
+                read = postings(snapshot, leaf, fieldname, text)
+            if read is not None and read[0]:
+                found.append((leaf.offset, read[0], read[1]))
+        frequency = sum(len(ids) for _, ids, _ in found)
         if not frequency:
             continue
         idf = boost * math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
-        column = map(operator.mul, map(weight_of.get, docs, repeat(0.0)), repeat(idf))
-        total = column if total is None else map(operator.add, total, column)
-    if total is None:
-        total = repeat(0.0)
-    scored = zip(total, map(operator.neg, docs), strict=False)
+        for offset, ids, weights in found:
+            at = array("I", map(offset.__add__, ids)) if offset else ids
+            # totals[at] += weights * idf, element by element, in C
+            deque(
+                map(
+                    totals.__setitem__,
+                    at,
+                    map(
+                        operator.add,
+                        map(totals.__getitem__, at),
+                        map(operator.mul, weights, repeat(idf)),
+                    ),
+                ),
+                maxlen=0,
+            )
+    candidates = compress(
+        zip(totals, range(0, -size, -1), strict=True), bitmaps.flags(docs, size)
+    )
     best = (
-        sorted(scored, reverse=True) if limit is None else heapq.nlargest(limit, scored)
+        sorted(candidates, reverse=True)
+        if limit is None
+        else heapq.nlargest(limit, candidates)
     )
     return [(score, -negated) for score, negated in best]

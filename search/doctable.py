@@ -1,52 +1,57 @@
-"""Per-document facet values of one open index, as plain Python lists.
+"""Per-document facet values of one open index, and bitmaps of them.
 
-Facet counts, filters and date sorting read these lists with C-level
-``map``/``Counter`` calls instead of asking Whoosh per hit. Each segment's
-values are decoded once and reused until the segment is merged away, so a
-commit costs the next search only the decoding of the new small segment.
+Each segment's ``meta`` column is decoded once into compact arrays and kept
+until the segment is merged away, so a commit costs the next search only
+the decoding of the new small segment. For each facet value a bitmap of the
+documents having it is built on first use (per segment, then shifted into
+place), so counting a facet over any set of documents is one AND and one
+popcount per value.
 """
 
 import datetime
-import itertools
 import operator
-from dataclasses import dataclass
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from search import schema
+from search import bitmaps, schema
 from search.documents import unpack_meta
 
 SINGLE = ("source", "year", "lang", "kind")
 MULTI = ("tag", "author")
+FACETS = (*SINGLE, *MULTI)
+# A facet with more distinct values than this is counted per document
+# instead (bitmaps of every author of a very large archive would not fit).
+MAX_BITMAP_VALUES = 5000
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class SegmentValues:
     """Decoded facet values of one segment, by segment-local document number."""
 
-    pk: list[int]
-    stamp: list[int]
-    source: list[int]
-    day: list[int]
-    length: list[int]
-    year: list[int]
-    lang: list[str]
-    kind: list[str]
-    author: list[tuple[int, ...]]
-    tag: list[tuple[int, ...]]
-
-    @cached_property
-    def average_length(self) -> float:
-        """Mean searchable length of the segment's documents (for ranking)."""
-        return sum(self.length) / len(self.length) if self.length else 1.0
+    pk: array
+    stamp: array
+    day: array
+    length: array
+    columns: dict[str, list | array]
+    _bitmaps: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, reader) -> "SegmentValues":
         """Decode the meta column of one segment reader."""
-        columns = {name: [] for name in cls.__dataclass_fields__}
-        interned: dict = {}
+        pk, stamp, day, length = array("q"), array("q"), array("l"), array("l")
+        columns = {
+            "source": array("q"),
+            "year": array("l"),
+            "lang": [],
+            "kind": [],
+            "tag": [],
+            "author": [],
+        }
+        shared: dict = {}  # one object per distinct language, kind, tag list ...
         years: dict[int, int] = {}
-        column = reader.column_reader(schema.META, translate=False)
-        for data in column:
+        for data in reader.column_reader(schema.META, translate=False):
             meta = unpack_meta(data)
             if meta is None:  # a slot left by a deleted document
                 meta = _EMPTY
@@ -55,17 +60,41 @@ class SegmentValues:
                 year = years[meta.day] = datetime.date.fromordinal(
                     max(meta.day, 1)
                 ).year
-            columns["pk"].append(meta.pk)
-            columns["stamp"].append(meta.stamp)
-            columns["source"].append(interned.setdefault(meta.source, meta.source))
-            columns["day"].append(meta.day)
-            columns["length"].append(meta.length)
+            pk.append(meta.pk)
+            stamp.append(meta.stamp)
+            day.append(meta.day)
+            length.append(meta.length)
+            columns["source"].append(meta.source)
             columns["year"].append(year)
-            columns["lang"].append(interned.setdefault(meta.language, meta.language))
-            columns["kind"].append(interned.setdefault(meta.kind, meta.kind))
-            columns["author"].append(interned.setdefault(meta.authors, meta.authors))
-            columns["tag"].append(interned.setdefault(meta.tags, meta.tags))
-        return cls(**columns)
+            columns["lang"].append(shared.setdefault(meta.language, meta.language))
+            columns["kind"].append(shared.setdefault(meta.kind, meta.kind))
+            columns["tag"].append(shared.setdefault(meta.tags, meta.tags))
+            columns["author"].append(shared.setdefault(meta.authors, meta.authors))
+        return cls(pk=pk, stamp=stamp, day=day, length=length, columns=columns)
+
+    @cached_property
+    def average_length(self) -> float:
+        """Mean searchable length of the segment's documents (for ranking)."""
+        return sum(self.length) / len(self.length) if self.length else 1.0
+
+    def value_bitmaps(self, name: str) -> dict | None:
+        """Return {value: bitmap of local documns} for facet ``name``, or None if too many."""
+        if name not in self._bitmaps:
+            docs: dict = defaultdict(list)
+            column = self.columns[name]
+            if name in MULTI:
+                for docnum, values in enumerate(column):
+                    for value in values:
+                        docs[value].append(docnum)
+            else:
+                for docnum, value in enumerate(column):
+                    docs[value].append(docnum)
+            self._bitmaps[name] = (
+                None
+                if len(docs) > MAX_BITMAP_VALUES
+                else {v: bitmaps.from_docnums(d) for v, d in docs.items()}
+            )
+        return self._bitmaps[name]
 
 
 class _Empty:
@@ -78,36 +107,76 @@ _EMPTY = _Empty()
 
 
 class DocTable:
-    """Facet values for every document number of one searcher."""
+    """Facet values and bitmaps for every document number of one searcher."""
 
     def __init__(self, parts: list[tuple[SegmentValues, int, frozenset[int]]]):
+        self.parts = parts
         self.size = sum(len(values.pk) for values, _, _ in parts)
-        self.pk: list[int] = []
-        self.columns: dict[str, list] = {name: [] for name in (*SINGLE, *MULTI)}
-        self.day: list[int] = []
-        live: list[int] = []
+        self.pk = array("q")
+        self.day = array("l")
+        self.columns: dict[str, list | array] = {}
+        live = 0
         for values, offset, deleted in parts:
             self.pk += values.pk
             self.day += values.day
-            for name, column in self.columns.items():
-                column += getattr(values, name)
-            docnums = range(offset, offset + len(values.pk))
+            for name in FACETS:
+                column = values.columns[name]
+                if name in self.columns:
+                    self.columns[name] += column
+                else:
+                    self.columns[name] = column[:]
+            segment = bitmaps.first_n(len(values.pk))
             if deleted:
-                live.extend(d for d in docnums if d - offset not in deleted)
-            else:
-                live.extend(docnums)
-        self.live = frozenset(live)
+                segment &= ~bitmaps.from_docnums(sorted(deleted))
+            live |= segment << offset
+        self.live = live
+        self.live_count = live.bit_count()
+        self._value_bitmaps: dict[str, dict | None] = {}
+
+    def value_bitmaps(self, name: str) -> dict | None:
+        """Return {value: bitmap of documents} for facet ``name`` (None: too many)."""
+        if name not in self._value_bitmaps:
+            merged: dict | None = defaultdict(int)
+            for values, offset, _ in self.parts:
+                local = values.value_bitmaps(name)
+                if local is None:
+                    merged = None
+                    break
+                for value, bitmap in local.items():
+                    merged[value] |= bitmap << offset
+            self._value_bitmaps[name] = dict(merged) if merged is not None else None
+        return self._value_bitmaps[name]
+
+    def date_bitmap(self, first: int | None, last: int | None) -> int:
+        """Return the live documents published between two day ordinals (inclusive)."""
+        first = first if first is not None else 1
+        last = last if last is not None else 10**7
+        years = self.value_bitmaps("year") or {}
+        low = datetime.date.fromordinal(max(first, 1)).year
+        high = datetime.date.fromordinal(min(last, 3652059)).year
+        inside = 0
+        for year, bitmap in years.items():
+            if low < year < high:
+                inside |= bitmap
+            elif year in (low, high):
+                # A year cut by the range: check each of its documents' days.
+                day = self.day
+                docs = bitmaps.to_docnums(bitmap)
+                inside |= bitmaps.from_docnums(
+                    [d for d in docs if first <= day[d] <= last]
+                )
+        return inside & self.live
 
     @cached_property
     def newest(self) -> list[int]:
         """Live document numbers, newest publication date first (then highest id)."""
         key = list(map(operator.add, (d << 32 for d in self.day), self.pk))
-        return sorted(self.live, key=key.__getitem__, reverse=True)
+        return sorted(bitmaps.to_docnums(self.live), key=key.__getitem__, reverse=True)
 
     @cached_property
-    def newest_rank(self) -> list[int]:
+    def newest_rank(self) -> array:
         """Position of each document number in ``newest`` (deleted ones last)."""
-        rank = [len(self.newest)] * self.size
+        rank = array("l", [len(self.newest)]) * self.size
         for position, docnum in enumerate(self.newest):
             rank[docnum] = position
         return rank
@@ -115,14 +184,5 @@ class DocTable:
     @cached_property
     def docnum_by_pk(self) -> dict[int, int]:
         """Map article ids to live document numbers."""
-        return {self.pk[d]: d for d in self.live}
-
-    def in_date_range(self, docs, first: int | None, last: int | None) -> list[int]:
-        """Return the documents of ``docs`` published between two day ordinals."""
-        allowed = range(first or 0, (last or 10**7) + 1)
-        day = self.day
-        return list(
-            itertools.compress(
-                docs, map(allowed.__contains__, map(day.__getitem__, docs))
-            )
-        )
+        pk = self.pk
+        return {pk[d]: d for d in bitmaps.to_docnums(self.live)}

@@ -10,8 +10,10 @@ import itertools
 import operator
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 
 from archive.models import Article, Author, Source, Tag
+from search import bitmaps
 from search.doctable import MULTI, DocTable
 from search.types import FACET_NAMES, Facet, FacetValue, SearchParams
 
@@ -88,60 +90,79 @@ def _keys(name: str, values: set[str]) -> tuple[set, set[str]]:
     return known, values - known
 
 
+def facet_filter(table: DocTable, base: int, name: str, selection: Selection) -> int:
+    """Return the documents of ``base`` that pass facet ``name``'s own filter."""
+    wanted = selection.values(name)
+    unwanted = selection.excluded_values(name)
+    by_value = table.value_bitmaps(name)
+    if by_value is None:
+        return bitmaps.from_docnums(
+            narrow(table, bitmaps.to_docnums(base), name, selection)
+        )
+    if wanted:
+        base &= reduce(operator.or_, (by_value.get(v, 0) for v in wanted), 0)
+    if unwanted:
+        base &= ~reduce(operator.or_, (by_value.get(v, 0) for v in unwanted), 0)
+    return base
+
+
 def narrow(
     table: DocTable, docs: list[int], name: str, selection: Selection
 ) -> list[int]:
-    """Return the documents of ``docs`` that pass facet ``name``'s own filter."""
+    """Return the documents of ``docs`` that pass facet ``name``'s own filter.
+
+    The per-document way, for facets with too many values for bitmaps.
+    """
     column = table.columns[name]
-    values = map(column.__getitem__, docs)
     wanted = selection.values(name)
     unwanted = selection.excluded_values(name)
-    if name in MULTI:
-        if wanted:
-            keep = map(operator.not_, map(wanted.isdisjoint, values))
-            docs = list(itertools.compress(docs, keep))
-            values = map(column.__getitem__, docs)
-        if unwanted:
-            docs = list(itertools.compress(docs, map(unwanted.isdisjoint, values)))
-        return docs
     if wanted:
-        docs = list(itertools.compress(docs, map(wanted.__contains__, values)))
-        values = map(column.__getitem__, docs)
+        test = (
+            (lambda vs: not wanted.isdisjoint(vs))
+            if name in MULTI
+            else wanted.__contains__
+        )
+        docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
     if unwanted:
-        keep = map(operator.not_, map(unwanted.__contains__, values))
-        docs = list(itertools.compress(docs, keep))
+        test = unwanted.isdisjoint if name in MULTI else (lambda v: v not in unwanted)
+        docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
     return docs
 
 
 def count_facets(
-    table: DocTable, base: list[int], selection: Selection
-) -> tuple[list[int], dict[str, Counter]]:
+    table: DocTable, base: int, selection: Selection
+) -> tuple[int, dict[str, Counter]]:
     """Return the documents passing every filter, and each facet's counts.
 
+    ``base`` is the bitmap of documents matching the query and date range.
     A facet's counts use every filter except its own.
     """
     passing = {
-        name: set(narrow(table, base, name, selection)) for name in selection.active
+        name: facet_filter(table, base, name, selection) for name in selection.active
     }
-    if passing:
-        sets = sorted(passing.values(), key=len)
-        final = sorted(sets[0].intersection(*sets[1:]))
-    else:
-        final = base
+    final = reduce(operator.and_, passing.values(), base)
     counts = {}
     for name in FACET_NAMES:
-        if name not in passing:
-            docs = final
+        if name in passing:
+            others = [bm for other, bm in passing.items() if other != name]
+            docs = reduce(operator.and_, others, base)
         else:
-            others = [s for other, s in passing.items() if other != name]
-            docs = others[0].intersection(*others[1:]) if others else base
+            docs = final
         counts[name] = count_values(table, docs, name)
     return final, counts
 
 
-def count_values(table: DocTable, docs, name: str) -> Counter:
-    """Count the values of facet ``name`` over ``docs``."""
-    values = map(table.columns[name].__getitem__, docs)
+def count_values(table: DocTable, docs: int, name: str) -> Counter:
+    """Count the values of facet ``name`` over the documents in bitmap ``docs``."""
+    by_value = table.value_bitmaps(name)
+    if by_value is not None:
+        counts = Counter()
+        for value, bitmap in by_value.items():
+            n = (docs & bitmap).bit_count()
+            if n:
+                counts[value] = n
+        return counts
+    values = map(table.columns[name].__getitem__, bitmaps.to_docnums(docs))
     if name in MULTI:
         return Counter(itertools.chain.from_iterable(values))
     return Counter(values)

@@ -21,6 +21,7 @@ PASSAGES = 2
 _CONTEXT = 70  # characters shown before the first match of a passage
 _SCAN_CHARS = 50_000  # matches are looked for in the start of long texts
 _CHUNK = 1500
+_ENOUGH = 6
 _BETWEEN = " … "
 _ANALYZER = build_analyzer()
 
@@ -58,7 +59,11 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
                     found.append((start + i, start + i + len(gram), gram))
                     seen.add(gram)
         position = stop
-        if len(seen) == len(terms) and len(found) >= PASSAGES:
+        # Enough for two passages: every term seen, or plenty of matches
+        # (a search for variants has terms that a text never holds all of).
+        if len(found) >= _ENOUGH or (
+            len(seen) == len(terms) and len(found) >= PASSAGES
+        ):
             break
     return found
 

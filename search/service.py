@@ -12,15 +12,21 @@ import heapq
 import logging
 import math
 import time
-from array import array
 from collections import Counter
 from dataclasses import dataclass
 
 from archive.models import Article
-from search import conf, schema
-from search.docsets import Deadline, matching_docs, rank, term_docs
-from search.facets import Selection, count_facets, describe_facets, resolve_selection
+from search import bitmaps, conf, schema
+from search.docsets import Deadline, matching_docs, rank
+from search.facets import (
+    Selection,
+    count_facets,
+    count_values,
+    describe_facets,
+    resolve_selection,
+)
 from search.highlight import highlight_snippet, plain_snippet
+from search.postings import term_bitmap
 from search.query import CompiledQuery, ParsedQuery, compile_query, parse_query
 from search.snapshot import IndexUnavailable, use_snapshot
 from search.spelling import suggest_query
@@ -47,7 +53,8 @@ _RELATED_TERMS = 12
 class _Evaluation:
     """What a query and its filters match on one snapshot (cached per snapshot)."""
 
-    docs: array  # document numbers passing every filter, ascending
+    docs: int  # bitmap of the documents passing every filter
+    total: int
     counts: dict[str, Counter]
     histogram: tuple[YearCount, ...]
     partial: bool
@@ -108,17 +115,19 @@ def _search(request: _Request, started: float) -> SearchPage:
         compiled = compile_query(parsed, snapshot.searcher.reader()) if parsed else None
         notices += compiled.notices if compiled else ()
         evaluation = _evaluate(snapshot, request, compiled, deadline)
-        ranked = _rank(snapshot, request, compiled, evaluation, page_number * size)
+        ranked = _rank(
+            snapshot, request, compiled, evaluation, page_number * size, deadline
+        )
         ranked = ranked[(page_number - 1) * size :]
         pks = [(snapshot.table.pk[docnum], score) for score, docnum in ranked]
-        if not evaluation.docs and parsed and parsed.typed_terms:
+        if not evaluation.total and parsed and parsed.typed_terms:
             suggestion = suggest_query(
                 snapshot.searcher, parsed.text, parsed.typed_terms
             )
     partial = evaluation.partial or deadline.hit
     if partial:
         notices.append(NOTICE_PARTIAL)
-    total = len(evaluation.docs)
+    total = evaluation.total
     return SearchPage(
         params=params,
         hits=_hits(pks, compiled, first_rank=(page_number - 1) * size + 1),
@@ -142,20 +151,24 @@ def _evaluate(snapshot, request: _Request, compiled, deadline: Deadline) -> _Eva
         return cached
     table = snapshot.table
     if compiled is None:
-        docs = sorted(table.live)
+        docs = table.live
     else:
-        docs = sorted(matching_docs(snapshot, compiled.match, deadline))
+        docs = matching_docs(snapshot, compiled.match, deadline)
     params = request.params
     if params.date_from or params.date_to:
-        docs = table.in_date_range(
-            docs,
+        docs &= table.date_bitmap(
             params.date_from.toordinal() if params.date_from else None,
             params.date_to.toordinal() if params.date_to else None,
         )
     final, counts = count_facets(table, docs, request.selection)
-    years = Counter(map(table.columns["year"].__getitem__, final))
+    years = (
+        counts["year"]
+        if not request.selection.active
+        else count_values(table, final, "year")
+    )
     evaluation = _Evaluation(
-        docs=array("q", final),
+        docs=final,
+        total=final.bit_count(),
         counts=counts,
         histogram=tuple(YearCount(year, n) for year, n in sorted(years.items())),
         partial=deadline.hit,
@@ -171,6 +184,7 @@ def _rank(
     compiled: CompiledQuery | None,
     evaluation: _Evaluation,
     limit: int | None,
+    deadline: Deadline,
 ) -> list[tuple[float, int]]:
     """Return (score, docnum) for the best ``limit`` documents (None: all)."""
     sort = request.params.sort
@@ -179,14 +193,16 @@ def _rank(
     key = (compiled.match if compiled else None, request.key, sort)
     cached = snapshot.recall(key)
     if cached is not None and (
-        len(cached) >= (limit or 0) or len(cached) == len(evaluation.docs)
+        len(cached) >= (limit or 0) or len(cached) == evaluation.total
     ):
         return cached[:limit]
     if sort == "relevance":
-        ranked = rank(snapshot, list(compiled.ranking_terms), evaluation.docs, limit)
+        ranked = rank(
+            snapshot, list(compiled.ranking_terms), evaluation.docs, limit, deadline
+        )
     else:
+        docs = bitmaps.to_docnums(evaluation.docs)
         order = snapshot.table.newest_rank.__getitem__
-        docs = evaluation.docs
         if limit is None:
             ordered = sorted(docs, key=order, reverse=sort == "oldest")
         elif sort == "newest":
@@ -194,7 +210,7 @@ def _rank(
         else:
             ordered = heapq.nlargest(limit, docs, key=order)
         ranked = [(0.0, docnum) for docnum in ordered]
-    if not evaluation.partial:
+    if not (evaluation.partial or deadline.hit):
         snapshot.remember(key, ranked)
     return ranked
 
@@ -255,7 +271,7 @@ def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
                 compile_query(parsed, snapshot.searcher.reader()) if parsed else None
             )
             evaluation = _evaluate(snapshot, request, compiled, deadline)
-            ranked = _rank(snapshot, request, compiled, evaluation, limit)
+            ranked = _rank(snapshot, request, compiled, evaluation, limit, deadline)
             return [snapshot.table.pk[docnum] for _, docnum in ranked]
     except IndexUnavailable:
         return []
@@ -275,12 +291,14 @@ def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
             if not key_terms:
                 return ()
             terms = [(schema.CONTENT, word, weight) for word, weight in key_terms]
-            docs = set().union(
-                *(term_docs(snapshot, schema.CONTENT, w) for w, _ in key_terms)
-            )
+            docs = 0
+            for word, _ in key_terms:
+                docs |= term_bitmap(snapshot, schema.CONTENT, word)
             docs &= table.live
-            docs.discard(table.docnum_by_pk.get(article.pk))
-            ranked = rank(snapshot, terms, sorted(docs), n + 1)
+            own = table.docnum_by_pk.get(article.pk)
+            if own is not None:
+                docs &= ~(1 << own)
+            ranked = rank(snapshot, terms, docs, n + 1)
             pks = [table.pk[docnum] for _, docnum in ranked]
     except IndexUnavailable:
         return ()

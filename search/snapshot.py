@@ -17,7 +17,7 @@ import contextlib
 import logging
 import threading
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +28,8 @@ from search.doctable import DocTable, SegmentValues
 
 logger = logging.getLogger(__name__)
 
-# Numbers cached per process, in all segments together (4 bytes each).
-CACHED_DOCNUMS = 24_000_000
+# Cache size per process for all segments together, in 4-byte units (48 MB).
+CACHED_DOCNUMS = 12_000_000
 
 
 class IndexUnavailable(Exception):
@@ -50,7 +50,7 @@ class DocsetCache:
             self._entries.move_to_end(key)
         return entry
 
-    def put(self, key, value: array | tuple[array, ...]) -> None:
+    def put(self, key, value) -> None:
         size = _size(value)
         if size > self.budget // 4:
             return
@@ -63,6 +63,11 @@ class DocsetCache:
             _, dropped = self._entries.popitem(last=False)
             self.size -= _size(dropped)
 
+    def pop(self, key) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= _size(old)
+
     def keep_segments(self, segment_ids: set[str]) -> None:
         """Forget everything read from segments that no longer exist."""
         for key in [k for k in self._entries if k[0] not in segment_ids]:
@@ -70,7 +75,16 @@ class DocsetCache:
 
 
 def _size(value) -> int:
-    return sum(map(len, value)) if isinstance(value, tuple) else len(value)
+    """Return the rough size of a cached value, in 4-byte units."""
+    if isinstance(value, int):
+        return value.bit_length() // 32 + 1
+    if isinstance(value, bytes):
+        return (len(value) + 33) // 4
+    if isinstance(value, tuple):
+        return sum(map(_size, value))
+    if isinstance(value, array):
+        return len(value) * value.itemsize // 4
+    return len(value)
 
 
 @dataclass(frozen=True)
@@ -110,20 +124,6 @@ class Snapshot:
         if value is not None:
             self.results.move_to_end(key)
         return value
-
-    def segment_docs(self, leaf: Leaf, key, read: Callable[[], tuple[object, bool]]):
-        """Return ``leaf``'s document numbers for ``key``, reading them once.
-
-        ``read`` returns (docnums, complete); incomplete answers (the time
-        budget ran out) are not kept.
-        """
-        cache_key = (leaf.segment_id, key)
-        docnums = self.docsets.get(cache_key)
-        if docnums is None:
-            docnums, complete = read()
-            if complete:
-                self.docsets.put(cache_key, docnums)
-        return docnums
 
 
 class _SnapshotHolder:
