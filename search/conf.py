@@ -17,7 +17,7 @@ DEFAULTS = {
     # changes in the log for the lock holder or the next sync.
     "SEARCH_WRITE_LOCK_TIMEOUT": 0.5,
     # Seconds one search may spend matching before it returns what it has.
-    "SEARCH_TIME_BUDGET": 1.2,
+    "SEARCH_TIME_BUDGET": 1.0,
     # The same for exports of a whole result set (CSV, feeds).
     "SEARCH_EXPORT_TIME_BUDGET": 20.0,
     # Longer queries are cut (the search form caps them earlier).

@@ -7,6 +7,7 @@ same phrase, so even a phrase over most of the archive completes after a
 search or two and is then answered from memory.
 """
 
+import operator
 import pickle
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from functools import reduce
 from whoosh import query
 
 from search import bitmaps
-from search.postings import positions, postings
+from search.postings import cached_postings, positions, postings
 
 _INT_SIZE = 4  # Whoosh's Positions values start with the count (uint)
 _CHECK_EVERY = 256
@@ -23,34 +24,42 @@ _CHECK_EVERY = 256
 
 @dataclass
 class _Progress:
-    """How far checking a phrase's candidates in one segment got."""
+    """How far checking a phrase in one segment got (kept between searches)."""
 
-    candidates: list[int]
-    # Per word: (document numbers, encoded positions) in this segment.
-    data: list[tuple]
+    # Per word read so far: (document numbers, encoded positions).
+    data: list[tuple] = field(default_factory=list)
+    candidates: list[int] | None = None
     checked: int = 0
     found: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:  # its size in the cache, in 4-byte units
         held = sum(len(values) for _, values in self.data)
-        return len(self.candidates) + len(self.found) + 14 * held
+        return len(self.candidates or ()) + len(self.found) + 14 * held
 
 
 def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bool]:
     """Return (bitmap of ``leaf``'s documents holding the phrase, complete)."""
     fieldname, words = phrase.fieldname, list(phrase.words)
-    key = (leaf.segment_id, ("phrase-progress", phrase))
-    progress = snapshot.docsets.get(key)
-    if progress is None:
-        candidates = reduce(
-            lambda acc, word: acc & postings(snapshot, leaf, fieldname, word)[2],
-            words[1:],
-            postings(snapshot, leaf, fieldname, words[0])[2],
-        )
-        if not candidates:
+    # Cheap test first: a word missing from the segment rules it out.
+    for word in words:
+        cached = cached_postings(snapshot, leaf, fieldname, word)
+        if cached is not None and not cached[0]:
             return 0, True
-        data = [positions(leaf, fieldname, word) for word in words]
-        progress = _Progress(bitmaps.to_docnums(candidates), data)
+    key = (leaf.segment_id, ("phrase-progress", phrase))
+    progress = snapshot.docsets.get(key) or _Progress()
+    snapshot.docsets.pop(key)
+    while len(progress.data) < len(words):
+        if deadline.passed():
+            snapshot.docsets.put(key, progress)
+            return 0, False
+        word = words[len(progress.data)]
+        progress.data.append(positions(snapshot, leaf, fieldname, word))
+    if progress.candidates is None:
+        candidates = reduce(
+            operator.and_,
+            (postings(snapshot, leaf, fieldname, word)[2] for word in words),
+        )
+        progress.candidates = bitmaps.to_docnums(candidates)
     holds = _adjacent if phrase.slop <= 1 else _near
     slop = max(phrase.slop, 1)
     candidates, found = progress.candidates, progress.found
@@ -65,7 +74,6 @@ def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bo
             if holds(progress.data, d, slop)
         )
         progress.checked = stop
-    snapshot.docsets.pop(key)
     return bitmaps.from_docnums(found), True
 
 

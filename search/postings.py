@@ -44,12 +44,18 @@ def postings(snapshot, leaf, fieldname: str, text: str) -> tuple[array, array, i
     return cached
 
 
-def positions(leaf, fieldname: str, text: str) -> tuple[array, tuple]:
+def positions(snapshot, leaf, fieldname: str, text: str) -> tuple[array, tuple]:
     """Return (document numbers, encoded positions) of a term in one segment.
 
-    Not cached: only a phrase being checked needs them, and they are large.
+    The positions are not kept (only a phrase being checked needs them, and
+    they are large); the term's other postings data is, as by ``postings``.
     """
-    ids, _, values = _read_leaf(leaf, fieldname, text, positions=True)
+    ids, freqs, values = _read_leaf(leaf, fieldname, text, positions=True)
+    key = (leaf.segment_id, ("term", fieldname, text))
+    if snapshot.docsets.get(key) is None:
+        snapshot.docsets.put(
+            key, (ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
+        )
     return ids, tuple(values)
 
 
