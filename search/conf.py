@@ -40,7 +40,9 @@ DEFAULTS = {
     "SEARCH_LOG_RETENTION_DAYS": 30,
     # rebuild_search_index: worker processes and memory per writer (MB).
     "SEARCH_REBUILD_PROCS": 2,
-    "SEARCH_REBUILD_LIMITMB": 256,
+    "SEARCH_REBUILD_LIMITMB": 512,
+    # Articles per worker per segment: small enough to stay within LIMITMB.
+    "SEARCH_REBUILD_SEGMENT_DOCUMENTS": 5000,
     # Seconds between checks whether the variant table changed (the process
     # that edits it sees the change at once).
     "SEARCH_VARIANTS_TTL": 10.0,

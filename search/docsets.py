@@ -129,6 +129,37 @@ def _matcher_docs(
     return bitmaps.from_docnums(found), True
 
 
+# Ranking reads at most this many postings per document in the archive: a
+# query of fifty common words is ranked by its rarest words (the ones that
+# tell documents apart); words in most documents add almost nothing to BM25.
+RANKED_POSTINGS_PER_DOCUMENT = 6
+
+
+def _weighted_terms(snapshot, terms, deadline):
+    """Yield (idf * boost, [(offset, ids, weights) per segment]) for the ranked terms."""
+    count = snapshot.table.live_count or 1
+    found_terms = []
+    for fieldname, text, boost in terms:
+        found = []
+        for leaf in snapshot.leaves:
+            read = cached_postings(snapshot, leaf, fieldname, text)
+            if read is None and not (deadline and deadline.passed()):
+                read = postings(snapshot, leaf, fieldname, text)
+            if read is not None and read[0]:
+                found.append((leaf.offset, read[0], read[1]))
+        frequency = sum(len(ids) for _, ids, _ in found)
+        if frequency:
+            found_terms.append((frequency, boost, found))
+    budget = RANKED_POSTINGS_PER_DOCUMENT * snapshot.table.size
+    for n, (frequency, boost, found) in enumerate(
+        sorted(found_terms, key=lambda t: t[0])
+    ):
+        if n and frequency > budget:
+            break
+        budget -= frequency
+        yield boost * math.log(1 + (count - frequency + 0.5) / (frequency + 0.5)), found
+
+
 def rank(
     snapshot,
     terms: list[tuple[str, str, float]],
@@ -143,22 +174,9 @@ def rank(
     index order. ``limit`` None ranks them all. Past the deadline, terms
     whose postings are not in memory yet are left out of the score.
     """
-    table = snapshot.table
-    size = table.size
-    count = table.live_count or 1
+    size = snapshot.table.size
     totals = [0.0] * size
-    for fieldname, text, boost in terms:
-        found = []
-        for leaf in snapshot.leaves:
-            read = cached_postings(snapshot, leaf, fieldname, text)
-            if read is None and not (deadline and deadline.passed()):
-                read = postings(snapshot, leaf, fieldname, text)
-            if read is not None and read[0]:
-                found.append((leaf.offset, read[0], read[1]))
-        frequency = sum(len(ids) for _, ids, _ in found)
-        if not frequency:
-            continue
-        idf = boost * math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+    for idf, found in _weighted_terms(snapshot, terms, deadline):
         for offset, ids, weights in found:
             at = array("I", map(offset.__add__, ids)) if offset else ids
             # totals[at] += weights * idf, element by element, in C

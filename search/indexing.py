@@ -231,6 +231,7 @@ def _fill(
     progress: Callable[[int, int], None] | None,
     procs: int | None,
 ) -> int:
+    """Index every published article into the index in ``path``; return how many."""
     published = Article.objects.published()
     total = published.count()
     procs = procs or conf.get("SEARCH_REBUILD_PROCS")
@@ -238,30 +239,34 @@ def _fill(
         procs = 1  # starting worker processes costs more than it saves
     options = {"limitmb": conf.get("SEARCH_REBUILD_LIMITMB")}
     if procs > 1:
-        # Each worker writes its own segment: twice the speed on two cores.
+        # Each worker process writes its own segment: twice the speed on two cores.
         options.update(procs=procs, multisegment=True)
-    writer = index.open_writer(index.open_index(path), timeout=0, **options)
+    # A writer holds its postings in memory until it commits; past its memory
+    # limit it spills sorted runs to disk and merges them back one posting at
+    # a time, which doubles the cost per document. So commit a segment per
+    # worker every SEGMENT_DOCUMENTS articles, without merging segments.
+    per_commit = procs * conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS")
+    ix = index.open_index(path)
     done = 0
-    last_pk = 0
-    try:
-        while True:
-            chunk = list(
-                published.filter(pk__gt=last_pk)
-                .order_by("pk")
-                .with_relations()[:chunk_size]
-            )
-            if not chunk:
-                break
-            for article in chunk:
-                writer.add_document(**article_to_document(article))
-            done += len(chunk)
-            last_pk = chunk[-1].pk
-            if progress:
-                progress(done, total)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    articles = _published_in_chunks(published, chunk_size)
+    pending = next(articles, [])
+    while pending:
+        writer = index.open_writer(ix, timeout=0, **options)
+        try:
+            in_segment = 0
+            while pending and in_segment < per_commit:
+                take = pending[: per_commit - in_segment]
+                pending = pending[len(take) :] or next(articles, [])
+                for article in take:
+                    writer.add_document(**article_to_document(article))
+                in_segment += len(take)
+                done += len(take)
+                if progress:
+                    progress(done, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=False)
     stored = index.open_index(path).doc_count()
     if stored != done:
         raise RuntimeError(
@@ -269,6 +274,21 @@ def _fill(
             "it was not put in use."
         )
     return done
+
+
+def _published_in_chunks(published, chunk_size: int):
+    """Yield lists of published articles (with relations) in id order."""
+    last_pk = 0
+    while True:
+        chunk = list(
+            published.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .with_relations()[:chunk_size]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last_pk = chunk[-1].pk
 
 
 @transaction.atomic

@@ -121,7 +121,7 @@ def _search(request: _Request, started: float) -> SearchPage:
         )
         ranked = ranked[(page_number - 1) * size :]
         pks = [(snapshot.table.pk[docnum], score) for score, docnum in ranked]
-        if not evaluation.total and parsed and parsed.typed_terms:
+        if not evaluation.total and parsed and parsed.typed_terms and not deadline.hit:
             suggestion = suggest_query(
                 snapshot.searcher, parsed.text, parsed.typed_terms
             )

@@ -13,11 +13,18 @@ from search.analyzers import TOKEN_PATTERN, build_analyzer, is_cjk, surface_word
 
 _ANALYZER = build_analyzer()
 _MAX_WORDS = 8
+_SEGMENTS_SEARCHED = 3
 
 
 def suggest_query(searcher, raw_query: str, typed_terms: tuple[str, ...]) -> str | None:
     """Return ``raw_query`` with unknown words replaced by close known ones, or None."""
-    leaves = [s.reader() for s, _ in searcher.leaf_searchers()]
+    # Words worth suggesting are in the largest segments; looking through
+    # every small one would cost more than it finds.
+    leaves = sorted(
+        (s.reader() for s, _ in searcher.leaf_searchers()),
+        key=lambda reader: reader.doc_count_all(),
+        reverse=True,
+    )[:_SEGMENTS_SEARCHED]
     corrections = {}
     for term in typed_terms[:_MAX_WORDS]:
         if is_cjk(term) or any((schema.CONTENT, term) in r for r in leaves):

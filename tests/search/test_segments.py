@@ -1,0 +1,84 @@
+"""An index made of many segments answers exactly like a single one."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from archive import services
+from archive.models import Article
+from search import index
+from search.indexing import rebuild_index
+from search.service import search, search_ids
+from search.types import SearchParams
+from tests.factories import SourceFactory, TagFactory, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def segmented(committed):
+    """Nine articles indexed into segments of two documents each."""
+    north, south = SourceFactory(name="North Desk"), SourceFactory(name="South Desk")
+    radio = TagFactory(name="radio", slug="radio")
+    with committed():
+        articles = [
+            make_article(
+                title=f"Radio report {n}" if n % 3 else f"Television piece {n}",
+                body=f"<p>Item {n} on state media and radio jamming.</p>",
+                source=north if n % 2 else south,
+                tags=[radio] if n % 3 else [],
+                published=datetime.date(2010 + n, 1, 1),
+            )
+            for n in range(9)
+        ]
+    with override_settings(SEARCH_REBUILD_SEGMENT_DOCUMENTS=2):
+        rebuild_index(chunk_size=3, procs=1)
+    segments = index.open_index(index.current_path()).reader().leaf_readers()
+    assert len(segments) == 5
+    return articles
+
+
+def titles(**params) -> list[str]:
+    return [h.article.title for h in search(SearchParams(**params)).hits]
+
+
+def test_matches_facets_and_dates_span_every_segment(segmented):
+    page = search(SearchParams(q="radio"))
+    assert page.total == 9
+    source = next(f for f in page.facets if f.name == "source")
+    assert sorted(v.count for v in source.values) == [4, 5]
+    tag = next(f for f in page.facets if f.name == "tag")
+    assert [(v.value, v.count) for v in tag.values] == [("radio", 6)]
+    assert [y.year for y in page.histogram] == list(range(2010, 2019))
+    in_range = search(
+        SearchParams(
+            q="radio",
+            date_from=datetime.date(2013, 1, 1),
+            date_to=datetime.date(2015, 12, 31),
+        )
+    )
+    assert in_range.total == 3
+
+
+def test_phrases_and_sorting_span_every_segment(segmented):
+    assert search(SearchParams(q='"state media"')).total == 9
+    assert search(SearchParams(q='"media state"')).total == 0
+    newest = titles(q="radio", sort="newest")
+    assert newest[0] == "Radio report 8" and newest[-1] == "Television piece 0"
+    assert search_ids(SearchParams(q="radio", sort="oldest")) == [
+        a.pk for a in segmented
+    ]
+
+
+def test_a_change_in_an_early_segment_is_seen(segmented, committed):
+    first = segmented[0]
+    with committed():
+        services.article_unpublish(article=first)
+    assert first.title not in titles(q="television")
+    with committed():
+        services.article_update(
+            article=Article.objects.get(pk=segmented[1].pk), title="Renamed walrus"
+        )
+    assert titles(q="walrus") == ["Renamed walrus"]
+    assert search(SearchParams(q="radio")).total == 8
