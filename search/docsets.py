@@ -8,6 +8,7 @@ archive costs little more than one over a handful. When the time budget
 runs out, the answer is what was found so far.
 """
 
+import contextlib
 import heapq
 import math
 import operator
@@ -17,9 +18,10 @@ from collections import deque
 from functools import reduce
 from itertools import compress, repeat
 
-from whoosh import query
+from whoosh import collectors, query
+from whoosh.searching import TimeLimit
 
-from search import bitmaps
+from search import bitmaps, schema
 from search.phrases import phrase_docs
 from search.postings import cached_postings, postings, term_bitmap
 
@@ -201,3 +203,47 @@ def rank(
         else heapq.nlargest(limit, candidates)
     )
     return [(score, -negated) for score, negated in best]
+
+
+_RELATED_TERMS = 8
+_RELATED_BUDGET = 0.25
+
+
+class _BudgetedTopCollector(collectors.TopCollector):
+    """Whoosh's best-``limit`` collector, stopping at a deadline."""
+
+    def __init__(self, limit: int, deadline: Deadline):
+        super().__init__(limit=limit)
+        self.deadline = deadline
+
+    def matches(self):
+        count = 0
+        for docnum in super().matches():
+            count += 1
+            if count == _CHECK_EVERY:
+                count = 0
+                if self.deadline.passed():
+                    raise TimeLimit
+            yield docnum
+
+
+def related_ids(snapshot, text: str, *, exclude: int, limit: int) -> list[int]:
+    """Return ids of up to ``limit`` indexed articles most like ``text``.
+
+    The text's most telling words are searched with Whoosh's own scoring,
+    which skips blocks of postings that cannot reach the top: an article
+    page pays for a few documents, not a full count.
+    """
+    searcher, table = snapshot.searcher, snapshot.table
+    key_terms = searcher.key_terms_from_text(
+        schema.CONTENT, text, numterms=_RELATED_TERMS
+    )
+    if not key_terms:
+        return []
+    q = query.Or([query.Term(schema.CONTENT, word, boost=w) for word, w in key_terms])
+    # Related reading is a side panel: the best found within a short budget.
+    collector = _BudgetedTopCollector(limit + 1, Deadline(_RELATED_BUDGET))
+    with contextlib.suppress(TimeLimit):
+        searcher.search_with_collector(q, collector)
+    pks = [table.pk[docnum] for docnum, _ in collector.results().items()]
+    return [pk for pk in pks if pk != exclude][:limit]

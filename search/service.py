@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from archive.models import Article
-from search import bitmaps, conf, schema
-from search.docsets import Deadline, matching_docs, rank
+from search import bitmaps, conf
+from search.docsets import Deadline, matching_docs, rank, related_ids
 from search.facets import (
     Selection,
     count_facets,
@@ -27,7 +27,6 @@ from search.facets import (
     resolve_selection,
 )
 from search.highlight import highlight_snippet, plain_snippet
-from search.postings import term_bitmap
 from search.query import CompiledQuery, ParsedQuery, compile_query, parse_query
 from search.snapshot import IndexUnavailable, use_snapshot
 from search.spelling import suggest_query
@@ -271,6 +270,10 @@ def _snippet(article: Article, terms: frozenset[str]):
 _snippets: dict = {}
 _snippets_lock = threading.Lock()
 _SNIPPETS_KEPT = 4000
+# Related articles of recently shown pages: "related reading" may lag the
+# index by a little, so an article page does not pay for it every time.
+_related: dict = {}
+_RELATED_KEPT = 2000
 
 
 def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
@@ -304,26 +307,18 @@ def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
     text = "\n".join((article.title, article.summary, article.body_text))
     if n < 1 or not text.strip():
         return ()
-    try:
-        with use_snapshot() as snapshot:
-            searcher, table = snapshot.searcher, snapshot.table
-            key_terms = searcher.key_terms_from_text(
-                schema.CONTENT, text, numterms=_RELATED_TERMS
-            )
-            if not key_terms:
-                return ()
-            terms = [(schema.CONTENT, word, weight) for word, weight in key_terms]
-            docs = 0
-            for word, _ in key_terms:
-                docs |= term_bitmap(snapshot, schema.CONTENT, word)
-            docs &= table.live
-            own = table.docnum_by_pk.get(article.pk)
-            if own is not None:
-                docs &= ~(1 << own)
-            ranked = rank(snapshot, terms, docs, n + 1)
-            pks = [table.pk[docnum] for _, docnum in ranked]
-    except IndexUnavailable:
-        return ()
+    key = (article.pk, article.updated, n)
+    pks = _related.get(key)
+    if pks is None:
+        try:
+            with use_snapshot() as snapshot:
+                pks = related_ids(snapshot, text, exclude=article.pk, limit=n)
+        except IndexUnavailable:
+            return ()
+        with _snippets_lock:
+            _related[key] = pks
+            if len(_related) > _RELATED_KEPT:
+                del _related[next(iter(_related))]  # the oldest
     found = (
         Article.objects.published()
         .exclude(pk=article.pk)
