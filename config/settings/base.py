@@ -154,5 +154,7 @@ LOGGING = {
 # Largest file the article importer accepts, in bytes.
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 1024)
 
-# Search (see search/conf.py for what each one means).
+# Search (see search/conf.py for what each one means, and the other SEARCH_*
+# settings with their defaults).
 SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "whoosh")
+SEARCH_REBUILD_PROCS = env_int("SEARCH_REBUILD_PROCS", 2)
