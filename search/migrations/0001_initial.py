@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 (
                     "variants",
                     models.TextField(
-                        help_text="One spelling per line: McCune–Reischauer (Kim Jŏng-ŭn), its plain ASCII form, DPRK and South Korean romanizations, Hangul (김정은). Searching for any line also finds the others. Case, accents, apostrophes and hyphens are already ignored by search."
+                        help_text="One spelling per line: McCune-Reischauer (Kim Jŏng-ŭn), its plain ASCII form, DPRK and South Korean romanizations, Hangul (김정은). Searching for any line also finds the others. Case, accents, apostrophes and hyphens are already ignored by search."
                     ),
                 ),
                 (
