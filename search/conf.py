@@ -38,6 +38,11 @@ DEFAULTS = {
     # Log rows older than this are pruned by sync_search_index; an index
     # that has not synced for longer is reconciled with the database.
     "SEARCH_LOG_RETENTION_DAYS": 30,
+    # Documents of small segments one commit may merge: after a save (in the
+    # web request) and in sync_search_index. Large segments are never merged;
+    # rebuild_search_index compacts the index.
+    "SEARCH_MERGE_ON_COMMIT": 300,
+    "SEARCH_MERGE_ON_SYNC": 3000,
     # rebuild_search_index: worker processes and memory per writer (MB).
     "SEARCH_REBUILD_PROCS": 2,
     "SEARCH_REBUILD_LIMITMB": 512,

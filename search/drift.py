@@ -15,7 +15,12 @@ from archive.models import Article
 from search import index, schema
 from search.doctable import SegmentValues
 from search.documents import article_to_document, unpack_meta
-from search.indexing import SYNC_BATCH, ApplyReport, apply_pending_log, log_articles
+from search.indexing import (
+    SYNC_BATCH,
+    ApplyReport,
+    apply_pending_log,
+    log_articles,
+)
 from search.logstate import current_log_state, read_state, write_state
 
 
@@ -131,7 +136,9 @@ def reconcile(
     if drift.article_ids:
         with transaction.atomic():
             log_articles(drift.article_ids, "repair")
-    return drift, apply_pending_log(time_budget=None, batch_size=SYNC_BATCH)
+    return drift, apply_pending_log(
+        time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
+    )
 
 
 def is_stale(path, *, retention_days: int) -> bool:

@@ -9,6 +9,7 @@ the plain text stored in the database.
 """
 
 import html
+import threading
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -138,3 +139,27 @@ def highlight_snippet(text: str, terms: frozenset[str]) -> SafeString | None:
 def plain_snippet(text: str) -> SafeString:
     """Return the start of ``text``, shortened and escaped."""
     return escape(Truncator(" ".join(text.split())).chars(SNIPPET_CHARS))
+
+
+def article_snippet(article, terms: frozenset[str]) -> SafeString:
+    """Return the snippet of a hit: its body (or summary) with the terms marked."""
+    key = (article.pk, article.updated, terms)
+    snippet = _snippets.get(key)
+    if snippet is None:
+        for text in (article.body_text, article.summary):
+            snippet = highlight_snippet(text, terms)
+            if snippet is not None:
+                break
+        else:
+            snippet = plain_snippet(article.summary or article.body_text)
+        with _snippets_lock:
+            _snippets[key] = snippet
+            if len(_snippets) > _SNIPPETS_KEPT:
+                del _snippets[next(iter(_snippets))]  # the oldest
+    return snippet
+
+
+# Snippets of recently shown hits, by article version and searched terms.
+_snippets: dict = {}
+_snippets_lock = threading.Lock()
+_SNIPPETS_KEPT = 4000

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
 from whoosh.index import LockError
 
 from archive.models import Article
@@ -95,10 +94,13 @@ def apply_pending_log(
     batch_size: int = ON_COMMIT_BATCH,
     build_if_missing: bool | None = None,
     path: Path | None = None,
+    merge: str = "SEARCH_MERGE_ON_COMMIT",
 ) -> ApplyReport:
     """Apply the log rows the current index has not seen; never raises LockError.
 
-    Stops after ``time_budget`` seconds (None: until nothing is pending). With
+    Stops after ``time_budget`` seconds (None: until nothing is pending).
+    ``merge`` names the setting that bounds how many documents of small
+    segments each commit may merge. With
     no index yet it builds one from the database when ``build_if_missing``
     is True, or when None and the archive is small (``SEARCH_AUTO_BUILD_LIMIT``).
     Call it outside any transaction (after commit), never inside one.
@@ -143,7 +145,7 @@ def apply_pending_log(
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(mergetype=index.merge_policy(conf.get(merge)))
             state = state.advanced(seq for seq, _ in rows)
             write_state(path, state)
             report.rows += len(rows)
@@ -206,13 +208,18 @@ def rebuild_index(
             # Catch up on the changes made while the articles were read, then
             # switch, then catch up again through the normal path.
             before = apply_pending_log(
-                time_budget=None, batch_size=SYNC_BATCH, path=path
+                time_budget=None,
+                batch_size=SYNC_BATCH,
+                path=path,
+                merge="SEARCH_MERGE_ON_SYNC",
             )
         except BaseException:
             index.remove_generation(path)
             raise
         index.make_current(path)
-        caught_up = apply_pending_log(time_budget=None, batch_size=SYNC_BATCH)
+        caught_up = apply_pending_log(
+            time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
+        )
         caught_up.rows += before.rows
         caught_up.indexed += before.indexed
         caught_up.removed += before.removed
@@ -289,14 +296,3 @@ def _published_in_chunks(published, chunk_size: int):
             return
         yield chunk
         last_pk = chunk[-1].pk
-
-
-@transaction.atomic
-def log_and_apply(article_ids: Iterable[int], reason: str) -> list[int]:
-    """Log ``article_ids`` now and apply the log once the transaction commits."""
-    ids = log_articles(article_ids, reason)
-    transaction.on_commit(
-        lambda: apply_pending_log(time_budget=None, batch_size=SYNC_BATCH),
-        robust=True,
-    )
-    return ids

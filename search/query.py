@@ -11,14 +11,14 @@ is the only caller of a Whoosh parser; filters never pass through it.
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from whoosh import fields, query
 from whoosh.qparser import QueryParser, plugins, syntax
 
 from search import conf, schema
 from search.analyzers import build_analyzer, is_cjk
-from search.variants import EMPTY, VariantTable
+from search.variants import EMPTY, VariantExpander, VariantTable, query_words
 
 # Names analysts type -> index fields.
 FIELD_NAMES = {
@@ -54,6 +54,8 @@ _QUOTES = str.maketrans(
 )
 _LONE_STAR = re.compile(r"(?:^|(?<=[\s(]))\*|\*(?=[^\s)])")
 _MINUS = re.compile(r"(?:^|(?<=[\s(]))-(?=\S)")
+# How many words starting with a prefix are looked at to find the most common.
+_PREFIX_SCAN = 4000
 _SYNTAX = re.compile(r'[()"*~^:\[\]{}+\-\\]')
 
 
@@ -166,10 +168,10 @@ def parse_query(text: str, *, variants: VariantTable = EMPTY) -> ParsedQuery:
             word
             for leaf, negated in _leaves(tree)
             if not negated and getattr(leaf, "fieldname", None) == "content"
-            for word in (_words(leaf) or getattr(leaf, "words", None) or ())
+            for word in (query_words(leaf) or getattr(leaf, "words", None) or ())
         )
     )
-    expander = _VariantExpander(variants)
+    expander = VariantExpander(variants)
     if variants.alternatives:
         tree = expander.visit(tree).normalize()
     return ParsedQuery(
@@ -198,68 +200,6 @@ def _leaves(q: query.Query, negated: bool = False):
         yield q, negated
 
 
-def _words(q: query.Query) -> tuple[str, ...] | None:
-    if isinstance(q, query.Term):
-        return (q.text,)
-    if isinstance(q, query.Phrase) and q.slop == 1:
-        return tuple(q.words)
-    return None
-
-
-@dataclass
-class _VariantExpander:
-    table: VariantTable
-    also_matched: list[str] = field(default_factory=list)
-
-    def visit(self, q: query.Query) -> query.Query:
-        if isinstance(q, query.And):
-            return query.And(self._expand_runs(list(q.subqueries)), boost=q.boost)
-        words = _words(q)
-        if words is not None:
-            return self._alternatives([q], q.fieldname, words) or q
-        if isinstance(q, (query.CompoundQuery, query.Not)):
-            return q.apply(self.visit)
-        return q
-
-    def _expand_runs(self, children: list[query.Query]) -> list[query.Query]:
-        """Replace runs of words that spell a variant (kim jong un) by an OR."""
-        out, i = [], 0
-        while i < len(children):
-            for j in range(min(len(children), i + self.table.longest), i + 1, -1):
-                run = children[i:j]
-                words = [_words(c) for c in run]
-                fieldnames = {getattr(c, "fieldname", None) for c in run}
-                if None in words or len(fieldnames) != 1:
-                    continue
-                terms = tuple(w for ws in words for w in ws)
-                expanded = self._alternatives(run, fieldnames.pop(), terms)
-                if expanded is not None:
-                    out.append(expanded)
-                    i = j
-                    break
-            else:
-                out.append(self.visit(children[i]))
-                i += 1
-        return out
-
-    def _alternatives(
-        self, typed: list[query.Query], fieldname: str, terms: tuple[str, ...]
-    ) -> query.Query | None:
-        variants = self.table.lookup(terms)
-        if not variants:
-            return None
-        original = typed[0] if len(typed) == 1 else query.And(typed)
-        others = []
-        for variant in variants:
-            self.also_matched.append(variant.spelling)
-            others.append(
-                query.Term(fieldname, variant.terms[0])
-                if len(variant.terms) == 1
-                else query.Phrase(fieldname, list(variant.terms))
-            )
-        return query.Or([original, *others])
-
-
 @dataclass(frozen=True)
 class CompiledQuery:
     """A parsed query bound to one index: what matches and how it is ranked."""
@@ -279,7 +219,7 @@ def compile_query(parsed: ParsedQuery, reader) -> CompiledQuery:
     for leaf, negated in _leaves(match):
         if negated:
             continue
-        for word in _words(leaf) or getattr(leaf, "words", None) or ():
+        for word in query_words(leaf) or getattr(leaf, "words", None) or ():
             ranking[(leaf.fieldname, word)] = leaf.boost
             if leaf.fieldname == schema.CONTENT:
                 # A match in the title counts again, double.
@@ -326,7 +266,7 @@ class _Compiler:
         found = []
         for i, (term, info) in enumerate(self.reader.iter_prefix(fieldname, text)):
             found.append((info.doc_frequency(), term.decode("utf-8")))
-            if i > 20 * limit:
+            if i >= _PREFIX_SCAN:
                 break
         if len(found) > limit:
             self.notices.append(NOTICE_WIDE_PREFIX.format(text=text, limit=limit))

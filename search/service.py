@@ -26,7 +26,7 @@ from search.facets import (
     describe_facets,
     resolve_selection,
 )
-from search.highlight import highlight_snippet, plain_snippet
+from search.highlight import article_snippet
 from search.query import CompiledQuery, ParsedQuery, compile_query, parse_query
 from search.snapshot import IndexUnavailable, use_snapshot
 from search.spelling import suggest_query
@@ -243,36 +243,16 @@ def _hits(
                 article=article,
                 rank=first_rank + len(hits),
                 score=score,
-                snippet=_snippet(article, terms),
+                snippet=article_snippet(article, terms),
             )
         )
     return tuple(hits)
 
 
-def _snippet(article: Article, terms: frozenset[str]):
-    key = (article.pk, article.updated, terms)
-    snippet = _snippets.get(key)
-    if snippet is None:
-        for text in (article.body_text, article.summary):
-            snippet = highlight_snippet(text, terms)
-            if snippet is not None:
-                break
-        else:
-            snippet = plain_snippet(article.summary or article.body_text)
-        with _snippets_lock:
-            _snippets[key] = snippet
-            if len(_snippets) > _SNIPPETS_KEPT:
-                del _snippets[next(iter(_snippets))]  # the oldest
-    return snippet
-
-
-# Snippets of recently shown hits, by article version and searched terms.
-_snippets: dict = {}
-_snippets_lock = threading.Lock()
-_SNIPPETS_KEPT = 4000
 # Related articles of recently shown pages: "related reading" may lag the
 # index by a little, so an article page does not pay for it every time.
 _related: dict = {}
+_related_lock = threading.Lock()
 _RELATED_KEPT = 2000
 
 
@@ -315,7 +295,7 @@ def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
                 pks = related_ids(snapshot, text, exclude=article.pk, limit=n)
         except IndexUnavailable:
             return ()
-        with _snippets_lock:
+        with _related_lock:
             _related[key] = pks
             if len(_related) > _RELATED_KEPT:
                 del _related[next(iter(_related))]  # the oldest

@@ -9,9 +9,10 @@ process at most every ``SEARCH_VARIANTS_TTL`` seconds.
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
+from whoosh import query
 
 from search import conf
 from search.analyzers import build_analyzer
@@ -118,3 +119,68 @@ def current_table() -> VariantTable:
 def forget() -> None:
     """Drop this process's copy of the table (it changed)."""
     _cache.forget()
+
+
+def query_words(q: query.Query) -> tuple[str, ...] | None:
+    """Return the terms of a term or exact phrase query, else None."""
+    if isinstance(q, query.Term):
+        return (q.text,)
+    if isinstance(q, query.Phrase) and q.slop == 1:
+        return tuple(q.words)
+    return None
+
+
+@dataclass
+class VariantExpander:
+    """Rewrite a parsed query so that a spelling in the table finds its variants too."""
+
+    table: VariantTable
+    also_matched: list[str] = field(default_factory=list)
+
+    def visit(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.And):
+            return query.And(self._expand_runs(list(q.subqueries)), boost=q.boost)
+        words = query_words(q)
+        if words is not None:
+            return self._alternatives([q], q.fieldname, words) or q
+        if isinstance(q, (query.CompoundQuery, query.Not)):
+            return q.apply(self.visit)
+        return q
+
+    def _expand_runs(self, children: list[query.Query]) -> list[query.Query]:
+        """Replace runs of words that spell a variant (kim jong un) by an OR."""
+        out, i = [], 0
+        while i < len(children):
+            for j in range(min(len(children), i + self.table.longest), i + 1, -1):
+                run = children[i:j]
+                words = [query_words(c) for c in run]
+                fieldnames = {getattr(c, "fieldname", None) for c in run}
+                if None in words or len(fieldnames) != 1:
+                    continue
+                terms = tuple(w for ws in words for w in ws)
+                expanded = self._alternatives(run, fieldnames.pop(), terms)
+                if expanded is not None:
+                    out.append(expanded)
+                    i = j
+                    break
+            else:
+                out.append(self.visit(children[i]))
+                i += 1
+        return out
+
+    def _alternatives(
+        self, typed: list[query.Query], fieldname: str, terms: tuple[str, ...]
+    ) -> query.Query | None:
+        variants = self.table.lookup(terms)
+        if not variants:
+            return None
+        original = typed[0] if len(typed) == 1 else query.And(typed)
+        others = []
+        for variant in variants:
+            self.also_matched.append(variant.spelling)
+            others.append(
+                query.Term(fieldname, variant.terms[0])
+                if len(variant.terms) == 1
+                else query.Phrase(fieldname, list(variant.terms))
+            )
+        return query.Or([original, *others])

@@ -82,3 +82,25 @@ def test_a_change_in_an_early_segment_is_seen(segmented, committed):
         )
     assert titles(q="walrus") == ["Renamed walrus"]
     assert search(SearchParams(q="radio")).total == 8
+
+
+def segment_sizes() -> list[int]:
+    reader = index.open_index(index.current_path()).reader()
+    return sorted(r.doc_count_all() for r, _ in reader.leaf_readers())
+
+
+@override_settings(SEARCH_MERGE_ON_COMMIT=4)
+def test_saves_merge_small_segments_and_never_the_large_ones(committed):
+    with committed():
+        for n in range(6):
+            make_article(title=f"Base {n}")
+    with override_settings(SEARCH_REBUILD_SEGMENT_DOCUMENTS=3):
+        rebuild_index(procs=1)
+    assert segment_sizes() == [3, 3]
+    for n in range(9):
+        with committed():
+            make_article(title=f"Saved {n} okapi")
+        assert segment_sizes().count(3) == 2  # the rebuild's segments stay
+    # Each save adds a one-document segment; the fifth merged four of them.
+    assert segment_sizes() == [1, 1, 1, 1, 3, 3, 5]
+    assert search(SearchParams(q="okapi")).total == 9

@@ -84,7 +84,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.RECONCILED % {"days": days, "count": len(drift.article_ids)}
             )
-        report = apply_pending_log(time_budget=None, batch_size=SYNC_BATCH)
+        report = apply_pending_log(
+            time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
+        )
         if report.missing:
             drift, _ = reconcile(repair=True)
             self.stdout.write(
