@@ -177,9 +177,13 @@ def describe_facets(
         counter = counts.get(name, Counter())
         pinned = selection.values(name) | selection.excluded_values(name)
         everything = name in params.expanded_facets
+        # Years read as a timeline (newest first, as on browse); other facets
+        # list their most frequent values first.
         ranked = sorted(
             (key for key, n in counter.items() if n > 0),
-            key=lambda key: (-counter[key], key),
+            key=(lambda key: -key)
+            if name == "year"
+            else (lambda key, c=counter: (-c[key], key)),
         )
         limit = len(ranked) if everything else max(params.facet_limit, 0)
         shown = list(dict.fromkeys([*ranked[:limit], *sorted(pinned, key=str)]))
@@ -195,7 +199,10 @@ def describe_facets(
             for key in shown
             if key in labels
         ]
-        values.sort(key=lambda v: (-v.count, v.label.casefold()))
+        if name == "year":
+            values.sort(key=lambda v: -int(v.value))
+        else:
+            values.sort(key=lambda v: (-v.count, v.label.casefold()))
         facets.append(
             Facet(
                 name=name,

@@ -57,6 +57,9 @@ _MINUS = re.compile(r"(?:^|(?<=[\s(]))-(?=\S)")
 # How many words starting with a prefix are looked at to find the most common.
 _PREFIX_SCAN = 4000
 _SYNTAX = re.compile(r'[()"*~^:\[\]{}+\-\\]')
+# A word followed by a colon outside quotes: a field name (title:radio).
+_FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))(\w+):")
+_TYPED_FIELDS = frozenset(FIELD_NAMES) - {"content"}
 
 
 def _text_field() -> fields.TEXT:
@@ -148,9 +151,21 @@ def clean_query_text(text: str) -> tuple[str, list[str]]:
     return " ".join(text.split()), notices
 
 
+def _is_malformed(text: str) -> bool:
+    """True for an unmatched quote or parenthesis, or a field the language lacks."""
+    if text.count('"') % 2 or text.count("(") != text.count(")"):
+        return True
+    return any(
+        name.lower() not in _TYPED_FIELDS for name in _FIELD_PREFIX.findall(text)
+    )
+
+
 def parse_query(text: str, *, variants: VariantTable = EMPTY) -> ParsedQuery:
     """Parse a user's query; never raises. Variants expand it when given."""
     text, notices = clean_query_text(text)
+    if _is_malformed(text):
+        text = " ".join(_SYNTAX.sub(" ", text).split())
+        notices.append(NOTICE_PLAIN_WORDS)
     try:
         tree = _PARSER.parse(text).normalize()
         if tree is query.NullQuery and _MINUS.search(text):

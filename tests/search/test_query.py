@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from search.models import VariantGroup
+from search.query import NOTICE_PLAIN_WORDS, parse_query
 from search.service import search
 from search.types import SearchParams
 
@@ -216,3 +217,16 @@ def test_a_ten_thousand_character_query_is_cut_with_a_notice(articles):
     page = search(SearchParams(q="radio " * 2000))
     assert page.total == search(SearchParams(q="radio")).total == 2
     assert any("first" in n and "characters" in n for n in page.notices)
+
+
+@pytest.mark.parametrize(
+    "text", ['"foreign media', "((radio", "radio)", "foo:bar radio"]
+)
+def test_a_query_that_cannot_be_read_is_searched_as_plain_words_with_a_notice(text):
+    parsed = parse_query(text)
+    assert NOTICE_PLAIN_WORDS in parsed.notices
+
+
+@pytest.mark.parametrize("text", ['"foreign media"', "(radio OR tv)", "title:radio"])
+def test_a_well_formed_query_gets_no_plain_words_notice(text):
+    assert NOTICE_PLAIN_WORDS not in parse_query(text).notices

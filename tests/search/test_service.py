@@ -309,3 +309,18 @@ def test_a_search_over_its_time_budget_returns_a_partial_page_with_a_notice(corp
     page = run("radio OR phones OR markets")
     assert page.partial
     assert any("incomplete" in notice for notice in page.notices)
+
+
+def test_the_year_facet_reads_as_a_timeline_newest_first(publish):
+    source = SourceFactory(name="Timeline Wire")
+    for year, copies in ((2012, 3), (2020, 1), (2016, 2)):
+        for n in range(copies):
+            publish(
+                title=f"Timeline radio {year} {n}",
+                source=source,
+                published=datetime.date(year, 5, 1),
+                body=f"<p>Timeline radio story {year} number {n}.</p>",
+            )
+    page = search(SearchParams(q="timeline"))
+    years = next(f for f in page.facets if f.name == "year")
+    assert [v.value for v in years.values] == ["2020", "2016", "2012"]
