@@ -29,6 +29,7 @@ class Drift:
     """What differs between the database and the index."""
 
     indexed: int = 0  # live documents in the index
+    segments: int = 0  # parts of the index (commits add them; a rebuild compacts)
     published: int = 0  # published articles in the database
     missing: list[int] = field(default_factory=list)  # published, not indexed
     stale: list[int] = field(default_factory=list)  # indexed from older data
@@ -60,8 +61,8 @@ def find_drift(
     path = index.current_path()
     if path is None:
         raise FileNotFoundError("There is no search index yet.")
-    indexed = _indexed_stamps(path)
-    drift = Drift(indexed=sum(len(v) for v in indexed.values()))
+    indexed, segments = _indexed_stamps(path)
+    drift = Drift(indexed=sum(len(v) for v in indexed.values()), segments=segments)
     published = Article.objects.published()
     total = published.count()
     seen = set()
@@ -96,11 +97,12 @@ def find_drift(
     return drift
 
 
-def _indexed_stamps(path) -> dict[int, list[int]]:
+def _indexed_stamps(path) -> tuple[dict[int, list[int]], int]:
     ix = index.open_index(path)
     stamps: dict[int, list[int]] = {}
     with ix.searcher() as searcher:
-        for subsearcher, _ in searcher.leaf_searchers():
+        leaves = searcher.leaf_searchers()
+        for subsearcher, _ in leaves:
             reader = subsearcher.reader()
             if reader.segment() is None:
                 continue
@@ -111,7 +113,7 @@ def _indexed_stamps(path) -> dict[int, list[int]]:
             ):
                 if docnum not in deleted:
                     stamps.setdefault(pk, []).append(stamp)
-    return stamps
+    return stamps, len(leaves)
 
 
 def reconcile(

@@ -11,7 +11,8 @@ import operator
 import pickle
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
+from itertools import accumulate, compress, repeat
 
 from whoosh import query
 
@@ -19,7 +20,7 @@ from search import bitmaps
 from search.postings import cached_postings, positions, postings
 
 _INT_SIZE = 4  # Whoosh's Positions values start with the count (uint)
-_CHECK_EVERY = 256
+_CHECK_EVERY = 4096
 
 
 @dataclass
@@ -60,8 +61,7 @@ def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bo
             (postings(snapshot, leaf, fieldname, word)[2] for word in words),
         )
         progress.candidates = bitmaps.to_docnums(candidates)
-    holds = _adjacent if phrase.slop <= 1 else _near
-    slop = max(phrase.slop, 1)
+    follow = _next_word if phrase.slop <= 1 else partial(_near_word, phrase.slop)
     candidates, found = progress.candidates, progress.found
     while progress.checked < len(candidates):
         if deadline.passed():
@@ -69,51 +69,60 @@ def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bo
             return bitmaps.from_docnums(found), False
         stop = min(progress.checked + _CHECK_EVERY, len(candidates))
         found.extend(
-            d
-            for d in candidates[progress.checked : stop]
-            if holds(progress.data, d, slop)
+            _holding(progress.data, candidates[progress.checked : stop], follow)
         )
         progress.checked = stop
     return bitmaps.from_docnums(found), True
 
 
-def _adjacent(data, docnum: int, slop: int) -> bool:
-    """Return True if the words follow each other in the document."""
-    reachable = None
+def _holding(data, docs: list[int], follow) -> list[int]:
+    """Return the documents of ``docs`` where the words follow one another.
+
+    Works a word at a time over all the documents with C-level ``map``:
+    look up each document's positions of the word, then keep the positions
+    that continue the phrase, then drop the documents left with none.
+    """
+    reached = None
     for ids, values in data:
-        here = _decode(values[bisect_left(ids, docnum)])
-        reachable = here if reachable is None else {p + 1 for p in reachable} & here
-        if not reachable:
-            return False
-    return True
+        at = map(bisect_left, repeat(ids), docs)
+        here = list(map(_decode, map(values.__getitem__, at)))
+        reached = here if reached is None else list(map(follow, reached, here))
+        alive = list(map(bool, reached))
+        docs = list(compress(docs, alive))
+        reached = list(compress(reached, alive))
+        if not docs:
+            break
+    return docs
 
 
-def _near(data, docnum: int, slop: int) -> bool:
-    """Return True if the words appear in order, each within ``slop`` of the last."""
-    reachable = None
-    for ids, values in data:
-        here = _decode(values[bisect_left(ids, docnum)])
-        if reachable is not None:
-            here = {p for p in here if any(0 < p - q <= slop for q in reachable)}
-        reachable = here
-        if not reachable:
-            return False
-    return True
+def _next_word(before: frozenset[int], here: frozenset[int]) -> frozenset[int]:
+    """Return the positions of ``here`` that come right after one of ``before``."""
+    return here.intersection(map(_PLUS_ONE, before))
 
 
+def _near_word(
+    slop: int, before: frozenset[int], here: frozenset[int]
+) -> frozenset[int]:
+    """Return the positions of ``here`` at most ``slop`` after one of ``before``."""
+    return frozenset(p for p in here if any(0 < p - q <= slop for q in before))
+
+
+_PLUS_ONE = (1).__add__
+
+
+# Decoded positions by their bytes: most postings hold one or two positions,
+# so the same values recur across documents.
 _DECODED: dict[bytes, frozenset[int]] = {}
+_DECODED_KEPT = 100_000
 
 
 def _decode(value: bytes) -> frozenset[int]:
     """Return the positions stored in a Whoosh ``Positions`` posting value."""
     found = _DECODED.get(value)
     if found is None:
-        position, positions_ = 0, []
-        for delta in pickle.loads(value[_INT_SIZE:]):  # noqa: S301 - our own index
-            position += delta
-            positions_.append(position)
-        found = frozenset(positions_)
-        if len(_DECODED) > 20_000:
+        deltas = pickle.loads(value[_INT_SIZE:])  # noqa: S301 - our own index
+        found = frozenset(accumulate(deltas))
+        if len(_DECODED) >= _DECODED_KEPT:
             _DECODED.clear()
         _DECODED[value] = found
     return found

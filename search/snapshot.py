@@ -152,13 +152,18 @@ class _SnapshotHolder:
         ):
             return current
         try:
-            ix = index.open_index(path)
-            # Read the commit number first: a commit racing the open is
-            # then noticed at the next search.
-            generation = ix.latest_generation()
-            searcher = ix.searcher()
-        except (EmptyIndexError, OSError) as error:
-            raise IndexUnavailable from error
+            ix, generation, searcher = self._open(path)
+        except (EmptyIndexError, OSError):
+            # A rebuild may have just switched generations and removed this
+            # one: look at the current link once more.
+            retry = index.current_path()
+            if retry is None or retry == path:
+                raise IndexUnavailable from None
+            path = retry
+            try:
+                ix, generation, searcher = self._open(path)
+            except (EmptyIndexError, OSError) as error:
+                raise IndexUnavailable from error
         self._close()
         leaves, parts = self._leaves(path, searcher)
         self._snapshot = Snapshot(
@@ -171,6 +176,14 @@ class _SnapshotHolder:
             docsets=self._docsets,
         )
         return self._snapshot
+
+    @staticmethod
+    def _open(path: Path):
+        ix = index.open_index(path)
+        # Read the commit number first: a commit racing the open is then
+        # noticed at the next search.
+        generation = ix.latest_generation()
+        return ix, generation, ix.searcher()
 
     def _leaves(self, path: Path, searcher):
         leaves, parts, values = [], [], {}

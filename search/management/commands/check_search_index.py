@@ -19,6 +19,11 @@ class Command(BaseCommand):
 
     NO_INDEX = "There is no search index yet: run manage.py sync_search_index."
     CLEAN = "The search index matches the database: %(indexed)d articles indexed, %(published)d published."
+    SEGMENTS = (
+        "The index is in %(segments)d segments; rebuild_search_index would make "
+        "searches a little faster."
+    )
+    MANY_SEGMENTS = 60
     FOUND = {
         "missing": "%(count)d published articles are missing from the index",
         "stale": "%(count)d articles are indexed from older data",
