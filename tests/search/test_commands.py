@@ -146,3 +146,20 @@ def test_check_finds_drift_and_repair_fixes_it(publish):
 def test_check_without_an_index_says_how_to_build_one(db):
     with pytest.raises(CommandError, match="sync_search_index"):
         run("check_search_index")
+
+
+def test_sync_loop_keeps_applying_until_stopped(publish, monkeypatch):
+    publish(title="Before the loop")
+    late = []
+
+    def sleep(seconds):
+        if late:
+            raise KeyboardInterrupt  # Ctrl-C after the second round
+        late.append(make_article(title="Arrived while looping lemur"))
+
+    monkeypatch.setattr(
+        "search.management.commands.sync_search_index.time.sleep", sleep
+    )
+    output = run("sync_search_index", "--loop", "--interval", "0.01")
+    assert "Stopped following" in output
+    assert found("lemur") == [late[0].pk]
