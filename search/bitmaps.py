@@ -2,46 +2,46 @@
 
 AND, OR and counting (``int.bit_count``) run in C over machine words, so
 combining the matches of terms and facet values costs microseconds even
-when they hold half the archive. Converting to and from lists of numbers
-goes through a string of binary digits, also in C.
+when they hold half the archive. Converting to and from arrays of document
+numbers goes through NumPy's bit packing, also in C.
 """
 
-from collections import deque
-from collections.abc import Iterable, Sequence
-from itertools import compress, repeat
+from collections.abc import Iterable
 
-_DIGIT_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
-_ONE = ord("1")
+import numpy as np
 
 
-def from_docnums(docnums: Sequence[int] | Iterable[int]) -> int:
+def from_docnums(docnums: Iterable[int] | np.ndarray) -> int:
     """Return the bitmap holding ``docnums`` (non-negative integers)."""
-    if not isinstance(docnums, Sequence):
-        docnums = list(docnums)
-    if not docnums:
+    docnums = np.asarray(
+        docnums if isinstance(docnums, np.ndarray) else list(docnums), dtype=np.int64
+    )
+    if not docnums.size:
         return 0
-    top = max(docnums)
-    digits = bytearray(b"0") * (top + 1)  # digits[i] is bit (top - i)
-    deque(map(digits.__setitem__, map(top.__sub__, docnums), repeat(_ONE)), maxlen=0)
-    return int(digits, 2)
+    present = np.zeros(int(docnums.max()) + 1, dtype=bool)
+    present[docnums] = True
+    return from_mask(present)
 
 
-def to_docnums(bitmap: int) -> list[int]:
+def from_mask(present: np.ndarray) -> int:
+    """Return the bitmap of the positions where boolean array ``present`` is True."""
+    return int.from_bytes(np.packbits(present, bitorder="little").tobytes(), "little")
+
+
+def mask(bitmap: int, size: int) -> np.ndarray:
+    """Return ``size`` booleans, the n-th True if document n is in ``bitmap``."""
+    if bitmap <= 0 or size <= 0:
+        return np.zeros(max(size, 0), dtype=bool)
+    raw = (bitmap & ((1 << size) - 1)).to_bytes((size + 7) // 8, "little")
+    bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little")
+    return bits[:size].view(bool)
+
+
+def to_docnums(bitmap: int) -> np.ndarray:
     """Return the document numbers in ``bitmap``, ascending."""
     if bitmap <= 0:
-        return []
-    flags = format(bitmap, "b").encode().translate(_DIGIT_FLAGS)
-    docnums = list(compress(range(len(flags) - 1, -1, -1), flags))
-    docnums.reverse()
-    return docnums
-
-
-def flags(bitmap: int, size: int) -> bytes:
-    """Return ``size`` bytes, byte n being 1 if document n is in ``bitmap``."""
-    if bitmap <= 0:
-        return bytes(size)
-    digits = format(bitmap, f"0{size}b")[::-1][:size]
-    return digits.encode().translate(_DIGIT_FLAGS)
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(mask(bitmap, bitmap.bit_length()))
 
 
 def first_n(count: int) -> int:

@@ -3,21 +3,19 @@
 Boolean structure is evaluated on bitmaps of the terms' documents (see
 ``postings``), phrases by checking positions (see ``phrases``), anything
 else with Whoosh's own matchers. Ranking sums the BM25 weights of the
-matched terms with C-level ``map``/``heapq`` calls, so a query over half the
-archive costs little more than one over a handful. When the time budget
+matched terms with NumPy over all documents at once, so a query over half
+the archive costs little more than one over a handful. When the time budget
 runs out, the answer is what was found so far.
 """
 
 import contextlib
-import heapq
 import math
 import operator
 import time
 from array import array
-from collections import deque
 from functools import reduce
-from itertools import compress, repeat
 
+import numpy as np
 from whoosh import collectors, query
 from whoosh.searching import TimeLimit
 
@@ -138,7 +136,7 @@ RANKED_POSTINGS_PER_DOCUMENT = 6
 
 
 def _weighted_terms(snapshot, terms, deadline):
-    """Yield (idf * boost, [(offset, ids, weights) per segment]) for the ranked terms."""
+    """Yield (idf * boost, [(offset, postings) per segment]) for the ranked terms."""
     count = snapshot.table.live_count or 1
     found_terms = []
     for fieldname, text, boost in terms:
@@ -147,9 +145,9 @@ def _weighted_terms(snapshot, terms, deadline):
             read = cached_postings(snapshot, leaf, fieldname, text)
             if read is None and not (deadline and deadline.passed()):
                 read = postings(snapshot, leaf, fieldname, text)
-            if read is not None and read[0]:
-                found.append((leaf.offset, read[0], read[1]))
-        frequency = sum(len(ids) for _, ids, _ in found)
+            if read is not None and read.ids.size:
+                found.append((leaf.offset, read))
+        frequency = sum(read.ids.size for _, read in found)
         if frequency:
             found_terms.append((frequency, boost, found))
     budget = RANKED_POSTINGS_PER_DOCUMENT * snapshot.table.size
@@ -177,32 +175,34 @@ def rank(
     whose postings are not in memory yet are left out of the score.
     """
     size = snapshot.table.size
-    totals = [0.0] * size
+    totals = np.zeros(size)
     for idf, found in _weighted_terms(snapshot, terms, deadline):
-        for offset, ids, weights in found:
-            at = array("I", map(offset.__add__, ids)) if offset else ids
-            # totals[at] += weights * idf, element by element, in C
-            deque(
-                map(
-                    totals.__setitem__,
-                    at,
-                    map(
-                        operator.add,
-                        map(totals.__getitem__, at),
-                        map(operator.mul, weights, repeat(idf)),
-                    ),
-                ),
-                maxlen=0,
-            )
-    candidates = compress(
-        zip(totals, range(0, -size, -1), strict=True), bitmaps.flags(docs, size)
-    )
-    best = (
-        sorted(candidates, reverse=True)
-        if limit is None
-        else heapq.nlargest(limit, candidates)
-    )
-    return [(score, -negated) for score, negated in best]
+        for offset, read in found:
+            # A term's document numbers are distinct, so this adds once each.
+            totals[read.ids + offset] += read.weights * idf
+    candidates = np.flatnonzero(bitmaps.mask(docs, size))
+    return best(totals[candidates], candidates, limit)
+
+
+def best(
+    scores: np.ndarray, docnums: np.ndarray, limit: int | None
+) -> list[tuple[float, int]]:
+    """Return the ``limit`` highest (score, docnum), ties by ascending docnum.
+
+    ``docnums`` must be ascending. ``limit`` None sorts them all.
+    """
+    if limit is not None and limit < scores.size:
+        if limit <= 0:
+            return []
+        # Everything above the limit-th highest score, then as many of the
+        # documents scoring exactly that as fit, in index order.
+        threshold = np.partition(scores, scores.size - limit)[scores.size - limit]
+        above = np.flatnonzero(scores > threshold)
+        tied = np.flatnonzero(scores == threshold)[: limit - above.size]
+        chosen = np.concatenate((above, tied))
+        scores, docnums = scores[chosen], docnums[chosen]
+    order = np.lexsort((docnums, -scores))
+    return list(zip(scores[order].tolist(), docnums[order].tolist(), strict=True))
 
 
 _RELATED_TERMS = 8

@@ -9,11 +9,12 @@ popcount per value.
 """
 
 import datetime
-import operator
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import numpy as np
 
 from search import bitmaps, schema
 from search.documents import unpack_meta
@@ -73,9 +74,14 @@ class SegmentValues:
         return cls(pk=pk, stamp=stamp, day=day, length=length, columns=columns)
 
     @cached_property
+    def lengths(self) -> np.ndarray:
+        """Searchable length of each document (for ranking)."""
+        return np.asarray(self.length, dtype=np.float64)
+
+    @cached_property
     def average_length(self) -> float:
         """Mean searchable length of the segment's documents (for ranking)."""
-        return sum(self.length) / len(self.length) if self.length else 1.0
+        return float(self.lengths.mean()) if self.lengths.size else 1.0
 
     def value_bitmaps(self, name: str) -> dict | None:
         """Return {value: bitmap of local documns} for facet ``name``, or None if too many."""
@@ -151,38 +157,38 @@ class DocTable:
         """Return the live documents published between two day ordinals (inclusive)."""
         first = first if first is not None else 1
         last = last if last is not None else 10**7
-        years = self.value_bitmaps("year") or {}
-        low = datetime.date.fromordinal(max(first, 1)).year
-        high = datetime.date.fromordinal(min(last, 3652059)).year
-        inside = 0
-        for year, bitmap in years.items():
-            if low < year < high:
-                inside |= bitmap
-            elif year in (low, high):
-                # A year cut by the range: check each of its documents' days.
-                day = self.day
-                docs = bitmaps.to_docnums(bitmap)
-                inside |= bitmaps.from_docnums(
-                    [d for d in docs if first <= day[d] <= last]
-                )
-        return inside & self.live
+        days = self.days
+        inside = (days >= first) & (days <= last)
+        return bitmaps.from_mask(inside) & self.live
 
     @cached_property
-    def newest(self) -> list[int]:
-        """Live document numbers, newest publication date first (then highest id)."""
-        key = list(map(operator.add, (d << 32 for d in self.day), self.pk))
-        return sorted(bitmaps.to_docnums(self.live), key=key.__getitem__, reverse=True)
+    def days(self) -> np.ndarray:
+        """Publication day (ordinal) of each document number."""
+        return np.asarray(self.day, dtype=np.int64)
 
     @cached_property
-    def newest_rank(self) -> array:
-        """Position of each document number in ``newest`` (deleted ones last)."""
-        rank = array("l", [len(self.newest)]) * self.size
-        for position, docnum in enumerate(self.newest):
-            rank[docnum] = position
+    def newest_rank(self) -> np.ndarray:
+        """Each document's place in the newest-first order (by date, then id)."""
+        order = np.lexsort((np.asarray(self.pk), self.days))[::-1]
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[order] = np.arange(self.size)
         return rank
+
+    def by_date(self, docs: int, limit: int | None, *, oldest: bool) -> list[int]:
+        """Return the documents of bitmap ``docs`` newest (or oldest) first."""
+        docnums = bitmaps.to_docnums(docs)
+        keys = self.newest_rank[docnums]
+        if oldest:
+            keys = -keys
+        if limit is not None and limit < keys.size:
+            chosen = np.argpartition(keys, limit)[:limit] if limit > 0 else []
+            order = np.asarray(chosen, dtype=np.int64)[np.argsort(keys[chosen])]
+        else:
+            order = np.argsort(keys)
+        return docnums[order].tolist()
 
     @cached_property
     def docnum_by_pk(self) -> dict[int, int]:
         """Map article ids to live document numbers."""
-        pk = self.pk
-        return {pk[d]: d for d in bitmaps.to_docnums(self.live)}
+        live = bitmaps.to_docnums(self.live)
+        return dict(zip(np.asarray(self.pk)[live].tolist(), live.tolist(), strict=True))

@@ -97,7 +97,7 @@ def facet_filter(table: DocTable, base: int, name: str, selection: Selection) ->
     by_value = table.value_bitmaps(name)
     if by_value is None:
         return bitmaps.from_docnums(
-            narrow(table, bitmaps.to_docnums(base), name, selection)
+            narrow(table, bitmaps.to_docnums(base).tolist(), name, selection)
         )
     if wanted:
         base &= reduce(operator.or_, (by_value.get(v, 0) for v in wanted), 0)
@@ -162,7 +162,7 @@ def count_values(table: DocTable, docs: int, name: str) -> Counter:
             if n:
                 counts[value] = n
         return counts
-    values = map(table.columns[name].__getitem__, bitmaps.to_docnums(docs))
+    values = map(table.columns[name].__getitem__, bitmaps.to_docnums(docs).tolist())
     if name in MULTI:
         return Counter(itertools.chain.from_iterable(values))
     return Counter(values)

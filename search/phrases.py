@@ -1,128 +1,67 @@
 """Exact phrases ("state media", "foreign media"~5, the pairs of 김정은).
 
-The documents containing every word of a phrase are found with bitmaps;
-then each candidate's positions are decoded and compared. Checking stops
-at the time budget and resumes where it stopped at the next search of the
-same phrase, so even a phrase over most of the archive completes after a
-search or two and is then answered from memory.
+The documents holding every word of a phrase are found with bitmaps; then
+the words' positions in those documents are compared all at once. Each
+occurrence becomes one integer key, document number << 32 | position, so
+"word B right after word A" is a search of A's sorted keys for B's keys
+minus one, done by NumPy for every document together.
 """
 
-import operator
-import pickle
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from functools import partial, reduce
-from itertools import accumulate, compress, repeat
-
+import numpy as np
 from whoosh import query
 
 from search import bitmaps
-from search.postings import cached_postings, positions, postings
+from search.postings import cached_postings, with_positions
 
-_INT_SIZE = 4  # Whoosh's Positions values start with the count (uint)
-_CHECK_EVERY = 4096
-
-
-@dataclass
-class _Progress:
-    """How far checking a phrase in one segment got (kept between searches)."""
-
-    # Per word read so far: (document numbers, encoded positions).
-    data: list[tuple] = field(default_factory=list)
-    candidates: list[int] | None = None
-    checked: int = 0
-    found: list[int] = field(default_factory=list)
-
-    def __len__(self) -> int:  # its size in the cache, in 4-byte units
-        held = sum(len(values) for _, values in self.data)
-        return len(self.candidates or ()) + len(self.found) + 14 * held
+_SHIFT = 32
 
 
 def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bool]:
     """Return (bitmap of ``leaf``'s documents holding the phrase, complete)."""
     fieldname, words = phrase.fieldname, list(phrase.words)
-    # Cheap test first: a word missing from the segment rules it out.
+    # Which documents hold every word, reading a word's positions along with
+    # its documents when those are not in memory yet (one read, not two).
+    read = {}
+    candidates = -1
     for word in words:
-        cached = cached_postings(snapshot, leaf, fieldname, word)
-        if cached is not None and not cached[0]:
+        found = cached_postings(snapshot, leaf, fieldname, word)
+        if found is None:
+            if deadline.passed():
+                return 0, False
+            found, read[word] = with_positions(snapshot, leaf, fieldname, word)
+        candidates &= found.bitmap
+        if not candidates:
             return 0, True
-    key = (leaf.segment_id, ("phrase-progress", phrase))
-    progress = snapshot.docsets.get(key) or _Progress()
-    snapshot.docsets.pop(key)
-    while len(progress.data) < len(words):
-        if deadline.passed():
-            snapshot.docsets.put(key, progress)
-            return 0, False
-        word = words[len(progress.data)]
-        progress.data.append(positions(snapshot, leaf, fieldname, word))
-    if progress.candidates is None:
-        candidates = reduce(
-            operator.and_,
-            (postings(snapshot, leaf, fieldname, word)[2] for word in words),
-        )
-        progress.candidates = bitmaps.to_docnums(candidates)
-    follow = _next_word if phrase.slop <= 1 else partial(_near_word, phrase.slop)
-    candidates, found = progress.candidates, progress.found
-    while progress.checked < len(candidates):
-        if deadline.passed():
-            snapshot.docsets.put(key, progress)
-            return bitmaps.from_docnums(found), False
-        stop = min(progress.checked + _CHECK_EVERY, len(candidates))
-        found.extend(
-            _holding(progress.data, candidates[progress.checked : stop], follow)
-        )
-        progress.checked = stop
-    return bitmaps.from_docnums(found), True
-
-
-def _holding(data, docs: list[int], follow) -> list[int]:
-    """Return the documents of ``docs`` where the words follow one another.
-
-    Works a word at a time over all the documents with C-level ``map``:
-    look up each document's positions of the word, then keep the positions
-    that continue the phrase, then drop the documents left with none.
-    """
+    wanted = bitmaps.mask(candidates, candidates.bit_length())
+    slop = max(phrase.slop, 1)
     reached = None
-    for ids, values in data:
-        at = map(bisect_left, repeat(ids), docs)
-        here = list(map(_decode, map(values.__getitem__, at)))
-        reached = here if reached is None else list(map(follow, reached, here))
-        alive = list(map(bool, reached))
-        docs = list(compress(docs, alive))
-        reached = list(compress(reached, alive))
-        if not docs:
-            break
-    return docs
+    for word in words:
+        if word not in read:
+            if deadline.passed():
+                return 0, False
+            read[word] = with_positions(snapshot, leaf, fieldname, word)[1]
+        keys = _keys(read[word], wanted)
+        reached = keys if reached is None else _following(reached, keys, slop)
+        if not reached.size:
+            return 0, True
+    return bitmaps.from_docnums(np.unique(reached >> _SHIFT)), True
 
 
-def _next_word(before: frozenset[int], here: frozenset[int]) -> frozenset[int]:
-    """Return the positions of ``here`` that come right after one of ``before``."""
-    return here.intersection(map(_PLUS_ONE, before))
+def _keys(found, wanted: np.ndarray) -> np.ndarray:
+    """Return document << 32 | position for each occurrence in a wanted document."""
+    inside = found.ids < wanted.size
+    inside[inside] = wanted[found.ids[inside]]
+    docs = np.repeat(found.ids[inside].astype(np.int64), found.counts[inside])
+    at = np.repeat(inside, found.counts)
+    return (docs << _SHIFT) | found.flat[at].astype(np.int64)
 
 
-def _near_word(
-    slop: int, before: frozenset[int], here: frozenset[int]
-) -> frozenset[int]:
-    """Return the positions of ``here`` at most ``slop`` after one of ``before``."""
-    return frozenset(p for p in here if any(0 < p - q <= slop for q in before))
+def _following(before: np.ndarray, here: np.ndarray, slop: int) -> np.ndarray:
+    """Return the keys of ``here`` at most ``slop`` positions after one of ``before``.
 
-
-_PLUS_ONE = (1).__add__
-
-
-# Decoded positions by their bytes: most postings hold one or two positions,
-# so the same values recur across documents.
-_DECODED: dict[bytes, frozenset[int]] = {}
-_DECODED_KEPT = 100_000
-
-
-def _decode(value: bytes) -> frozenset[int]:
-    """Return the positions stored in a Whoosh ``Positions`` posting value."""
-    found = _DECODED.get(value)
-    if found is None:
-        deltas = pickle.loads(value[_INT_SIZE:])  # noqa: S301 - our own index
-        found = frozenset(accumulate(deltas))
-        if len(_DECODED) >= _DECODED_KEPT:
-            _DECODED.clear()
-        _DECODED[value] = found
-    return found
+    Both are sorted. Positions stay far below 2**32, so a window reaching
+    back past a document's first position never meets the previous one.
+    """
+    first = np.searchsorted(before, here - slop, side="left")
+    last = np.searchsorted(before, here, side="left")
+    return here[last > first]

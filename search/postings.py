@@ -3,71 +3,89 @@
 Whoosh stores postings in pickled, compressed blocks of 128 documents;
 reading one means unpickling ids, weights and positions together. So each
 (segment, field, term) is read once, a block at a time, and cached in the
-snapshot's budgeted cache as: document numbers, each document's BM25 weight
-for the term, and the bitmap of those documents. Positions are only kept
-while a phrase is being checked.
+snapshot's budgeted cache as NumPy arrays: document numbers, each
+document's BM25 weight for the term, and the bitmap of those documents.
+Positions are read only when a phrase needs them, and not kept.
 """
 
-import operator
 from array import array
-from itertools import repeat
+from typing import NamedTuple
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 
 from search import bitmaps
+from search.analyzers import POSITION_DTYPE
 
 # BM25 parameters (Whoosh's defaults).
 K1 = 1.2
 B = 0.75
 
 
+class Postings(NamedTuple):
+    ids: np.ndarray  # segment-local document numbers, ascending (int32)
+    weights: np.ndarray  # BM25 term weight per document (float32)
+    bitmap: int  # the same documents as a bitmap
+
+
+class Positions(NamedTuple):
+    ids: np.ndarray  # segment-local document numbers, ascending (int32)
+    counts: np.ndarray  # how many positions each document has (int32)
+    flat: np.ndarray  # every document's positions, one after the other
+
+
 def term_bitmap(snapshot, fieldname: str, text: str) -> int:
     """Return the bitmap of documents containing a term (deleted ones included)."""
     found = 0
     for leaf in snapshot.leaves:
-        found |= postings(snapshot, leaf, fieldname, text)[2] << leaf.offset
+        found |= postings(snapshot, leaf, fieldname, text).bitmap << leaf.offset
     return found
 
 
-def cached_postings(snapshot, leaf, fieldname: str, text: str):
+def cached_postings(snapshot, leaf, fieldname: str, text: str) -> Postings | None:
     """Return what ``postings`` would, if it is in memory already, else None."""
     return snapshot.docsets.get((leaf.segment_id, ("term", fieldname, text)))
 
 
-def postings(snapshot, leaf, fieldname: str, text: str) -> tuple[array, array, int]:
-    """Return (document numbers, BM25 weights, bitmap) of a term in one segment."""
-    key = ("term", fieldname, text)
-    cached = snapshot.docsets.get((leaf.segment_id, key))
-    if cached is None:
-        cached = _read(snapshot, leaf, fieldname, text)
-    return cached
+def postings(snapshot, leaf, fieldname: str, text: str) -> Postings:
+    """Return the documents of a term in one segment and their BM25 weights."""
+    key = (leaf.segment_id, ("term", fieldname, text))
+    found = snapshot.docsets.get(key)
+    if found is None:
+        ids, freqs, _ = _read_leaf(leaf, fieldname, text, positions=False)
+        found = _postings(leaf, ids, freqs)
+        snapshot.docsets.put(key, found)
+    return found
 
 
-def positions(snapshot, leaf, fieldname: str, text: str) -> tuple[array, tuple]:
-    """Return (document numbers, encoded positions) of a term in one segment.
+def with_positions(snapshot, leaf, fieldname: str, text: str):
+    """Return (postings, positions) of a term in one segment, reading it once.
 
-    The positions are not kept (only a phrase being checked needs them, and
-    they are large); the term's other postings data is, as by ``postings``.
+    The postings are cached like ``postings``; the positions are not: they
+    are large, and only a phrase being checked needs them (its result is
+    cached instead).
     """
     ids, freqs, values = _read_leaf(leaf, fieldname, text, positions=True)
     key = (leaf.segment_id, ("term", fieldname, text))
-    if snapshot.docsets.get(key) is None:
-        snapshot.docsets.put(
-            key, (ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
-        )
-    return ids, tuple(values)
+    found = snapshot.docsets.get(key)
+    if found is None:
+        found = _postings(leaf, ids, freqs)
+        snapshot.docsets.put(key, found)
+    return found, Positions(
+        ids=ids,
+        counts=np.fromiter(map(len, values), np.int32, len(values))
+        // POSITION_DTYPE.itemsize,
+        flat=np.frombuffer(b"".join(values), dtype=POSITION_DTYPE),
+    )
 
 
-def _read(snapshot, leaf, fieldname: str, text: str) -> tuple[array, array, int]:
-    """Read a term's postings from one segment; cache ids, weights and bitmap."""
-    ids, freqs, _ = _read_leaf(leaf, fieldname, text, positions=False)
-    result = (ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
-    snapshot.docsets.put((leaf.segment_id, ("term", fieldname, text)), result)
-    return result
+def _postings(leaf, ids: np.ndarray, freqs: np.ndarray) -> Postings:
+    return Postings(ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
 
 
 def _read_leaf(leaf, fieldname: str, text: str, *, positions: bool):
+    """Return (ids, frequencies, encoded positions or []) of a term in one segment."""
     reader = leaf.searcher.reader()
     ids, freqs, values = array("I"), array("f"), []
     if (fieldname, text) in reader:
@@ -83,7 +101,11 @@ def _read_leaf(leaf, fieldname: str, text: str, *, positions: bool):
                 freqs.append(matcher.weight())
                 values.append(matcher.value())
                 matcher.next()
-    return ids, freqs, values
+    return (
+        np.frombuffer(ids, dtype=np.uint32).astype(np.int32),
+        np.frombuffer(freqs, dtype=np.float32),
+        values,
+    )
 
 
 def _read_blocks(matcher: W3LeafMatcher, ids: array, freqs: array, values) -> None:
@@ -102,15 +124,8 @@ def _read_blocks(matcher: W3LeafMatcher, ids: array, freqs: array, values) -> No
         matcher._next_block()
 
 
-def _bm25(leaf, ids: array, freqs: array) -> array:
+def _bm25(leaf, ids: np.ndarray, freqs: np.ndarray) -> np.ndarray:
     """Return tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average)) per posting."""
-    lengths, average = leaf.values.length, leaf.values.average_length
-    norm = [K1 * (1 - B + B * n / average) for n in map(lengths.__getitem__, ids)]
-    return array(
-        "f",
-        map(
-            operator.truediv,
-            map(operator.mul, freqs, repeat(K1 + 1)),
-            map(operator.add, freqs, norm),
-        ),
-    )
+    values = leaf.values
+    norm = K1 * (1 - B + B * values.lengths[ids] / values.average_length)
+    return (freqs * (K1 + 1) / (freqs + norm)).astype(np.float32)

@@ -8,7 +8,7 @@ from whoosh import columns, fields
 
 from search.analyzers import TermPositions, build_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ID = "id"  # the article's primary key as text (unique)
 CONTENT = "content"  # title, summary, body, source name, author names

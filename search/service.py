@@ -8,7 +8,6 @@ within ``SEARCH_TIME_BUDGET``; past it, the page holds what was found and
 says so. Nothing of Whoosh's leaves this module.
 """
 
-import heapq
 import logging
 import math
 import threading
@@ -17,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from archive.models import Article
-from search import bitmaps, conf
+from search import conf
 from search.docsets import Deadline, matching_docs, rank, related_ids
 from search.facets import (
     Selection,
@@ -201,14 +200,9 @@ def _rank(
             snapshot, list(compiled.ranking_terms), evaluation.docs, limit, deadline
         )
     else:
-        docs = bitmaps.to_docnums(evaluation.docs)
-        order = snapshot.table.newest_rank.__getitem__
-        if limit is None:
-            ordered = sorted(docs, key=order, reverse=sort == "oldest")
-        elif sort == "newest":
-            ordered = heapq.nsmallest(limit, docs, key=order)
-        else:
-            ordered = heapq.nlargest(limit, docs, key=order)
+        ordered = snapshot.table.by_date(
+            evaluation.docs, limit, oldest=sort == "oldest"
+        )
         ranked = [(0.0, docnum) for docnum in ordered]
     if not (evaluation.partial or deadline.hit):
         snapshot.remember(key, ranked)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh.index import EmptyIndexError
 
 from search import conf, index
@@ -82,6 +83,8 @@ def _size(value) -> int:
         return (len(value) + 33) // 4
     if isinstance(value, tuple):
         return sum(map(_size, value))
+    if isinstance(value, np.ndarray):
+        return value.nbytes // 4
     if isinstance(value, array):
         return len(value) * value.itemsize // 4
     return len(value)

@@ -58,9 +58,23 @@ def test_fold_word_keeps_the_word_unstemmed():
         "",
     ],
 )
-def test_fast_positions_write_exactly_what_whoosh_positions_would(text):
-    expected = sorted(Positions().word_values(text, ANALYZER, mode="index"))
-    assert sorted(TermPositions().word_values(text, ANALYZER, mode="index")) == expected
+def test_fast_positions_hold_the_terms_and_positions_whoosh_positions_would(text):
+    whoosh, ours = Positions(), TermPositions()
+    expected = [
+        (term, freq, weight, whoosh.decode_positions(value))
+        for term, freq, weight, value in whoosh.word_values(
+            text, ANALYZER, mode="index"
+        )
+    ]
+    written = [
+        (term, freq, weight, ours.decode_positions(value))
+        for term, freq, weight, value in ours.word_values(text, ANALYZER, mode="index")
+    ]
+    assert sorted(written) == sorted(expected)
+    assert all(
+        ours.decode_frequency(value) == freq
+        for _, freq, _, value in ours.word_values(text, ANALYZER, mode="index")
+    )
 
 
 def test_parts_of_a_document_are_far_apart_so_phrases_do_not_cross_them():
