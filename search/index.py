@@ -27,6 +27,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 
 from search import conf
+from search.codec import ArchiveCodec
 from search.schema import SCHEMA_VERSION, build_schema
 
 CURRENT = "current"
@@ -98,7 +99,13 @@ def open_index(path: Path) -> FileIndex:
 
 def open_writer(ix: FileIndex, *, timeout: float, **options):
     """Return a segment writer, waiting at most ``timeout`` s (raises LockError)."""
-    return ix.writer(timeout=timeout, delay=_LOCK_POLL, compound=False, **options)
+    return ix.writer(
+        timeout=timeout,
+        delay=_LOCK_POLL,
+        compound=False,
+        codec=ArchiveCodec(),
+        **options,
+    )
 
 
 # Fewer small segments than this are not worth a merge.

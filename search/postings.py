@@ -1,8 +1,8 @@
 """A term's postings, read from Whoosh once per segment and kept in memory.
 
-Whoosh stores postings in pickled, compressed blocks of 128 documents;
-reading one means unpickling ids, weights and positions together. So each
-(segment, field, term) is read once, a block at a time, and cached in the
+The postings blocks (see ``codec``) are raw arrays: a term's blocks are
+joined and handed to NumPy whole. Each (segment, field, term) is read
+once and cached in the
 snapshot's budgeted cache as NumPy arrays: document numbers, each
 document's BM25 weight for the term, and the bitmap of those documents.
 Positions are read only when a phrase needs them, and not kept.
@@ -12,11 +12,11 @@ from array import array
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 
 from search import bitmaps
 from search.analyzers import POSITION_DTYPE
+from search.codec import ArrayLeafMatcher
 
 # BM25 parameters (Whoosh's defaults).
 K1 = 1.2
@@ -53,7 +53,9 @@ def postings(snapshot, leaf, fieldname: str, text: str) -> Postings:
     key = (leaf.segment_id, ("term", fieldname, text))
     found = snapshot.docsets.get(key)
     if found is None:
-        ids, freqs, _ = _read_leaf(leaf, fieldname, text, positions=False)
+        ids, freqs, _ = read_term(
+            leaf.searcher.reader(), fieldname, text, positions=False
+        )
         found = _postings(leaf, ids, freqs)
         snapshot.docsets.put(key, found)
     return found
@@ -66,62 +68,68 @@ def with_positions(snapshot, leaf, fieldname: str, text: str):
     are large, and only a phrase being checked needs them (its result is
     cached instead).
     """
-    ids, freqs, values = _read_leaf(leaf, fieldname, text, positions=True)
-    key = (leaf.segment_id, ("term", fieldname, text))
-    found = snapshot.docsets.get(key)
-    if found is None:
-        found = _postings(leaf, ids, freqs)
-        snapshot.docsets.put(key, found)
-    return found, Positions(
-        ids=ids,
-        counts=np.fromiter(map(len, values), np.int32, len(values))
-        // POSITION_DTYPE.itemsize,
-        flat=np.frombuffer(b"".join(values), dtype=POSITION_DTYPE),
+    ids, freqs, found = read_term(
+        leaf.searcher.reader(), fieldname, text, positions=True
     )
+    key = (leaf.segment_id, ("term", fieldname, text))
+    cached = snapshot.docsets.get(key)
+    if cached is None:
+        cached = _postings(leaf, ids, freqs)
+        snapshot.docsets.put(key, cached)
+    return cached, found
 
 
 def _postings(leaf, ids: np.ndarray, freqs: np.ndarray) -> Postings:
     return Postings(ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
 
 
-def _read_leaf(leaf, fieldname: str, text: str, *, positions: bool):
-    """Return (ids, frequencies, encoded positions or []) of a term in one segment."""
-    reader = leaf.searcher.reader()
-    ids, freqs, values = array("I"), array("f"), []
+def read_term(reader, fieldname: str, text: str, *, positions: bool):
+    """Return (ids, frequencies, Positions or None) of a term in a segment reader."""
+    parts = ([], [], [], [])  # ids, weights, value lengths, values: raw bytes
     if (fieldname, text) in reader:
         matcher = reader.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):
             # Deleted documents are dropped once at the end, for all terms.
             matcher = matcher.child
-        if isinstance(matcher, W3LeafMatcher):
-            _read_blocks(matcher, ids, freqs, values if positions else None)
+        if isinstance(matcher, ArrayLeafMatcher):
+            _read_blocks(matcher, parts, positions)
         else:  # a rare term, stored inline in the term index
-            while matcher.is_active():
-                ids.append(matcher.id())
-                freqs.append(matcher.weight())
-                values.append(matcher.value())
-                matcher.next()
-    return (
-        np.frombuffer(ids, dtype=np.uint32).astype(np.int32),
-        np.frombuffer(freqs, dtype=np.float32),
-        values,
-    )
+            _read_postings(matcher, parts)
+    ids, weights, lengths, values = (b"".join(part) for part in parts)
+    ids = np.frombuffer(ids, dtype=np.uint32).astype(np.int32)
+    found = None
+    if positions:
+        found = Positions(
+            ids=ids,
+            counts=(
+                np.frombuffer(lengths, dtype=np.uint32) // POSITION_DTYPE.itemsize
+            ).astype(np.int32),
+            flat=np.frombuffer(values, dtype=POSITION_DTYPE),
+        )
+    return ids, np.frombuffer(weights, dtype=np.float32), found
 
 
-def _read_blocks(matcher: W3LeafMatcher, ids: array, freqs: array, values) -> None:
+def _read_blocks(matcher: ArrayLeafMatcher, parts, positions: bool) -> None:
+    ids, weights, lengths, values = parts
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        start = matcher._i
-        ids.extend(matcher._ids[start:])
-        freqs.extend(matcher._weights[start:])
-        if values is not None:
-            if matcher._values is None:
-                matcher._read_values()
-            values.extend(matcher._values[start:])
+        block = matcher.raw_block()
+        ids.append(block.ids)
+        weights.append(block.weights)
+        if positions:
+            lengths.append(block.lengths)
+            values.append(block.values)
         matcher._next_block()
+
+
+def _read_postings(matcher, parts) -> None:
+    ids, weights, lengths, values = parts
+    while matcher.is_active():
+        value = matcher.value() or b""
+        ids.append(array("I", [matcher.id()]).tobytes())
+        weights.append(array("f", [matcher.weight()]).tobytes())
+        lengths.append(array("I", [len(value)]).tobytes())
+        values.append(value)
+        matcher.next()
 
 
 def _bm25(leaf, ids: np.ndarray, freqs: np.ndarray) -> np.ndarray:
