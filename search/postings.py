@@ -1,9 +1,8 @@
 """A term's postings, read from Whoosh once per segment and kept in memory.
 
-The postings blocks (see ``codec``) are raw arrays: a term's blocks are
-joined and handed to NumPy whole. Each (segment, field, term) is read
-once and cached in the
-snapshot's budgeted cache as NumPy arrays: document numbers, each
+The posting blocks (see ``codec``) are raw arrays: a term's blocks are
+joined and handed to NumPy whole. Each (segment, field, term) is read once
+and cached in the snapshot's budgeted cache as its document numbers, each
 document's BM25 weight for the term, and the bitmap of those documents.
 Positions are read only when a phrase needs them, and not kept.
 """
