@@ -103,7 +103,7 @@ def _latency(results) -> str:
         f"LATENCY (ms): search() with {len(shape['facets'])} facets "
         f"({', '.join(shape['facets'])}) and highlighted snippets "
         f"({shape['marked']} of {shape['hits']} hits on a sample page carry <mark>);",
-        "  warm: every query run once untimed, then once timed. FTS5: bm25 top 20 "
+        "  warm: every query run once, then once more timed. FTS5: bm25 top 20 "
         "with snippet() + GROUP BY source + GROUP BY year.",
         f"  {'category':<14} {'n':>4} {'median':>8} {'p95':>8} {'worst':>8} "
         f"{'hits':>7} | {'FTS5 med':>8} {'p95':>7} {'hits':>7} | {'ratio':>6}",
@@ -122,6 +122,7 @@ def _latency(results) -> str:
             f"{_ratio(mine.median, other.median):>6}"
         )
     overall, yardstick = summarize(results.timings), summarize(results.fts5_timings)
+    first = summarize(results.first_timings)
     partial = sum(t.partial for t in results.timings)
     failed = sum(t.failed for t in results.timings)
     lines += [
@@ -129,6 +130,9 @@ def _latency(results) -> str:
         f"p99 {_ms(overall.p99)}, worst {_ms(overall.worst)}"
         + (f"; {partial} cut short by the time budget" if partial else "")
         + (f"; {failed} FAILED (search() reported an error)" if failed else ""),
+        f"  the same queries' first run in the process (its caches cold, index open): "
+        f"median {_ms(first.median)}, p95 {_ms(first.p95)}, p99 {_ms(first.p99)}, "
+        f"worst {_ms(first.worst)}",
         f"  overall FTS5:     median {_ms(yardstick.median)}, p95 {_ms(yardstick.p95)}, "
         f"p99 {_ms(yardstick.p99)}, worst {_ms(yardstick.worst)}",
         f"  ratio search()/FTS5: median {_ratio(overall.median, yardstick.median)}, "
