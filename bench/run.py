@@ -148,9 +148,9 @@ def rebuild() -> dict:
 
 
 def whoosh_runner():
-    from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, search
+    from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, NOTICE_OUTDATED, search
 
-    errors = {NOTICE_FAILED, NOTICE_NO_INDEX}
+    errors = {NOTICE_FAILED, NOTICE_NO_INDEX, NOTICE_OUTDATED}
 
     def run(query):
         page = search(query.params())

@@ -19,7 +19,7 @@ def main() -> None:
     from bench.measure import memory_mb
     from bench.queries import analyst_queries
     from bench.run import disable_result_cache
-    from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, search
+    from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, NOTICE_OUTDATED, search
 
     disable_result_cache()
 
@@ -32,7 +32,9 @@ def main() -> None:
     failed = 0
     for query in queries:
         page = search(query.params())
-        failed += NOTICE_FAILED in page.notices or NOTICE_NO_INDEX in page.notices
+        failed += not {NOTICE_FAILED, NOTICE_NO_INDEX, NOTICE_OUTDATED}.isdisjoint(
+            page.notices
+        )
     print(
         json.dumps(
             {

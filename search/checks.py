@@ -36,7 +36,7 @@ def check_index_dir_writable(app_configs=None, **kwargs) -> list[checks.CheckMes
 @checks.register(checks.Tags.compatibility)
 def check_schema_version(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Warn when the index was built by a different version of the schema."""
-    path = index.current_path()
+    path = index.linked_path()
     if path is None:
         return []
     stored = index.stored_schema_version(path)
@@ -46,8 +46,8 @@ def check_schema_version(app_configs=None, **kwargs) -> list[checks.CheckMessage
         checks.Warning(
             f"The search index in {path} was built with schema version {stored}, "
             f"but the code uses version {SCHEMA_VERSION}.",
-            hint="Rebuild it: python manage.py rebuild_search_index --noinput "
-            "(searches keep working meanwhile).",
+            hint="Search is unavailable until it is rebuilt: python manage.py "
+            "sync_search_index (or rebuild_search_index --noinput).",
             id="search.W001",
         )
     ]

@@ -39,7 +39,19 @@ _LOCK_POLL = 0.02
 
 
 def current_path() -> Path | None:
-    """Return the folder of the index in use, or None when there is none yet."""
+    """Return the folder of the index in use, or None when there is none to use.
+
+    An index built for another schema version counts as none: this code
+    cannot read it, so searches say so and the next sync rebuilds it.
+    """
+    path = linked_path()
+    if path is None or stored_schema_version(path) != SCHEMA_VERSION:
+        return None
+    return path
+
+
+def linked_path() -> Path | None:
+    """Return the folder the ``current`` link names, whatever its schema version."""
     base = conf.index_dir()
     try:
         target = os.readlink(base / CURRENT)

@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 NOTICE_NO_INDEX = (
     "Search is not available right now: the search index has not been built yet."
 )
+NOTICE_OUTDATED = (
+    "Search is not available right now: the search index is being rebuilt for "
+    "a new version of the archive."
+)
 NOTICE_FAILED = (
     "Something went wrong while searching; please try again or simplify the search."
 )
@@ -85,8 +89,9 @@ def search(params: SearchParams) -> SearchPage:
         return SearchPage(params=params, page=params.page)
     try:
         page = _search(_prepare(params), started)
-    except IndexUnavailable:
-        page = SearchPage(params=params, page=params.page, notices=(NOTICE_NO_INDEX,))
+    except IndexUnavailable as error:
+        notice = NOTICE_OUTDATED if error.outdated else NOTICE_NO_INDEX
+        page = SearchPage(params=params, page=params.page, notices=(notice,))
     except Exception:
         logger.exception("Search failed for %r", params)
         page = SearchPage(params=params, page=params.page, notices=(NOTICE_FAILED,))

@@ -34,7 +34,12 @@ CACHED_DOCNUMS = 12_000_000
 
 
 class IndexUnavailable(Exception):
-    """There is no index to search (never built, or unreadable)."""
+    """There is no index to search (never built, unreadable, or outdated)."""
+
+    def __init__(self, *, outdated: bool = False):
+        super().__init__()
+        # An index exists but was built for another schema version.
+        self.outdated = outdated
 
 
 class DocsetCache:
@@ -146,7 +151,7 @@ class _SnapshotHolder:
         path = index.current_path()
         if path is None:
             self._close()
-            raise IndexUnavailable
+            raise IndexUnavailable(outdated=index.linked_path() is not None)
         current = self._snapshot
         if (
             current is not None

@@ -1,12 +1,16 @@
 """System checks for the search index."""
 
+import io
 import os
 
 import pytest
+from django.core.management import call_command
 
 from search import index
 from search.checks import check_index_dir_writable, check_schema_version
 from search.schema import SCHEMA_VERSION
+from search.service import NOTICE_OUTDATED, search
+from search.types import SearchParams
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +22,27 @@ def test_an_index_built_with_another_schema_version_asks_for_a_rebuild(publish):
     index.write_json(path / index.META_FILE, {"schema_version": SCHEMA_VERSION - 1})
     [warning] = check_schema_version()
     assert warning.id == "search.W001"
-    assert "rebuild_search_index" in warning.hint
+    assert "sync_search_index" in warning.hint
+
+
+def test_an_outdated_index_is_not_searched_and_the_next_sync_rebuilds_it(publish):
+    publish(title="Radio jamming on the border")
+    old = index.current_path()
+    index.write_json(old / index.META_FILE, {"schema_version": SCHEMA_VERSION - 1})
+
+    page = search(SearchParams(q="radio"))
+    assert page.notices == (NOTICE_OUTDATED,)
+    assert page.total == 0
+
+    out = io.StringIO()
+    call_command("sync_search_index", stdout=out)
+    assert "built for another version of the archive: rebuilt it" in out.getvalue()
+    assert index.current_path() not in (None, old)
+    assert not old.exists()
+    assert [h.article.title for h in search(SearchParams(q="radio")).hits] == [
+        "Radio jamming on the border"
+    ]
+    assert check_schema_version() == []
 
 
 def test_no_index_yet_is_not_a_schema_problem():

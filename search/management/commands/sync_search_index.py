@@ -1,8 +1,8 @@
 """Apply the search index log: every change not yet in the index.
 
 Run it after loading data (make run does), from cron, or as a service with
---loop beside the web workers. On a machine without an index it builds one
-from the database first.
+--loop beside the web workers. On a machine without an index, or with one
+built for another schema version, it builds one from the database first.
 """
 
 import datetime
@@ -30,6 +30,10 @@ class Command(BaseCommand):
     )
 
     BUILT = "There was no search index: built one with %(documents)d articles in %(seconds).1f s."
+    UPGRADED = (
+        "The search index was built for another version of the archive: rebuilt "
+        "it with %(documents)d articles in %(seconds).1f s."
+    )
     APPLIED = (
         "Applied %(rows)d log entries: %(indexed)d articles indexed, "
         "%(removed)d removed from the index."
@@ -101,6 +105,7 @@ class Command(BaseCommand):
         self.prune(days)
 
     def build(self) -> None:
+        message = self.UPGRADED if index.linked_path() else self.BUILT
         bar = ProgressBar(self.stdout, "Indexing", enabled=self.verbosity > 0)
         try:
             report = rebuild_index(progress=bar)
@@ -110,7 +115,7 @@ class Command(BaseCommand):
             bar.finish()
         self.stdout.write(
             self.style.SUCCESS(
-                self.BUILT % {"documents": report.documents, "seconds": report.seconds}
+                message % {"documents": report.documents, "seconds": report.seconds}
             )
         )
 
