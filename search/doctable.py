@@ -81,7 +81,8 @@ class SegmentValues:
     @cached_property
     def average_length(self) -> float:
         """Mean searchable length of the segment's documents (for ranking)."""
-        return float(self.lengths.mean()) if self.lengths.size else 1.0
+        # Never zero: a segment whose documents are all stop words divides by it.
+        return float(self.lengths.mean()) if self.lengths.any() else 1.0
 
     def value_bitmaps(self, name: str) -> dict | None:
         """Return {value: bitmap of local documns} for facet ``name``, or None if too many."""
