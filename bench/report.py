@@ -39,6 +39,7 @@ def render(results) -> str:
         _latency(results),
         _targets(results),
         _hostile(results.hostile),
+        _related(results.related_ms),
         _memory(results),
         _fts5(results),
         _slowest(results.timings),
@@ -243,6 +244,15 @@ def _hostile(hostile: list[Timing]) -> str:
             f"  {_ms(timing.ms):>8}  {timing.total:>7,} hits  {_quote(timing)}{cut}"
         )
     return "\n".join(lines)
+
+
+def _related(related_ms: list[float]) -> str:
+    ms = sorted(related_ms)
+    return (
+        f"RELATED READING: more_like_this(article, 5) for {len(ms)} articles, "
+        f"each once: median {_ms(percentile(ms, 50))}, p95 {_ms(percentile(ms, 95))}, "
+        f"worst {_ms(max(ms, default=float('nan')))} ms"
+    )
 
 
 def _memory(results) -> str:

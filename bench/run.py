@@ -37,6 +37,8 @@ class Results:
     # The same queries' first run in the process, before the timed run.
     first_timings: list
     hostile: list
+    # Milliseconds of more_like_this() (an article page's related reading).
+    related_ms: list
     shape: dict
     save_seconds: list
     memory: dict
@@ -201,6 +203,24 @@ def time_hostile() -> list:
     ]
 
 
+RELATED_SAMPLES = 50
+
+
+def time_related() -> list[float]:
+    """Time related reading for articles spread over the corpus, each once."""
+    from archive.models import Article
+    from search.service import more_like_this
+
+    published = Article.objects.published().order_by("pk")
+    step = max(published.count() // RELATED_SAMPLES, 1)
+    timings = []
+    for article in published[::step][:RELATED_SAMPLES]:
+        started = time.perf_counter()
+        more_like_this(article, 5)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def save_to_searchable() -> list[float | None]:
     """Seconds from an article save until search() finds its new word."""
     from django.db import transaction
@@ -283,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     shape = page_shape()
     step("timing hostile queries")
     hostile = time_hostile()
+    step("timing related reading")
+    related_ms = time_related()
     memory = memory_mb()
     step("timing save-to-searchable")
     save_seconds = save_to_searchable()
@@ -298,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             timings=timings,
             first_timings=first_timings,
             hostile=hostile,
+            related_ms=related_ms,
             shape=shape,
             save_seconds=save_seconds,
             memory=memory,

@@ -8,7 +8,7 @@ the archive costs little more than one over a handful. When the time budget
 runs out, the answer is what was found so far.
 """
 
-import contextlib
+import heapq
 import math
 import operator
 import time
@@ -16,10 +16,10 @@ from array import array
 from functools import reduce
 
 import numpy as np
-from whoosh import collectors, query
-from whoosh.searching import TimeLimit
+from whoosh import query
 
 from search import bitmaps, schema
+from search.analyzers import build_analyzer
 from search.phrases import phrase_docs
 from search.postings import cached_postings, postings, term_bitmap
 
@@ -205,45 +205,43 @@ def best(
     return list(zip(scores[order].tolist(), docnums[order].tolist(), strict=True))
 
 
+# Related reading: the words of an article repeated most often are looked up
+# in the index, and the most telling of them (often in the article, rare in
+# the archive) rank the other articles.
+_RELATED_CANDIDATES = 40
 _RELATED_TERMS = 8
 _RELATED_BUDGET = 0.25
-
-
-class _BudgetedTopCollector(collectors.TopCollector):
-    """Whoosh's best-``limit`` collector, stopping at a deadline."""
-
-    def __init__(self, limit: int, deadline: Deadline):
-        super().__init__(limit=limit)
-        self.deadline = deadline
-
-    def matches(self):
-        count = 0
-        for docnum in super().matches():
-            count += 1
-            if count == _CHECK_EVERY:
-                count = 0
-                if self.deadline.passed():
-                    raise TimeLimit
-            yield docnum
+_ANALYZER = build_analyzer()
 
 
 def related_ids(snapshot, text: str, *, exclude: int, limit: int) -> list[int]:
-    """Return ids of up to ``limit`` indexed articles most like ``text``.
-
-    The text's most telling words are searched with Whoosh's own scoring,
-    which skips blocks of postings that cannot reach the top: an article
-    page pays for a few documents, not a full count.
-    """
-    searcher, table = snapshot.searcher, snapshot.table
-    key_terms = searcher.key_terms_from_text(
-        schema.CONTENT, text, numterms=_RELATED_TERMS
-    )
-    if not key_terms:
+    """Return ids of up to ``limit`` indexed articles most like ``text``."""
+    table = snapshot.table
+    key_terms = _key_terms(snapshot, text)
+    if not key_terms or limit < 1:
         return []
-    q = query.Or([query.Term(schema.CONTENT, word, boost=w) for word, w in key_terms])
-    # Related reading is a side panel: the best found within a short budget.
-    collector = _BudgetedTopCollector(limit + 1, Deadline(_RELATED_BUDGET))
-    with contextlib.suppress(TimeLimit):
-        searcher.search_with_collector(q, collector)
-    pks = [table.pk[docnum] for docnum, _ in collector.results().items()]
-    return [pk for pk in pks if pk != exclude][:limit]
+    docs = table.live
+    own = table.docnum_by_pk.get(exclude)
+    if own is not None:
+        docs &= ~(1 << own)
+    ranked = rank(snapshot, key_terms, docs, limit, Deadline(_RELATED_BUDGET))
+    return [table.pk[docnum] for score, docnum in ranked if score > 0]
+
+
+def _key_terms(snapshot, text: str) -> list[tuple[str, str, float]]:
+    """Return (field, term, weight) for the words that tell ``text`` apart."""
+    positions, _ = _ANALYZER.term_positions(text)
+    repeated = heapq.nlargest(
+        _RELATED_CANDIDATES, positions.items(), key=lambda item: len(item[1])
+    )
+    reader = snapshot.searcher.reader()
+    count = snapshot.table.live_count
+    scored = []
+    for term, where in repeated:
+        frequency = reader.doc_frequency(schema.CONTENT, term)
+        if frequency:
+            idf = math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+            scored.append((len(where) * idf, term))
+    best_terms = heapq.nlargest(_RELATED_TERMS, scored)
+    top = best_terms[0][0] if best_terms else 1.0
+    return [(schema.CONTENT, term, weight / top) for weight, term in best_terms]
