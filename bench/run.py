@@ -211,10 +211,10 @@ def time_related() -> list[float]:
     from archive.models import Article
     from search.service import more_like_this
 
-    published = Article.objects.published().order_by("pk")
-    step = max(published.count() // RELATED_SAMPLES, 1)
+    pks = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+    sample = pks[:: max(len(pks) // RELATED_SAMPLES, 1)][:RELATED_SAMPLES]
     timings = []
-    for article in published[::step][:RELATED_SAMPLES]:
+    for article in Article.objects.filter(pk__in=sample).order_by("pk"):
         started = time.perf_counter()
         more_like_this(article, 5)
         timings.append((time.perf_counter() - started) * 1000)

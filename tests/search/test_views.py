@@ -226,6 +226,17 @@ def test_the_search_box_keeps_filters_and_shows_dates_and_exact(client):
     assert form.xpath(".//a[@href=$url]", url=reverse("search:help"))
 
 
+@pytest.mark.usefixtures("corpus")
+def test_the_results_page_has_one_search_box_and_other_pages_keep_the_header_one(
+    client,
+):
+    page = get_page(client, data={"q": "radio"})
+    assert len(page.xpath("//form[@role='search']")) == 1
+    assert page.xpath("//input[@name='q']/@value") == ["radio"]
+    help_page = get_page(client, reverse("search:help"))
+    assert help_page.xpath("//header//form[@role='search']")
+
+
 # --- Results, pages, sorting -----------------------------------------------
 
 
