@@ -38,7 +38,7 @@ def _one_line(text: str) -> str:
 
 
 def _authors(article: Article) -> list[str]:
-    return [_one_line(author.name) for author in article.authors.all()]
+    return [_one_line(author.name) for author in article.byline]
 
 
 def cited_url(article: Article, page_url: str) -> str:

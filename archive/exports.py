@@ -141,7 +141,7 @@ def atom_feed(
             unique_id_is_permalink=False,
             pubdate=_as_datetime(article.published),
             updateddate=article.updated,
-            author_name=", ".join(a.name for a in article.authors.all()) or None,
+            author_name=", ".join(a.name for a in article.byline) or None,
             categories=[tag.name for tag in article.tags.all()],
         )
     return feed
@@ -186,7 +186,7 @@ def csv_row(article: Article, request: HttpRequest) -> list[str]:
         article.source.name,
         article.source.slug,
         article.published.isoformat(),
-        ";".join(author.name for author in article.authors.all()),
+        ";".join(author.name for author in article.byline),
         ";".join(tag.name for tag in article.tags.all()),
         article.language,
         article.kind,
@@ -234,7 +234,7 @@ def article_json(article: Article, *, snippet: str, request: HttpRequest) -> dic
         "source": {"name": article.source.name, "slug": article.source.slug},
         "published": article.published.isoformat(),
         "published_is_inferred": article.published_is_inferred,
-        "authors": [{"name": a.name, "slug": a.slug} for a in article.authors.all()],
+        "authors": [{"name": a.name, "slug": a.slug} for a in article.byline],
         "tags": [{"name": t.name, "slug": t.slug} for t in article.tags.all()],
         "language": article.language,
         "kind": article.kind,

@@ -71,6 +71,42 @@ class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
             "source": {"required": "Choose the source (or add it with +)."},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        authors = self.fields.get("authors")
+        order = self.instance.author_order
+        if authors is not None and order:
+            # The authors box lists them as the byline does.
+            place = models.Case(
+                *(
+                    models.When(pk=pk, then=models.Value(n))
+                    for n, pk in enumerate(order)
+                ),
+                default=models.Value(len(order)),
+            )
+            authors.queryset = authors.queryset.order_by(place, "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("authors")
+        if chosen is not None:
+            # The byline is the order the authors were picked in the box.
+            ids = {author.pk for author in chosen}
+            name = self.add_prefix("authors")
+            raw = (
+                self.data.getlist(name)
+                if hasattr(self.data, "getlist")
+                else self.data.get(name) or []
+            )
+            submitted = [
+                int(value)
+                for value in map(str, raw)
+                if value.isdigit() and int(value) in ids
+            ]
+            rest = [author.pk for author in chosen if author.pk not in submitted]
+            self.instance.author_order = list(dict.fromkeys(submitted + rest))
+        return cleaned
+
     def removed_elements(self) -> list[str]:
         """Return the names of submitted body elements the archive does not keep."""
         parser = _TagNames()

@@ -181,6 +181,9 @@ class Article(Timestamped):
         Source, on_delete=models.PROTECT, related_name="articles"
     )
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    # Author ids in the order the article credits them: citations and
+    # exports list authors as the byline does, not alphabetically.
+    author_order = models.JSONField(default=list, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     url = models.URLField("original URL", max_length=1000, blank=True)
     url_key = models.CharField(
@@ -236,6 +239,15 @@ class Article(Timestamped):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def byline(self) -> list[Author]:
+        """The authors in the order the article credits them (uses prefetched authors).
+
+        Authors without a recorded place (older entries) follow, by name.
+        """
+        place = {pk: n for n, pk in enumerate(self.author_order or ())}
+        return sorted(self.authors.all(), key=lambda a: place.get(a.pk, len(place)))
 
     def clean(self) -> None:
         """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""

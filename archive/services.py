@@ -42,12 +42,17 @@ def article_create(
 ) -> Article:
     """Validate and save a new article with its authors and tags; return it."""
     _check_fields(fields)
-    article = Article(**fields)
+    authors = list(authors)
+    article = Article(**fields, author_order=_byline_ids(authors))
     article.full_clean()
     article.save()
-    article.authors.set(list(authors))
+    article.authors.set(authors)
     article.tags.set(list(tags))
     return article
+
+
+def _byline_ids(authors: list[Author]) -> list[int]:
+    return list(dict.fromkeys(author.pk for author in authors))
 
 
 @transaction.atomic
@@ -64,10 +69,13 @@ def article_update(
         setattr(article, name, value)
     if "title" in fields and "slug" not in fields:
         article.slug = ""  # re-derived from the new title
+    if authors is not None:
+        authors = list(authors)
+        article.author_order = _byline_ids(authors)
     article.full_clean()
     article.save()
     if authors is not None:
-        article.authors.set(list(authors))
+        article.authors.set(authors)
     if tags is not None:
         article.tags.set(list(tags))
     return article
@@ -222,7 +230,18 @@ def author_merge(*, author: Author, into: Author) -> Author:
     """Credit every article of ``author`` to ``into`` and delete ``author``."""
     if author.pk == into.pk:
         raise ValueError("An author cannot be merged into itself.")
-    _notify(_merge_m2m(entry=author, into=into, relation="authors"))
+    merged = author.pk  # deleting the author clears its pk
+    article_ids = _merge_m2m(entry=author, into=into, relation="authors")
+    # ``into`` takes the merged author's place in each byline.
+    articles = list(Article.objects.filter(pk__in=article_ids).only("author_order"))
+    for article in articles:
+        article.author_order = list(
+            dict.fromkeys(
+                into.pk if pk == merged else pk for pk in article.author_order
+            )
+        )
+    Article.objects.bulk_update(articles, ["author_order"])
+    _notify(article_ids)
     return into
 
 

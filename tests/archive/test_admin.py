@@ -716,3 +716,26 @@ def test_a_staff_user_outside_the_group_cannot_curate(client):
     user = User.objects.create_user(username="visitor", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(ADD).status_code == 403
+
+
+def test_the_byline_keeps_the_order_the_authors_were_picked_in(admin_client):
+    source = SourceFactory(name="Daily NK")
+    williams = AuthorFactory(name="Martyn Williams")
+    baek = AuthorFactory(name="Jieun Baek")
+    response = admin_client.post(
+        ADD, form_data(source, authors=[str(williams.pk), str(baek.pk)])
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.byline == [williams, baek]
+
+    # The change form lists them in that order, so saving it again keeps it.
+    page = admin_client.get(change_url(article)).content.decode()
+    assert page.index("Martyn Williams") < page.index("Jieun Baek")
+
+    response = admin_client.post(
+        change_url(article),
+        form_data(source, authors=[str(baek.pk), str(williams.pk)]),
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().byline == [baek, williams]

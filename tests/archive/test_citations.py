@@ -41,7 +41,7 @@ def article():
 def test_ris_parses_to_the_right_title_authors_date_and_publisher(article):
     (record,) = rispy.loads(to_ris(article, PAGE_URL))
     assert record["title"] == article.title
-    assert record["authors"] == ["Jieun Baek", "Martyn Williams"]
+    assert record["authors"] == ["Martyn Williams", "Jieun Baek"]  # byline order
     assert record["year"] == "2019"
     assert record["date"] == "2019/06/15/"
     assert record["publisher"] == "38 North"
@@ -89,13 +89,13 @@ def test_bibtex_parses_to_the_right_title_authors_date_and_publisher(article):
     assert fields["title"] == (
         r"Smartphones, Wi-Fi \& the 50\% rule: North Korea's \{new\} internet"
     )
-    assert fields["author"] == ["Jieun Baek", "Martyn Williams"]
+    assert fields["author"] == ["Martyn Williams", "Jieun Baek"]
     assert fields["year"] == "2019"
     assert fields["month"] == "6"
     assert fields["publisher"] == "38 North"
     assert fields["journal"] == "38 North"
     assert fields["url"] == "https://www.38north.org/2019/06/smartphones/"
-    assert entry.key == "baek2019smartphones"
+    assert entry.key == "williams2019smartphones"
 
 
 def test_bibtex_decodes_back_to_the_plain_title(article):
@@ -132,7 +132,10 @@ def test_csl_json_item(article):
     (item,) = json.loads(to_csl_json(article, PAGE_URL))
     assert item["type"] == "article"
     assert item["title"] == article.title
-    assert item["author"] == [{"literal": "Jieun Baek"}, {"literal": "Martyn Williams"}]
+    assert item["author"] == [
+        {"literal": "Martyn Williams"},
+        {"literal": "Jieun Baek"},
+    ]
     assert item["issued"] == {"date-parts": [[2019, 6, 15]]}
     assert item["container-title"] == "38 North"
     assert item["publisher"] == "38 North"
@@ -148,7 +151,7 @@ def test_csl_json_marks_an_inferred_date_as_approximate():
 
 def test_formatted_reference(article):
     assert formatted_reference(article, PAGE_URL) == (
-        "Jieun Baek and Martyn Williams. “Smartphones, Wi-Fi & the 50% rule: North "
+        "Martyn Williams and Jieun Baek. “Smartphones, Wi-Fi & the 50% rule: North "
         "Korea's {new} internet.” 38 North, 15 June 2019. "
         "https://www.38north.org/2019/06/smartphones/."
     )

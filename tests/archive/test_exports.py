@@ -113,7 +113,7 @@ def test_csv_columns_and_joined_lists(client, archive):
         "source": "38 North",
         "source_slug": "38-north",
         "published": "2015-03-01",
-        "authors": "Jieun Baek;Martyn Williams",
+        "authors": "Martyn Williams;Jieun Baek",
         "tags": "internet",
         "language": "en",
         "kind": "analysis",

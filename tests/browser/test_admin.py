@@ -125,3 +125,27 @@ def test_merge_page_works_under_the_csp(admin_page):
     page.click("input[name=apply]")
     page.wait_for_selector("text=Merged 1 author into “Kim Jong Un”")
     assert list(Author.objects.all()) == [keep]
+
+
+def test_authors_picked_in_the_article_form_keep_their_byline_order(admin_page):
+    page = admin_page
+    SourceFactory(name="38 North")
+    williams = Author.objects.create(name="Martyn Williams", slug="martyn-williams")
+    baek = Author.objects.create(name="Jieun Baek", slug="jieun-baek")
+    page.goto("/admin/archive/article/add/")
+    page.fill("#id_title", "Smartphones and the state")
+    choose_in_autocomplete(page, "source", "38", "38 North")
+    choose_in_autocomplete(page, "authors", "Will", "Martyn Williams")
+    choose_in_autocomplete(page, "authors", "Baek", "Jieun Baek")
+    page.fill("#id_published", "2019-06-15")
+    page.fill("#id_body", "<p>Phones and the state.</p>")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".article-preview")
+    assert Article.objects.get().byline == [williams, baek]
+
+    # Saving the change form untouched keeps the byline as it was.
+    chosen = page.inner_text(".field-authors .select2-selection")
+    assert chosen.index("Martyn Williams") < chosen.index("Jieun Baek")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".article-preview")
+    assert Article.objects.get().byline == [williams, baek]
