@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0003_article_review_note'),
+        ("archive", "0003_article_review_note"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='author_order',
+            model_name="article",
+            name="author_order",
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
     ]
