@@ -18,21 +18,6 @@ ADD = reverse("admin:archive_article_add")
 ADMIN_SCRIPTS = ("/static/admin/", "/admin/jsi18n/")
 
 
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="curator", password="pw", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def change_url(article: Article) -> str:
     return reverse("admin:archive_article_change", args=[article.pk])
 

@@ -1,7 +1,6 @@
 """Curators maintain the spelling variants in the admin."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from search.models import IndexLog, VariantGroup
@@ -11,16 +10,6 @@ from search.types import SearchParams
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:search_variantgroup_add")
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="curator", password="pw", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="editors"))
-    client.force_login(user)
-    return client
 
 
 def test_the_seeded_table_holds_real_variant_groups():

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,16 +13,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.urls("tests.archive.importers.admin_urls"),
 ]
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="curator", password="pw", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="editors"))
-    client.force_login(user)
-    return client
 
 
 def import_url() -> str:
