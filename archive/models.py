@@ -151,6 +151,22 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published", "-id")
 
+    def in_chunks(self, size: int):
+        """Yield lists of these articles (with relations) in id order, ``size`` at a time.
+
+        Each chunk is a fresh query after the last id seen, so a long walk
+        holds one chunk in memory and sees rows added behind it.
+        """
+        last_pk = 0
+        while True:
+            chunk = list(
+                self.filter(pk__gt=last_pk).order_by("pk").with_relations()[:size]
+            )
+            if not chunk:
+                return
+            yield chunk
+            last_pk = chunk[-1].pk
+
 
 class Article(Timestamped):
     class Status(models.TextChoices):

@@ -66,15 +66,7 @@ def find_drift(
     published = Article.objects.published()
     total = published.count()
     seen = set()
-    last_pk = 0
-    while True:
-        chunk = list(
-            published.filter(pk__gt=last_pk)
-            .order_by("pk")
-            .with_relations()[:chunk_size]
-        )
-        if not chunk:
-            break
+    for chunk in published.in_chunks(chunk_size):
         for article in chunk:
             seen.add(article.pk)
             stamps = indexed.get(article.pk)
@@ -86,7 +78,6 @@ def find_drift(
             meta = unpack_meta(article_to_document(article)[schema.META])
             if meta.stamp not in stamps:
                 drift.stale.append(article.pk)
-        last_pk = chunk[-1].pk
         if progress:
             progress(len(seen), total)
     drift.published = len(seen)

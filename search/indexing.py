@@ -255,7 +255,7 @@ def _fill(
     per_commit = procs * conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS")
     ix = index.open_index(path)
     done = 0
-    articles = _published_in_chunks(published, chunk_size)
+    articles = published.in_chunks(chunk_size)
     pending = next(articles, [])
     while pending:
         writer = index.open_writer(ix, timeout=0, **options)
@@ -281,18 +281,3 @@ def _fill(
             "it was not put in use."
         )
     return done
-
-
-def _published_in_chunks(published, chunk_size: int):
-    """Yield lists of published articles (with relations) in id order."""
-    last_pk = 0
-    while True:
-        chunk = list(
-            published.filter(pk__gt=last_pk)
-            .order_by("pk")
-            .with_relations()[:chunk_size]
-        )
-        if not chunk:
-            return
-        yield chunk
-        last_pk = chunk[-1].pk
