@@ -157,7 +157,12 @@ def _weighted_terms(snapshot, terms, deadline):
         if n and frequency > budget:
             break
         budget -= frequency
-        yield boost * math.log(1 + (count - frequency + 0.5) / (frequency + 0.5)), found
+        yield boost * _idf(count, frequency), found
+
+
+def _idf(documents: int, frequency: int) -> float:
+    """BM25's inverse document frequency of a term in ``frequency`` of ``documents``."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 def rank(
@@ -220,12 +225,10 @@ def related_ids(snapshot, text: str, *, exclude: int, limit: int) -> list[int]:
     key_terms = _key_terms(snapshot, text)
     if not key_terms or limit < 1:
         return []
-    docs = table.live
-    own = table.docnum_by_pk.get(exclude)
-    if own is not None:
-        docs &= ~(1 << own)
-    ranked = rank(snapshot, key_terms, docs, limit, Deadline(_RELATED_BUDGET))
-    return [table.pk[docnum] for score, docnum in ranked if score > 0]
+    deadline = Deadline(_RELATED_BUDGET)
+    ranked = rank(snapshot, key_terms, table.live, limit + 1, deadline)
+    pks = [table.pk[docnum] for score, docnum in ranked if score > 0]
+    return [pk for pk in pks if pk != exclude][:limit]
 
 
 def _key_terms(snapshot, text: str) -> list[tuple[str, str, float]]:
@@ -240,8 +243,9 @@ def _key_terms(snapshot, text: str) -> list[tuple[str, str, float]]:
     for term, where in repeated:
         frequency = reader.doc_frequency(schema.CONTENT, term)
         if frequency:
-            idf = math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
-            scored.append((len(where) * idf, term))
+            scored.append((len(where) * _idf(count, frequency), len(where), term))
     best_terms = heapq.nlargest(_RELATED_TERMS, scored)
-    top = best_terms[0][0] if best_terms else 1.0
-    return [(schema.CONTENT, term, weight / top) for weight, term in best_terms]
+    # rank() weighs each term by its idf again: the boost is how often the
+    # text uses it, relative to its most used key term.
+    most = max((uses for _, uses, _ in best_terms), default=1)
+    return [(schema.CONTENT, term, uses / most) for _, uses, term in best_terms]

@@ -187,9 +187,3 @@ class DocTable:
         else:
             order = np.argsort(keys)
         return docnums[order].tolist()
-
-    @cached_property
-    def docnum_by_pk(self) -> dict[int, int]:
-        """Map article ids to live document numbers."""
-        live = bitmaps.to_docnums(self.live)
-        return dict(zip(np.asarray(self.pk)[live].tolist(), live.tolist(), strict=True))

@@ -49,7 +49,6 @@ NOTICE_PARTIAL = (
     "below are incomplete. Add words or filters to narrow it."
 )
 _MAX_PAGE_SIZE = 100
-_RELATED_TERMS = 12
 
 
 @dataclass(frozen=True)
