@@ -44,19 +44,16 @@ def term_bitmap(snapshot, fieldname: str, text: str) -> int:
 
 def cached_postings(snapshot, leaf, fieldname: str, text: str) -> Postings | None:
     """Return what ``postings`` would, if it is in memory already, else None."""
-    return snapshot.docsets.get((leaf.segment_id, ("term", fieldname, text)))
+    return snapshot.docsets.get(_key(leaf, fieldname, text))
 
 
 def postings(snapshot, leaf, fieldname: str, text: str) -> Postings:
     """Return the documents of a term in one segment and their BM25 weights."""
-    key = (leaf.segment_id, ("term", fieldname, text))
-    found = snapshot.docsets.get(key)
+    found = cached_postings(snapshot, leaf, fieldname, text)
     if found is None:
-        ids, freqs, _ = read_term(
-            leaf.searcher.reader(), fieldname, text, positions=False
-        )
-        found = _postings(leaf, ids, freqs)
-        snapshot.docsets.put(key, found)
+        reader = leaf.searcher.reader()
+        ids, freqs, _ = read_term(reader, fieldname, text, positions=False)
+        found = _remember(snapshot, leaf, fieldname, text, ids, freqs)
     return found
 
 
@@ -67,19 +64,22 @@ def with_positions(snapshot, leaf, fieldname: str, text: str):
     are large, and only a phrase being checked needs them (its result is
     cached instead).
     """
-    ids, freqs, found = read_term(
-        leaf.searcher.reader(), fieldname, text, positions=True
-    )
-    key = (leaf.segment_id, ("term", fieldname, text))
-    cached = snapshot.docsets.get(key)
-    if cached is None:
-        cached = _postings(leaf, ids, freqs)
-        snapshot.docsets.put(key, cached)
-    return cached, found
+    reader = leaf.searcher.reader()
+    ids, freqs, found = read_term(reader, fieldname, text, positions=True)
+    return _remember(snapshot, leaf, fieldname, text, ids, freqs), found
 
 
-def _postings(leaf, ids: np.ndarray, freqs: np.ndarray) -> Postings:
-    return Postings(ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
+def _key(leaf, fieldname: str, text: str) -> tuple:
+    return (leaf.segment_id, ("term", fieldname, text))
+
+
+def _remember(snapshot, leaf, fieldname, text, ids, freqs) -> Postings:
+    """Return the cached postings of a term, caching these if there are none."""
+    found = cached_postings(snapshot, leaf, fieldname, text)
+    if found is None:
+        found = Postings(ids, _bm25(leaf, ids, freqs), bitmaps.from_docnums(ids))
+        snapshot.docsets.put(_key(leaf, fieldname, text), found)
+    return found
 
 
 def read_term(reader, fieldname: str, text: str, *, positions: bool):
