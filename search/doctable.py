@@ -174,16 +174,3 @@ class DocTable:
         rank = np.empty(self.size, dtype=np.int64)
         rank[order] = np.arange(self.size)
         return rank
-
-    def by_date(self, docs: int, limit: int | None, *, oldest: bool) -> list[int]:
-        """Return the documents of bitmap ``docs`` newest (or oldest) first."""
-        docnums = bitmaps.to_docnums(docs)
-        keys = self.newest_rank[docnums]
-        if oldest:
-            keys = -keys
-        if limit is not None and limit < keys.size:
-            chosen = np.argpartition(keys, limit)[:limit] if limit > 0 else []
-            order = np.asarray(chosen, dtype=np.int64)[np.argsort(keys[chosen])]
-        else:
-            order = np.argsort(keys)
-        return docnums[order].tolist()

@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from archive.models import Article
-from search import conf
-from search.docsets import Deadline, matching_docs, rank, related_ids
+from search import bitmaps, conf
+from search.docsets import Deadline, best, matching_docs, rank, related_ids
 from search.facets import (
     Selection,
     count_facets,
@@ -204,10 +204,10 @@ def _rank(
             snapshot, list(compiled.ranking_terms), evaluation.docs, limit, deadline
         )
     else:
-        ordered = snapshot.table.by_date(
-            evaluation.docs, limit, oldest=sort == "oldest"
-        )
-        ranked = [(0.0, docnum) for docnum in ordered]
+        docnums = bitmaps.to_docnums(evaluation.docs)
+        age = snapshot.table.newest_rank[docnums]  # 0 for the newest
+        ordered = best(age if sort == "oldest" else -age, docnums, limit)
+        ranked = [(0.0, docnum) for _, docnum in ordered]
     if not (evaluation.partial or deadline.hit):
         snapshot.remember(key, ranked)
     return ranked
