@@ -227,7 +227,7 @@ def test_the_search_box_keeps_filters_and_shows_dates_and_exact(client):
 
 
 @pytest.mark.usefixtures("corpus")
-def test_the_results_page_has_one_search_box_and_other_pages_keep_the_header_one(
+def test_results_and_home_have_one_search_box_and_other_pages_keep_the_header_one(
     client,
 ):
     page = get_page(client, data={"q": "radio"})
@@ -235,6 +235,8 @@ def test_the_results_page_has_one_search_box_and_other_pages_keep_the_header_one
     assert page.xpath("//input[@name='q']/@value") == ["radio"]
     help_page = get_page(client, reverse("search:help"))
     assert help_page.xpath("//header//form[@role='search']")
+    home = get_page(client, reverse("archive:home"))
+    assert len(home.xpath("//form[@role='search']")) == 1
 
 
 # --- Results, pages, sorting -----------------------------------------------
