@@ -26,31 +26,46 @@ from search.models import VariantGroup
 logger = logging.getLogger(__name__)
 
 
-class _ApplyAfterCommit:
-    """The one on-commit callback a transaction schedules to apply the log."""
+def _apply_after_commit_callback():
+    """A fresh on-commit callback that applies the log once, and never raises.
 
-    __qualname__ = "search.signals.apply_after_commit"
+    The change is committed and logged before this runs, so a failure here
+    (a rebuild switching folders, a lock, a full disk) must not turn the
+    writer's answer into an error: the rows stay pending for the next sync.
+    A plain function, because Django names a failing callback by its
+    ``__qualname__`` when it logs the failure.
+    """
 
-    def __init__(self):
-        self.ran = False
-
-    def __call__(self):
-        self.ran = True
-        report = apply_pending_log(time_budget=conf.get("SEARCH_APPLY_TIME_BUDGET"))
+    def apply_search_log() -> None:
+        apply_search_log.ran = True
+        try:
+            report = apply_pending_log(
+                time_budget=conf.get("SEARCH_APPLY_TIME_BUDGET")
+            )
+        except Exception:
+            logger.exception(
+                "Search index not updated after commit; the index log keeps the "
+                "change for sync_search_index."
+            )
+            return
         if report.locked:
             logger.info("Search index busy: changes left to the lock holder or sync.")
         elif report.remaining:
             logger.info("Large change: the rest is left for sync_search_index.")
 
+    apply_search_log.ran = False
+    apply_search_log.applies_search_log = True
+    return apply_search_log
+
 
 def _schedule_apply(using: str) -> None:
     connection = transaction.get_connection(using)
     if connection.in_atomic_block and any(
-        isinstance(func, _ApplyAfterCommit) and not func.ran
+        getattr(func, "applies_search_log", False) and not func.ran
         for _, func, _ in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_ApplyAfterCommit(), using=using, robust=True)
+    transaction.on_commit(_apply_after_commit_callback(), using=using, robust=True)
 
 
 def record(article_ids, reason: str, using: str = "default") -> None:
