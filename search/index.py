@@ -11,12 +11,15 @@ into the heap of every process that opens it.
 """
 
 import contextlib
+import ctypes
 import datetime
 import fcntl
 import json
 import os
 import secrets
 import shutil
+import signal
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,15 +177,61 @@ def write_json(path: Path, data: dict) -> None:
     os.replace(temporary, path)
 
 
+# Lock files this process holds open. A forked child (Whoosh's indexing
+# workers) shares each lock with its parent until it closes its copy; if it
+# kept it, the lock would outlive a parent killed with SIGKILL and block every
+# later writer. So children close their copies as soon as they start.
+_held_lock_fds: set[int] = set()
+# While a rebuild runs, the workers it forks must die with it instead of
+# waiting forever for jobs from a dead parent.
+_children_die_with = {"pid": 0}
+_PR_SET_PDEATHSIG = 1
+
+
+def _after_fork_in_child() -> None:
+    for fd in list(_held_lock_fds):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held_lock_fds.clear()
+    parent = _children_die_with["pid"]
+    if parent and sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+@contextlib.contextmanager
+def children_die_with_this_process() -> Iterator[None]:
+    """Processes forked inside this block are killed when this process dies."""
+    _children_die_with["pid"] = os.getpid()
+    try:
+        yield
+    finally:
+        _children_die_with["pid"] = 0
+
+
+def lock_holder(path: Path) -> int | None:
+    """The process id written into the lock file ``path`` by its last holder."""
+    try:
+        return int(path.read_text().strip() or 0) or None
+    except (OSError, ValueError):
+        return None
+
+
 @contextlib.contextmanager
 def file_lock(path: Path, *, timeout: float) -> Iterator[bool]:
     """Hold an exclusive lock on ``path`` if it can be had within ``timeout`` s.
 
     Yields True while holding it, or False (without waiting further) when
     another process or thread holds it. The kernel drops the lock when the
-    holder dies, so a crash never leaves it stuck.
+    holder dies (its forked children close their copies), so a crash never
+    leaves it stuck. The holder writes its process id into the file.
     """
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o644)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
     deadline = time.monotonic() + timeout
     locked = False
     try:
@@ -195,9 +244,14 @@ def file_lock(path: Path, *, timeout: float) -> Iterator[bool]:
                 if time.monotonic() >= deadline:
                     break
                 time.sleep(_LOCK_POLL)
+        if locked:
+            _held_lock_fds.add(fd)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield locked
     finally:
         if locked:
+            _held_lock_fds.discard(fd)
             fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
@@ -207,8 +261,13 @@ def sync_lock(path: Path, *, timeout: float):
     return file_lock(path / _SYNC_LOCK, timeout=timeout)
 
 
-def build_lock(*, timeout: float):
-    """Lock held while building a whole new index generation."""
+def build_lock_path() -> Path:
+    """The lock file held while building a whole new index generation."""
     base = conf.index_dir()
     base.mkdir(parents=True, exist_ok=True)
-    return file_lock(base / _BUILD_LOCK, timeout=timeout)
+    return base / _BUILD_LOCK
+
+
+def build_lock(*, timeout: float):
+    """Lock held while building a whole new index generation."""
+    return file_lock(build_lock_path(), timeout=timeout)

@@ -32,6 +32,10 @@ SYNC_BATCH = 2000
 class RebuildInProgress(Exception):
     """Another process is building an index generation right now."""
 
+    def __init__(self, holder: int | None = None):
+        super().__init__(holder)
+        self.holder = holder  # its process id, when known
+
 
 @dataclass
 class ApplyReport:
@@ -199,11 +203,12 @@ def rebuild_index(
     started = time.monotonic()
     with index.build_lock(timeout=wait) as locked:
         if not locked:
-            raise RebuildInProgress
+            raise RebuildInProgress(index.lock_holder(index.build_lock_path()))
         state = current_log_state()
         path = index.create_generation()
         try:
-            documents = _fill(path, chunk_size, progress, procs)
+            with index.children_die_with_this_process():
+                documents = _fill(path, chunk_size, progress, procs)
             write_state(path, state)
             # Catch up on the changes made while the articles were read, then
             # switch, then catch up again through the normal path.

@@ -39,9 +39,7 @@ def _apply_after_commit_callback():
     def apply_search_log() -> None:
         apply_search_log.ran = True
         try:
-            report = apply_pending_log(
-                time_budget=conf.get("SEARCH_APPLY_TIME_BUDGET")
-            )
+            report = apply_pending_log(time_budget=conf.get("SEARCH_APPLY_TIME_BUDGET"))
         except Exception:
             logger.exception(
                 "Search index not updated after commit; the index log keeps the "

@@ -207,3 +207,56 @@ def test_sync_applies_what_a_process_killed_after_its_commit_left(sqlite_site):
     after = sqlite_site.report(["kiwi"])
     assert after["found"] == {"kiwi": 1}
     assert after["drift"] == []
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        }
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_rebuild_killed_mid_way_leaves_no_workers_and_does_not_block_the_next(
+    sqlite_site,
+):
+    result = sqlite_site.command("generate_corpus", "--count", "2500", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    rebuild = subprocess.Popen(
+        [sys.executable, str(MANAGE), "rebuild_search_index", "--noinput"],
+        env={**sqlite_site.env, "SEARCH_REBUILD_PROCS": "2"},
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers |= _children(rebuild.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the rebuild started no indexing workers"
+        rebuild.send_signal(signal.SIGKILL)
+        rebuild.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+        again = sqlite_site.command("rebuild_search_index", "--noinput")
+        assert again.returncode == 0, again.stderr
+        assert "Rebuilt the search index: 2500 articles" in again.stdout
+    finally:
+        for pid in workers:  # what the killed rebuild left behind, if anything
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -26,6 +26,10 @@ class Command(BaseCommand):
     )
     CANCELLED = "Cancelled; the search index was not changed."
     BUSY = "Another rebuild of the search index is running; wait for it to finish."
+    BUSY_PID = (
+        "Another rebuild of the search index is running (process %(pid)d); "
+        "wait for it to finish."
+    )
     DONE = (
         "Rebuilt the search index: %(documents)d articles in %(seconds).1f s "
         "(%(rate).0f articles/s), now in use from %(path)s."
@@ -65,8 +69,9 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stdout, "Indexing", enabled=verbosity > 0)
         try:
             report = rebuild_index(chunk_size, progress=bar, procs=procs)
-        except RebuildInProgress:
-            raise CommandError(self.BUSY) from None
+        except RebuildInProgress as busy:
+            message = self.BUSY_PID % {"pid": busy.holder} if busy.holder else self.BUSY
+            raise CommandError(message) from None
         finally:
             bar.finish()
         self.stdout.write(
