@@ -53,8 +53,9 @@ run: setup
 	@echo
 	@echo "Serving the archive on http://127.0.0.1:$(PORT)/ (admin: /admin/)."
 	@echo "To create an admin account, run in another terminal: make superuser"
+	@echo "The background worker (manage.py archive_worker) runs beside it."
 	@echo
-	$(RUN_ENV) PORT=$(PORT) exec $(VENV)/bin/gunicorn --config config/gunicorn.conf.py
+	$(RUN_ENV) PORT=$(PORT) PYTHON=$(PY) exec config/serve.sh
 
 superuser: install var/secret_key
 	$(RUN_ENV) $(MANAGE) createsuperuser

@@ -1,5 +1,11 @@
+import shutil
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+
+from tests.processes import Site
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +29,30 @@ def editor_client(client, editor):
     """The test client, logged in as ``editor``."""
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A migrated SQLite file, made once and copied by each test."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    site = Site(f"sqlite:///{path}", path.parent / "unused-index")
+    result = site.command("migrate", "--noinput", "--skip-checks", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def sqlite_site(migrated_sqlite, tmp_path, settings) -> Site:
+    database = tmp_path / "archive.sqlite3"
+    shutil.copy(migrated_sqlite, database)
+    return Site(f"sqlite:///{database}", settings.SEARCH_INDEX_DIR)
+
+
+@pytest.fixture
+def postgres_site(transactional_db, settings) -> Site:
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when the suite runs on PostgreSQL")
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    url = f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return Site(url, settings.SEARCH_INDEX_DIR)

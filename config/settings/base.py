@@ -24,7 +24,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "archive",
+    "archive.jobs",
     "search",
 ]
 
@@ -153,6 +156,15 @@ LOGGING = {
 
 # Largest file the article importer accepts, in bytes.
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 1024)
+
+# Background work (archive/jobs): Django Tasks with the tasks kept in the
+# archive's own database; `manage.py archive_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Search (see search/conf.py for what each one means, and the other SEARCH_*
 # settings with their defaults).

@@ -5,23 +5,15 @@ a SQLite file made for the test, or the PostgreSQL test database when the
 suite runs on PostgreSQL. All of them share the test's index folder.
 """
 
-import json
-import os
-import shutil
 import signal
-import subprocess
-import sys
-import textwrap
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
+
+from tests.processes import Site
 
 pytestmark = [pytest.mark.slow]
 
-MANAGE = Path(settings.BASE_DIR) / "manage.py"
 WRITERS = 4
 SAVES = 5
 
@@ -90,75 +82,6 @@ print(json.dumps({{
 """
 
 
-class Site:
-    """A database URL and an index folder shared by the processes of a test."""
-
-    def __init__(self, database_url: str, index_dir: Path):
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": database_url,
-            "SEARCH_INDEX_DIR": str(index_dir),
-        }
-
-    def command(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, str(MANAGE), *args],
-            env=self.env,
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
-    def shell(self, code: str, **env) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, str(MANAGE), "shell", "-c", textwrap.dedent(code)],
-            env={**self.env, **env},
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def run(self, code: str, **env) -> str:
-        process = self.shell(code, **env)
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
-        return out
-
-    def report(self, words: list[str]) -> dict:
-        return json.loads(self.run(REPORT.format(words=words)).strip().splitlines()[-1])
-
-
-@pytest.fixture(scope="module")
-def migrated_sqlite(tmp_path_factory) -> Path:
-    """A migrated SQLite file, made once and copied by each test."""
-    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
-    site = Site(f"sqlite:///{path}", path.parent / "unused-index")
-    result = site.command("migrate", "--noinput", "--skip-checks", "-v", "0")
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def sqlite_site(migrated_sqlite, tmp_path, settings) -> Site:
-    database = tmp_path / "archive.sqlite3"
-    shutil.copy(migrated_sqlite, database)
-    return Site(f"sqlite:///{database}", settings.SEARCH_INDEX_DIR)
-
-
-@pytest.fixture
-def postgres_site(transactional_db, settings) -> Site:
-    if connection.vendor != "postgresql":
-        pytest.skip("runs when the suite runs on PostgreSQL")
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    url = f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return Site(url, settings.SEARCH_INDEX_DIR)
-
-
 def write_at_once(site: Site) -> None:
     site.run(SEED.format(writers=WRITERS))
     start_at = time.time() + 3  # every writer has started Django by then
@@ -174,7 +97,7 @@ def write_at_once(site: Site) -> None:
 def assert_every_change_is_searchable(site: Site) -> None:
     words = [f"zebra{n}x{i}" for n in range(WRITERS) for i in range(SAVES)]
     words += [f"quokka{n}" for n in range(WRITERS)]
-    report = site.report(words)
+    report = site.json(REPORT.format(words=words))
     assert report["found"] == dict.fromkeys(words, 1)
     assert report["drift"] == []
     assert report["indexed"] == report["published"] == WRITERS * (SAVES + 1)
@@ -199,12 +122,12 @@ def test_sync_applies_what_a_process_killed_after_its_commit_left(sqlite_site):
     killed = sqlite_site.shell(KILLED)
     killed.communicate(timeout=300)
     assert killed.returncode == -signal.SIGKILL
-    before = sqlite_site.report(["kiwi"])
+    before = sqlite_site.json(REPORT.format(words=["kiwi"]))
     assert before["found"] == {"kiwi": 0}  # committed, never applied
     assert len(before["drift"]) == 1
     result = sqlite_site.command("sync_search_index")
     assert "Applied" in result.stdout, result.stderr
-    after = sqlite_site.report(["kiwi"])
+    after = sqlite_site.json(REPORT.format(words=["kiwi"]))
     assert after["found"] == {"kiwi": 1}
     assert after["drift"] == []
 
