@@ -5,12 +5,17 @@ a SQLite file made for the test, or the PostgreSQL test database when the
 suite runs on PostgreSQL. All of them share the test's index folder.
 """
 
+import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from tests.processes import Site
+from tests.processes import MANAGE, Site
 
 pytestmark = [pytest.mark.slow]
 
