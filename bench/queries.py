@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from bench import registries, vocabulary
+from archive.synthetic import registries, vocabulary
 from search.types import SearchParams
 
 

@@ -96,7 +96,7 @@ def refuse_real_data() -> None:
     from django.db import connection
 
     from archive.models import Article
-    from bench.registries import SYNTHETIC_URL_PREFIX
+    from archive.synthetic.registries import SYNTHETIC_URL_PREFIX
     from search import conf
 
     if conf.index_dir().resolve() == (BASE_DIR / "var" / "whoosh").resolve():
@@ -119,7 +119,7 @@ def prepare_corpus(count: int, seed: int) -> dict:
     from django.core.management import call_command
 
     from archive.models import Article
-    from bench.corpus import corpus_url_prefix
+    from archive.synthetic.corpus import corpus_url_prefix
 
     call_command("migrate", verbosity=0)
     this_corpus = Article.objects.filter(url_key__startswith=corpus_url_prefix(seed))
@@ -163,10 +163,9 @@ def whoosh_runner():
 
 def open_searcher() -> None:
     """Open the index and load its facet columns, as a serving process's first search does."""
-    from search.snapshot import use_snapshot
+    from search.backend import get_backend
 
-    with use_snapshot():
-        pass
+    get_backend().warm()
 
 
 def page_shape() -> dict:

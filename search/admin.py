@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from search.engine.variants import searchable_form
 from search.models import IndexLog, VariantGroup
-from search.variants import searchable_form
 
 
 @admin.register(VariantGroup)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core import checks
 
-from search import conf, index
-from search.schema import SCHEMA_VERSION
+from search import conf
+from search.backend import get_backend
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -36,16 +36,17 @@ def check_index_dir_writable(app_configs=None, **kwargs) -> list[checks.CheckMes
 @checks.register(checks.Tags.compatibility)
 def check_schema_version(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Warn when the index was built by a different version of the schema."""
-    path = index.linked_path()
+    backend = get_backend()
+    path = backend.linked()
     if path is None:
         return []
-    stored = index.stored_schema_version(path)
-    if stored == SCHEMA_VERSION:
+    stored = backend.stored_version(path)
+    if stored == backend.version:
         return []
     return [
         checks.Warning(
             f"The search index in {path} was built with schema version {stored}, "
-            f"but the code uses version {SCHEMA_VERSION}.",
+            f"but the code uses version {backend.version}.",
             hint="Search is unavailable until it is rebuilt: python manage.py "
             "sync_search_index (or rebuild_search_index --noinput).",
             id="search.W001",

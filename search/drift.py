@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from archive.models import Article
-from search import index, schema
-from search.doctable import SegmentValues
-from search.documents import article_to_document, unpack_meta
+from search.backend import get_backend
+from search.documents import article_to_document
+from search.engine.documents import document_stamp
 from search.indexing import (
     SYNC_BATCH,
     ApplyReport,
@@ -58,11 +58,12 @@ def find_drift(
     *, progress: Callable[[int, int], None] | None = None, chunk_size: int = 1000
 ) -> Drift:
     """Return how the current index differs from the database (raises if none)."""
-    path = index.current_path()
+    path = get_backend().current()
     if path is None:
         raise FileNotFoundError("There is no search index yet.")
-    indexed, segments = _indexed_stamps(path)
-    drift = Drift(indexed=sum(len(v) for v in indexed.values()), segments=segments)
+    contents = get_backend().check(path)
+    indexed = contents.stamps
+    drift = Drift(indexed=contents.documents, segments=contents.segments)
     published = Article.objects.published()
     total = published.count()
     seen = set()
@@ -75,8 +76,7 @@ def find_drift(
                 continue
             if len(stamps) > 1:
                 drift.duplicated.append(article.pk)
-            meta = unpack_meta(article_to_document(article)[schema.META])
-            if meta.stamp not in stamps:
+            if document_stamp(article_to_document(article)) not in stamps:
                 drift.stale.append(article.pk)
         if progress:
             progress(len(seen), total)
@@ -88,25 +88,6 @@ def find_drift(
     return drift
 
 
-def _indexed_stamps(path) -> tuple[dict[int, list[int]], int]:
-    ix = index.open_index(path)
-    stamps: dict[int, list[int]] = {}
-    with ix.searcher() as searcher:
-        leaves = searcher.leaf_searchers()
-        for subsearcher, _ in leaves:
-            reader = subsearcher.reader()
-            if reader.segment() is None:
-                continue
-            values = SegmentValues.load(reader)
-            deleted = set(reader.segment().deleted_docs())
-            for docnum, (pk, stamp) in enumerate(
-                zip(values.pk, values.stamp, strict=True)
-            ):
-                if docnum not in deleted:
-                    stamps.setdefault(pk, []).append(stamp)
-    return stamps, len(leaves)
-
-
 def reconcile(
     *, repair: bool, progress: Callable[[int, int], None] | None = None
 ) -> tuple[Drift, ApplyReport | None]:
@@ -115,7 +96,7 @@ def reconcile(
     Repairs go through the index log like any other change, so a concurrent
     writer cannot undo them.
     """
-    path = index.current_path()
+    path = get_backend().current()
     if path is None:
         raise FileNotFoundError("There is no search index yet.")
     # An index that lost its log state gets the one of this moment: every

@@ -1,20 +1,16 @@
-"""Facet filters and counts (Blacklight/Datasette semantics).
+"""Facets as readers see them: URL values to index values, and back to labels.
 
-Several values of one facet are ORed, facets are ANDed, excluded values are
-removed, and each facet is counted under every filter except its own, so the
-alternatives to a chosen value stay visible with their counts. Counting runs
-over the per-document lists of ``doctable`` with C-level iteration.
+The engine counts facets over index values (ids of sources, authors and
+tags; years; codes); this module resolves the slugs and codes of a search to
+those values (a query per registry) and gives the counted values their
+labels and URL values.
 """
 
-import itertools
-import operator
 from collections import Counter
 from dataclasses import dataclass
-from functools import reduce
 
 from archive.models import Article, Author, Source, Tag
-from search import bitmaps
-from search.doctable import MULTI, DocTable
+from search.engine.facets import Selection
 from search.types import FACET_NAMES, Facet, FacetValue, SearchParams
 
 LABELS = {
@@ -34,23 +30,11 @@ NOTICE_UNKNOWN = (
 
 
 @dataclass(frozen=True)
-class Selection:
-    """The facet filters of a search, as the values the index stores."""
+class Resolved:
+    """A search's facet filters in index values, and the values that match nothing."""
 
-    selected: tuple[tuple[str, frozenset], ...] = ()
-    excluded: tuple[tuple[str, frozenset], ...] = ()
+    selection: Selection
     unknown: tuple[tuple[str, str], ...] = ()
-
-    def values(self, name: str) -> frozenset:
-        return dict(self.selected).get(name, frozenset())
-
-    def excluded_values(self, name: str) -> frozenset:
-        return dict(self.excluded).get(name, frozenset())
-
-    @property
-    def active(self) -> tuple[str, ...]:
-        names = {name for name, _ in self.selected} | {n for n, _ in self.excluded}
-        return tuple(name for name in FACET_NAMES if name in names)
 
     def notices(self) -> tuple[str, ...]:
         return tuple(
@@ -59,7 +43,7 @@ class Selection:
         )
 
 
-def resolve_selection(params: SearchParams) -> Selection:
+def resolve_selection(params: SearchParams) -> Resolved:
     """Turn the slugs and codes of ``params`` into index values (a query per registry)."""
     selected, excluded, unknown = [], [], []
     for pairs, out in ((params.selected, selected), (params.excluded, excluded)):
@@ -74,7 +58,7 @@ def resolve_selection(params: SearchParams) -> Selection:
             unknown += [(name, value) for value in sorted(missing)]
             if keys:
                 out.append((name, frozenset(keys)))
-    return Selection(tuple(selected), tuple(excluded), tuple(unknown))
+    return Resolved(Selection(tuple(selected), tuple(excluded)), tuple(unknown))
 
 
 def _keys(name: str, values: set[str]) -> tuple[set, set[str]]:
@@ -88,84 +72,6 @@ def _keys(name: str, values: set[str]) -> tuple[set, set[str]]:
         return {int(v) for v in years}, values - years
     known = {v for v in values if v in _CHOICES[name].values}
     return known, values - known
-
-
-def facet_filter(table: DocTable, base: int, name: str, selection: Selection) -> int:
-    """Return the documents of ``base`` that pass facet ``name``'s own filter."""
-    wanted = selection.values(name)
-    unwanted = selection.excluded_values(name)
-    by_value = table.value_bitmaps(name)
-    if by_value is None:
-        return bitmaps.from_docnums(
-            narrow(table, bitmaps.to_docnums(base).tolist(), name, selection)
-        )
-    if wanted:
-        base &= reduce(operator.or_, (by_value.get(v, 0) for v in wanted), 0)
-    if unwanted:
-        base &= ~reduce(operator.or_, (by_value.get(v, 0) for v in unwanted), 0)
-    return base
-
-
-def narrow(
-    table: DocTable, docs: list[int], name: str, selection: Selection
-) -> list[int]:
-    """Return the documents of ``docs`` that pass facet ``name``'s own filter.
-
-    The per-document way, for facets with too many values for bitmaps.
-    """
-    column = table.columns[name]
-    wanted = selection.values(name)
-    unwanted = selection.excluded_values(name)
-    if wanted:
-        test = (
-            (lambda vs: not wanted.isdisjoint(vs))
-            if name in MULTI
-            else wanted.__contains__
-        )
-        docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
-    if unwanted:
-        test = unwanted.isdisjoint if name in MULTI else (lambda v: v not in unwanted)
-        docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
-    return docs
-
-
-def count_facets(
-    table: DocTable, base: int, selection: Selection
-) -> tuple[int, dict[str, Counter]]:
-    """Return the documents passing every filter, and each facet's counts.
-
-    ``base`` is the bitmap of documents matching the query and date range.
-    A facet's counts use every filter except its own.
-    """
-    passing = {
-        name: facet_filter(table, base, name, selection) for name in selection.active
-    }
-    final = reduce(operator.and_, passing.values(), base)
-    counts = {}
-    for name in FACET_NAMES:
-        if name in passing:
-            others = [bm for other, bm in passing.items() if other != name]
-            docs = reduce(operator.and_, others, base)
-        else:
-            docs = final
-        counts[name] = count_values(table, docs, name)
-    return final, counts
-
-
-def count_values(table: DocTable, docs: int, name: str) -> Counter:
-    """Count the values of facet ``name`` over the documents in bitmap ``docs``."""
-    by_value = table.value_bitmaps(name)
-    if by_value is not None:
-        counts = Counter()
-        for value, bitmap in by_value.items():
-            n = (docs & bitmap).bit_count()
-            if n:
-                counts[value] = n
-        return counts
-    values = map(table.columns[name].__getitem__, bitmaps.to_docnums(docs).tolist())
-    if name in MULTI:
-        return Counter(itertools.chain.from_iterable(values))
-    return Counter(values)
 
 
 def describe_facets(

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.index import LockError
-
 from archive.models import Article
-from search import conf, index, schema
+from search import conf
+from search.backend import get_backend
 from search.documents import article_to_document
+from search.engine.api import Writer, WriterBusy
 from search.logstate import LogState, current_log_state, read_state, write_state
 from search.models import IndexLog
 
@@ -65,31 +65,22 @@ def log_articles(article_ids: Iterable[int], reason: str) -> list[int]:
     return ids
 
 
-def index_articles(article_ids: Iterable[int], *, writer) -> tuple[int, int]:
+def index_articles(article_ids: Iterable[int], *, writer: Writer) -> tuple[int, int]:
     """Make the index entries of ``article_ids`` match the database.
 
     Published articles are (re)indexed, every other id is removed. Returns
-    (indexed, removed). ``writer`` is an open Whoosh writer; the caller
-    holds the locks and commits.
+    (indexed, removed). ``writer`` is an open batch of the backend; the
+    caller holds the locks.
     """
     ids = sorted(set(article_ids))
     published = Article.objects.published().filter(pk__in=ids).with_relations()
-    indexed = 0
-    for article in published.iterator(chunk_size=500):
-        writer.update_document(**article_to_document(article))
-        indexed += 1
+    indexed = writer.index(
+        article_to_document(article) for article in published.iterator(chunk_size=500)
+    )
     gone = set(ids) - set(
         Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
     )
-    return indexed, remove_articles(gone, writer=writer)
-
-
-def remove_articles(article_ids: Iterable[int], *, writer) -> int:
-    """Take ``article_ids`` out of the index behind ``writer``; return how many ids."""
-    ids = list(article_ids)
-    for pk in ids:
-        writer.delete_by_term(schema.ID, str(pk))
-    return len(ids)
+    return indexed, writer.delete(sorted(gone))
 
 
 def apply_pending_log(
@@ -109,13 +100,14 @@ def apply_pending_log(
     is True, or when None and the archive is small (``SEARCH_AUTO_BUILD_LIMIT``).
     Call it outside any transaction (after commit), never inside one.
     """
-    path = path or index.current_path()
+    backend = get_backend()
+    path = path or backend.current()
     if path is None:
         return _build_missing_index(build_if_missing)
     deadline = None if time_budget is None else time.monotonic() + time_budget
     report = ApplyReport()
     timeout = conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
-    with index.sync_lock(path, timeout=timeout) as locked:
+    with backend.sync_lock(path, timeout=timeout) as locked:
         if not locked:
             report.locked = True
             return report
@@ -128,7 +120,6 @@ def apply_pending_log(
             )
             report.missing = True
             return report
-        ix = index.open_index(path)
         while True:
             rows = list(
                 IndexLog.objects.filter(state.pending_filter())
@@ -138,18 +129,15 @@ def apply_pending_log(
             if not rows:
                 break
             try:
-                writer = index.open_writer(ix, timeout=timeout)
-            except LockError:
+                with backend.writer(
+                    path, timeout=timeout, merge_limit=conf.get(merge)
+                ) as writer:
+                    indexed, removed = index_articles(
+                        [article_id for _, article_id in rows], writer=writer
+                    )
+            except WriterBusy:
                 report.locked = True
                 break
-            try:
-                indexed, removed = index_articles(
-                    [article_id for _, article_id in rows], writer=writer
-                )
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit(mergetype=index.merge_policy(conf.get(merge)))
             state = state.advanced(seq for seq, _ in rows)
             write_state(path, state)
             report.rows += len(rows)
@@ -201,14 +189,14 @@ def rebuild_index(
     RebuildInProgress when another rebuild holds the build lock.
     """
     started = time.monotonic()
-    with index.build_lock(timeout=wait) as locked:
+    backend = get_backend()
+    with backend.build_lock(timeout=wait) as locked:
         if not locked:
-            raise RebuildInProgress(index.lock_holder(index.build_lock_path()))
+            raise RebuildInProgress(backend.build_lock_holder())
         state = current_log_state()
-        path = index.create_generation()
+        path = backend.new_generation()
         try:
-            with index.children_die_with_this_process():
-                documents = _fill(path, chunk_size, progress, procs)
+            documents = _fill(path, chunk_size, progress, procs)
             write_state(path, state)
             # Catch up on the changes made while the articles were read, then
             # switch, then catch up again through the normal path.
@@ -219,16 +207,16 @@ def rebuild_index(
                 merge="SEARCH_MERGE_ON_SYNC",
             )
         except BaseException:
-            index.remove_generation(path)
+            backend.discard(path)
             raise
-        index.make_current(path)
+        backend.make_current(path)
         caught_up = apply_pending_log(
             time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
         )
         caught_up.rows += before.rows
         caught_up.indexed += before.indexed
         caught_up.removed += before.removed
-        index.remove_other_generations(keep=path)
+        backend.discard_others(keep=path)
     return RebuildReport(
         path=path,
         documents=documents,
@@ -249,37 +237,29 @@ def _fill(
     procs = procs or conf.get("SEARCH_REBUILD_PROCS")
     if total < 2000:
         procs = 1  # starting worker processes costs more than it saves
-    options = {"limitmb": conf.get("SEARCH_REBUILD_LIMITMB")}
-    if procs > 1:
-        # Each worker process writes its own segment: twice the speed on two cores.
-        options.update(procs=procs, multisegment=True)
     # A writer holds its postings in memory until it commits; past its memory
     # limit it spills sorted runs to disk and merges them back one posting at
     # a time, which doubles the cost per document. So commit a segment per
     # worker every SEGMENT_DOCUMENTS articles, without merging segments.
     per_commit = procs * conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS")
-    ix = index.open_index(path)
+    backend = get_backend()
     done = 0
     articles = published.in_chunks(chunk_size)
     pending = next(articles, [])
     while pending:
-        writer = index.open_writer(ix, timeout=0, **options)
-        try:
+        with backend.writer(
+            path, timeout=0, procs=procs, limitmb=conf.get("SEARCH_REBUILD_LIMITMB")
+        ) as writer:
             in_segment = 0
             while pending and in_segment < per_commit:
                 take = pending[: per_commit - in_segment]
                 pending = pending[len(take) :] or next(articles, [])
-                for article in take:
-                    writer.add_document(**article_to_document(article))
+                writer.add(article_to_document(article) for article in take)
                 in_segment += len(take)
                 done += len(take)
                 if progress:
                     progress(done, total)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(merge=False)
-    stored = index.open_index(path).doc_count()
+    stored = backend.document_count(path)
     if stored != done:
         raise RuntimeError(
             f"The new index holds {stored} documents instead of {done}; "

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db.models import Max, Q
 
 from search import conf
-from search.index import read_json, write_json
+from search.backend import get_backend
 from search.models import IndexLog
 
 STATE_FILE = "log-state.json"
@@ -71,8 +71,10 @@ def _split(first: int, last: int, since: float, seen: set[int]):
 
 def read_state(path: Path) -> LogState | None:
     """Return the log state stored beside the index in ``path`` (None if absent)."""
+    data = get_backend().read_state(path, STATE_FILE)
+    if data is None:
+        return None
     try:
-        data = read_json(path / STATE_FILE)
         return LogState(
             seq=int(data["seq"]),
             gaps=[(int(a), int(b), float(c)) for a, b, c in data["gaps"]],
@@ -84,8 +86,9 @@ def read_state(path: Path) -> LogState | None:
 
 def write_state(path: Path, state: LogState) -> None:
     """Store ``state`` beside the index in ``path``."""
-    write_json(
-        path / STATE_FILE,
+    get_backend().write_state(
+        path,
+        STATE_FILE,
         {
             "seq": state.seq,
             "gaps": [list(g) for g in state.gaps],

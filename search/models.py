@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from archive.sanitize import plain_text
+from search.engine.variants import searchable_form
 
 
 class IndexLog(models.Model):
@@ -68,8 +69,6 @@ class VariantGroup(models.Model):
         return spellings
 
     def clean(self) -> None:
-        from search.variants import searchable_form
-
         self.name = plain_text(self.name)
         spellings = [plain_text(s) for s in self.spellings()]
         self.variants = "\n".join(s for s in spellings if s)

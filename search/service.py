@@ -1,36 +1,25 @@
 """The one read entry point of search: SearchParams in, SearchPage out.
 
-A search parses the query (with spelling variants), finds every matching
-document as a set of document numbers, applies the date range and facet
-filters to that set, counts the facets, then ranks only what the page shows
-and loads those articles from the database in one query. Every step runs
-within ``SEARCH_TIME_BUDGET``; past it, the page holds what was found and
-says so. Nothing of Whoosh's leaves this module.
+The Django side of a search: it resolves the facet values of the URL to the
+values the index stores, asks the backend (``search/engine/``) for the
+matches within ``SEARCH_TIME_BUDGET``, then labels the facet counts and
+loads the page's articles from the database in one query.
 """
 
 import logging
 import math
 import threading
 import time
-from collections import Counter
-from dataclasses import dataclass
 
 from archive.models import Article
-from search import bitmaps, conf
-from search.docsets import Deadline, best, matching_docs, rank, related_ids
-from search.facets import (
-    Selection,
-    count_facets,
-    count_values,
-    describe_facets,
-    resolve_selection,
-)
-from search.highlight import article_snippet
-from search.query import CompiledQuery, ParsedQuery, compile_query, parse_query
-from search.snapshot import IndexUnavailable, use_snapshot
-from search.spelling import suggest_query
+from search import conf
+from search.backend import get_backend
+from search.engine.api import IndexUnavailable, Matches, SearchRequest
+from search.engine.variants import EMPTY
+from search.facets import Resolved, describe_facets, resolve_selection
+from search.snippets import article_snippet
 from search.types import Hit, SearchPage, SearchParams, YearCount
-from search.variants import EMPTY, current_table
+from search.variants import current_table
 
 logger = logging.getLogger(__name__)
 
@@ -51,29 +40,6 @@ NOTICE_PARTIAL = (
 _MAX_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class _Evaluation:
-    """What a query and its filters match on one snapshot (cached per snapshot)."""
-
-    docs: int  # bitmap of the documents passing every filter
-    total: int
-    counts: dict[str, Counter]
-    histogram: tuple[YearCount, ...]
-    partial: bool
-
-
-@dataclass(frozen=True)
-class _Request:
-    params: SearchParams
-    parsed: ParsedQuery | None
-    selection: Selection
-
-    @property
-    def key(self):
-        p = self.params
-        return (self.selection, p.date_from, p.date_to)
-
-
 def has_filters(params: SearchParams) -> bool:
     """Return True when ``params`` narrow by facets or dates."""
     return bool(
@@ -87,7 +53,7 @@ def search(params: SearchParams) -> SearchPage:
     if not params.q.strip() and not has_filters(params):
         return SearchPage(params=params, page=params.page)
     try:
-        page = _search(_prepare(params), started)
+        page = _search(params, started)
     except IndexUnavailable as error:
         notice = NOTICE_OUTDATED if error.outdated else NOTICE_NO_INDEX
         page = SearchPage(params=params, page=params.page, notices=(notice,))
@@ -97,125 +63,56 @@ def search(params: SearchParams) -> SearchPage:
     return page
 
 
-def _prepare(params: SearchParams) -> _Request:
-    parsed = None
-    if params.q.strip():
-        table = current_table() if params.expand_variants else EMPTY
-        parsed = parse_query(params.q, variants=table)
-    return _Request(params=params, parsed=parsed, selection=resolve_selection(params))
+def _request(params: SearchParams, resolved: Resolved, **slice_) -> SearchRequest:
+    return SearchRequest(
+        q=params.q,
+        variants=current_table() if params.expand_variants else EMPTY,
+        selection=resolved.selection,
+        day_from=params.date_from.toordinal() if params.date_from else None,
+        day_to=params.date_to.toordinal() if params.date_to else None,
+        sort=params.sort,
+        **slice_,
+    )
 
 
-def _search(request: _Request, started: float) -> SearchPage:
-    params, parsed = request.params, request.parsed
-    notices = list(parsed.notices if parsed else ()) + list(request.selection.notices())
-    if parsed is not None and parsed.is_empty:
-        return SearchPage(params=params, page=params.page, notices=tuple(notices))
+def _search(params: SearchParams, started: float) -> SearchPage:
+    resolved = resolve_selection(params)
     size = max(1, min(params.page_size, _MAX_PAGE_SIZE))
     page_number = max(1, min(params.page, conf.get("SEARCH_MAX_PAGE")))
-    deadline = Deadline(conf.get("SEARCH_TIME_BUDGET"))
-    suggestion = None
-    with use_snapshot() as snapshot:
-        compiled = compile_query(parsed, snapshot.searcher.reader()) if parsed else None
-        notices += compiled.notices if compiled else ()
-        evaluation = _evaluate(snapshot, request, compiled, deadline)
-        ranked = _rank(
-            snapshot, request, compiled, evaluation, page_number * size, deadline
+    matches = get_backend().search(
+        _request(
+            params,
+            resolved,
+            offset=(page_number - 1) * size,
+            limit=size,
+            budget=conf.get("SEARCH_TIME_BUDGET"),
         )
-        ranked = ranked[(page_number - 1) * size :]
-        pks = [(snapshot.table.pk[docnum], score) for score, docnum in ranked]
-        if not evaluation.total and parsed and parsed.typed_terms and not deadline.hit:
-            suggestion = suggest_query(
-                snapshot.searcher, parsed.text, parsed.typed_terms
-            )
-    partial = evaluation.partial or deadline.hit
-    if partial:
+    )
+    notices = [*matches.query_notices, *resolved.notices()]
+    if not matches.searched:
+        return SearchPage(params=params, page=params.page, notices=tuple(notices))
+    notices += matches.index_notices
+    if matches.partial:
         notices.append(NOTICE_PARTIAL)
-    total = evaluation.total
+    total = matches.total
     return SearchPage(
         params=params,
-        hits=_hits(pks, compiled, first_rank=(page_number - 1) * size + 1),
+        hits=_hits(matches, first_rank=(page_number - 1) * size + 1),
         total=total,
         page=page_number,
         pages=min(math.ceil(total / size), conf.get("SEARCH_MAX_PAGE")),
-        facets=describe_facets(evaluation.counts, request.selection, params),
-        histogram=evaluation.histogram,
-        suggestion=suggestion,
-        also_matched=parsed.also_matched if parsed else (),
+        facets=describe_facets(matches.counts, resolved.selection, params),
+        histogram=tuple(YearCount(year, n) for year, n in matches.histogram),
+        suggestion=matches.suggestion,
+        also_matched=matches.also_matched,
         notices=tuple(dict.fromkeys(notices)),
-        partial=partial,
+        partial=matches.partial,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
 
 
-def _evaluate(snapshot, request: _Request, compiled, deadline: Deadline) -> _Evaluation:
-    key = (compiled.match if compiled else None, request.key)
-    cached = snapshot.recall(key)
-    if cached is not None:
-        return cached
-    table = snapshot.table
-    if compiled is None:
-        docs = table.live
-    else:
-        docs = matching_docs(snapshot, compiled.match, deadline)
-    params = request.params
-    if params.date_from or params.date_to:
-        docs &= table.date_bitmap(
-            params.date_from.toordinal() if params.date_from else None,
-            params.date_to.toordinal() if params.date_to else None,
-        )
-    final, counts = count_facets(table, docs, request.selection)
-    years = (
-        counts["year"]
-        if not request.selection.active
-        else count_values(table, final, "year")
-    )
-    evaluation = _Evaluation(
-        docs=final,
-        total=final.bit_count(),
-        counts=counts,
-        histogram=tuple(YearCount(year, n) for year, n in sorted(years.items())),
-        partial=deadline.hit,
-    )
-    if not evaluation.partial:
-        snapshot.remember(key, evaluation)
-    return evaluation
-
-
-def _rank(
-    snapshot,
-    request: _Request,
-    compiled: CompiledQuery | None,
-    evaluation: _Evaluation,
-    limit: int | None,
-    deadline: Deadline,
-) -> list[tuple[float, int]]:
-    """Return (score, docnum) for the best ``limit`` documents (None: all)."""
-    sort = request.params.sort
-    if compiled is None or not compiled.ranking_terms:
-        sort = "oldest" if sort == "oldest" else "newest"
-    key = (compiled.match if compiled else None, request.key, sort)
-    cached = snapshot.recall(key)
-    if cached is not None and (
-        len(cached) >= (limit or 0) or len(cached) == evaluation.total
-    ):
-        return cached[:limit]
-    if sort == "relevance":
-        ranked = rank(
-            snapshot, list(compiled.ranking_terms), evaluation.docs, limit, deadline
-        )
-    else:
-        docnums = bitmaps.to_docnums(evaluation.docs)
-        age = snapshot.table.newest_rank[docnums]  # 0 for the newest
-        ordered = best(age if sort == "oldest" else -age, docnums, limit)
-        ranked = [(0.0, docnum) for _, docnum in ordered]
-    if not (evaluation.partial or deadline.hit):
-        snapshot.remember(key, ranked)
-    return ranked
-
-
-def _hits(
-    pks: list[tuple[int, float]], compiled: CompiledQuery | None, first_rank: int
-) -> tuple[Hit, ...]:
+def _hits(matches: Matches, first_rank: int) -> tuple[Hit, ...]:
+    pks = matches.ranked
     if not pks:
         return ()
     articles = (
@@ -230,7 +127,7 @@ def _hits(
         .order_by()
         .in_bulk([pk for pk, _ in pks])
     )
-    terms = compiled.highlight_terms if compiled else frozenset()
+    terms = matches.highlight_terms
     hits = []
     for pk, score in pks:
         article = articles.get(pk)
@@ -263,21 +160,18 @@ def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
     """
     if not params.q.strip() and not has_filters(params):
         return []
+    request = _request(
+        params,
+        resolve_selection(params),
+        limit=limit,
+        budget=conf.get("SEARCH_EXPORT_TIME_BUDGET"),
+        suggest=False,
+    )
     try:
-        request = _prepare(params)
-        if request.parsed is not None and request.parsed.is_empty:
-            return []
-        deadline = Deadline(conf.get("SEARCH_EXPORT_TIME_BUDGET"))
-        with use_snapshot() as snapshot:
-            parsed = request.parsed
-            compiled = (
-                compile_query(parsed, snapshot.searcher.reader()) if parsed else None
-            )
-            evaluation = _evaluate(snapshot, request, compiled, deadline)
-            ranked = _rank(snapshot, request, compiled, evaluation, limit, deadline)
-            return [snapshot.table.pk[docnum] for _, docnum in ranked]
+        matches = get_backend().search(request)
     except IndexUnavailable:
         return []
+    return [pk for pk, _ in matches.ranked]
 
 
 def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
@@ -289,8 +183,7 @@ def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
     pks = _related.get(key)
     if pks is None:
         try:
-            with use_snapshot() as snapshot:
-                pks = related_ids(snapshot, text, exclude=article.pk, limit=n)
+            pks = get_backend().more_like_this(text, exclude=article.pk, limit=n)
         except IndexUnavailable:
             return ()
         with _related_lock:

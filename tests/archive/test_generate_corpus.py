@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from archive.management.commands.generate_corpus import Command
 from archive.models import Article, Source
 from archive.sanitize import html_to_text, sanitize_html
-from bench.corpus import CorpusGenerator
-from bench.vocabulary import DOMAIN_TERMS
+from archive.synthetic.corpus import CorpusGenerator
+from archive.synthetic.vocabulary import DOMAIN_TERMS
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

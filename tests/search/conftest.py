@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from archive.models import Article
-from search import snapshot, variants
+from search import variants
+from search.engine import snapshot
 from tests.factories import make_article
 
 

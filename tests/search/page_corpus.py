@@ -7,8 +7,8 @@ from django.db import transaction
 from django.test import override_settings
 
 from archive.models import Article
+from search.engine.snapshot import close_snapshot
 from search.indexing import rebuild_index
-from search.snapshot import close_snapshot
 from tests.factories import AuthorFactory, SourceFactory, TagFactory, make_article
 
 # Articles about broadcasting added to the named ones, so "broadcast" fills

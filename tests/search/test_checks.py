@@ -6,9 +6,10 @@ import os
 import pytest
 from django.core.management import call_command
 
-from search import index
+from search.backend import get_backend
 from search.checks import check_index_dir_writable, check_schema_version
-from search.schema import SCHEMA_VERSION
+from search.engine import store
+from search.engine.schema import SCHEMA_VERSION
 from search.service import NOTICE_OUTDATED, search
 from search.types import SearchParams
 
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_an_index_built_with_another_schema_version_asks_for_a_rebuild(publish):
     publish(title="Anything")
     assert check_schema_version() == []
-    path = index.current_path()
-    index.write_json(path / index.META_FILE, {"schema_version": SCHEMA_VERSION - 1})
+    path = get_backend().current()
+    store.write_json(path / store.META_FILE, {"schema_version": SCHEMA_VERSION - 1})
     [warning] = check_schema_version()
     assert warning.id == "search.W001"
     assert "sync_search_index" in warning.hint
@@ -27,8 +28,8 @@ def test_an_index_built_with_another_schema_version_asks_for_a_rebuild(publish):
 
 def test_an_outdated_index_is_not_searched_and_the_next_sync_rebuilds_it(publish):
     publish(title="Radio jamming on the border")
-    old = index.current_path()
-    index.write_json(old / index.META_FILE, {"schema_version": SCHEMA_VERSION - 1})
+    old = get_backend().current()
+    store.write_json(old / store.META_FILE, {"schema_version": SCHEMA_VERSION - 1})
 
     page = search(SearchParams(q="radio"))
     assert page.notices == (NOTICE_OUTDATED,)
@@ -37,7 +38,7 @@ def test_an_outdated_index_is_not_searched_and_the_next_sync_rebuilds_it(publish
     out = io.StringIO()
     call_command("sync_search_index", stdout=out)
     assert "built for another version of the archive: rebuilt it" in out.getvalue()
-    assert index.current_path() not in (None, old)
+    assert get_backend().current() not in (None, old)
     assert not old.exists()
     assert [h.article.title for h in search(SearchParams(q="radio")).hits] == [
         "Radio jamming on the border"
@@ -46,7 +47,7 @@ def test_an_outdated_index_is_not_searched_and_the_next_sync_rebuilds_it(publish
 
 
 def test_no_index_yet_is_not_a_schema_problem():
-    assert index.current_path() is None
+    assert get_backend().current() is None
     assert check_schema_version() == []
 
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from archive.models import Article
-from search import index
+from search.backend import get_backend
 from search.indexing import rebuild_index
 from search.logstate import read_state, write_state
 from search.management.commands.check_search_index import Command as Check
@@ -35,7 +35,7 @@ def found(q: str) -> list[int]:
 def test_sync_builds_an_index_from_the_database_when_there_is_none(committed):
     with committed():
         article = make_article(title="Loaded before any index")
-    assert index.current_path() is None
+    assert get_backend().current() is None
     output = run("sync_search_index")
     assert "There was no search index: built one with 1 articles" in output
     assert found("loaded") == [article.pk]
@@ -61,7 +61,7 @@ def test_sync_prunes_log_rows_past_their_retention(publish):
 
 def test_sync_reconciles_an_index_that_missed_the_log_retention(publish):
     article = publish(title="Long ago")
-    path = index.current_path()
+    path = get_backend().current()
     state = read_state(path)
     write_state(path, type(state)(state.seq, state.gaps, synced=0.0))
     Article.objects.filter(pk=article.pk).update(title="Changed quietly")
@@ -72,17 +72,17 @@ def test_sync_reconciles_an_index_that_missed_the_log_retention(publish):
 
 def test_rebuild_swaps_in_a_new_index_while_searches_keep_working(publish):
     first = publish(title="Before the rebuild")
-    old_path = index.current_path()
+    old_path = get_backend().current()
     seen_during = []
 
     def progress(done, total):
         # Mid-rebuild: searches still answer from the old index.
-        seen_during.append((index.current_path(), found("rebuild")))
+        seen_during.append((get_backend().current(), found("rebuild")))
 
     report = rebuild_index(chunk_size=1, progress=progress)
     assert seen_during and all(p == old_path for p, _ in seen_during)
     assert all(hits == [first.pk] for _, hits in seen_during)
-    assert index.current_path() == report.path != old_path
+    assert get_backend().current() == report.path != old_path
     assert not old_path.exists()
     assert found("rebuild") == [first.pk]
 
@@ -110,7 +110,7 @@ def test_rebuild_command_reports_and_asks_before_starting(publish, monkeypatch):
 
 def test_rebuild_refuses_to_run_twice_at_once(publish):
     publish(title="Something")
-    with index.build_lock(timeout=0) as held:
+    with get_backend().build_lock(timeout=0) as held:
         assert held
         with pytest.raises(CommandError, match="Another rebuild"):
             run("rebuild_search_index", "--noinput")

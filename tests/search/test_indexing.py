@@ -12,8 +12,9 @@ from django.test import override_settings
 
 from archive import services
 from archive.models import Article
-from search import index
+from search.backend import get_backend
 from search.drift import find_drift
+from search.engine import store
 from search.indexing import apply_pending_log
 from search.logstate import LogState, read_state, write_state
 from search.models import IndexLog, VariantGroup
@@ -226,7 +227,7 @@ def test_articles_loaded_from_a_fixture_are_indexed(committed, tmp_path):
 
 def test_applying_the_log_twice_changes_nothing(publish):
     publish(title="Idempotent radio")
-    path = index.current_path()
+    path = get_backend().current()
     state = read_state(path)
     # Replay every row as if the index had never seen them.
     write_state(path, LogState(seq=0, synced=state.synced))
@@ -248,7 +249,7 @@ def test_a_row_that_commits_after_a_later_one_is_still_applied(publish):
     # Another transaction took a higher number and committed first ...
     IndexLog.objects.create(seq=top + 5, article_id=first.pk, reason="test")
     apply_pending_log()
-    assert read_state(index.current_path()).seq == top + 5
+    assert read_state(get_backend().current()).seq == top + 5
     # ... then the one holding a lower number commits.
     IndexLog.objects.create(seq=top + 3, article_id=late.pk, reason="test")
     apply_pending_log()
@@ -269,8 +270,8 @@ def test_a_process_that_cannot_get_the_lock_leaves_its_rows_pending_without_wait
     publish, django_capture_on_commit_callbacks
 ):
     publish(title="First one")
-    path = index.current_path()
-    with index.sync_lock(path, timeout=0) as held:
+    path = get_backend().current()
+    with get_backend().sync_lock(path, timeout=0) as held:
         assert held
         with django_capture_on_commit_callbacks(execute=True):
             article = make_article(title="Waiting walrus")
@@ -286,8 +287,8 @@ def test_a_process_that_cannot_get_the_lock_leaves_its_rows_pending_without_wait
 @override_settings(SEARCH_WRITE_LOCK_TIMEOUT=0.2)
 def test_a_busy_whoosh_writer_also_leaves_rows_pending(publish):
     publish(title="First one")
-    ix = index.open_index(index.current_path())
-    writer = index.open_writer(ix, timeout=0)
+    ix = store.open_index(get_backend().current())
+    writer = store.open_writer(ix, timeout=0)
     try:
         article = make_article(title="Blocked bison")
         report = apply_pending_log()
@@ -302,7 +303,7 @@ def test_a_busy_whoosh_writer_also_leaves_rows_pending(publish):
 def test_a_large_archive_without_an_index_is_left_for_sync(committed):
     with committed():
         make_article(title="No index yet")
-    assert index.current_path() is None
+    assert get_backend().current() is None
     assert IndexLog.objects.exists()
 
 
@@ -325,7 +326,7 @@ def test_an_admin_save_that_committed_succeeds_when_the_index_cannot_be_updated(
     article = make_article(title="Radio jamming at the border")
     call_command("sync_search_index", verbosity=0)
     # A rebuild switching folders, seen from a writer: the index it opens is gone.
-    for toc in index.current_path().glob("*.toc"):
+    for toc in get_backend().current().glob("*.toc"):
         toc.unlink()
     pending = IndexLog.objects.count()
     response = admin_client.post(

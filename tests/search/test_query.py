@@ -3,8 +3,8 @@
 import pytest
 from django.test import override_settings
 
+from search.engine.query import NOTICE_PLAIN_WORDS, parse_query
 from search.models import VariantGroup
-from search.query import NOTICE_PLAIN_WORDS, parse_query
 from search.service import search
 from search.types import SearchParams
 

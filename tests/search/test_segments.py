@@ -7,7 +7,8 @@ from django.test import override_settings
 
 from archive import services
 from archive.models import Article
-from search import index
+from search.backend import get_backend
+from search.engine import store
 from search.indexing import rebuild_index
 from search.service import search, search_ids
 from search.types import SearchParams
@@ -34,7 +35,7 @@ def segmented(committed):
         ]
     with override_settings(SEARCH_REBUILD_SEGMENT_DOCUMENTS=2):
         rebuild_index(chunk_size=3, procs=1)
-    segments = index.open_index(index.current_path()).reader().leaf_readers()
+    segments = store.open_index(get_backend().current()).reader().leaf_readers()
     assert len(segments) == 5
     return articles
 
@@ -85,7 +86,7 @@ def test_a_change_in_an_early_segment_is_seen(segmented, committed):
 
 
 def segment_sizes() -> list[int]:
-    reader = index.open_index(index.current_path()).reader()
+    reader = store.open_index(get_backend().current()).reader()
     return sorted(r.doc_count_all() for r, _ in reader.leaf_readers())
 
 

@@ -8,7 +8,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from archive.models import Article
-from search import index, snapshot
+from search.backend import get_backend
+from search.engine import snapshot
 from search.service import more_like_this, search, search_ids
 from search.types import FACET_NAMES, SearchParams
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
@@ -298,7 +299,7 @@ def test_more_like_this_finds_related_published_articles_only(publish, committed
 
 
 def test_searching_without_an_index_says_so(db):
-    assert index.current_path() is None
+    assert get_backend().current() is None
     page = run("radio")
     assert page.total == 0 and page.notices
 

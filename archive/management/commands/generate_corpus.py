@@ -17,8 +17,8 @@ from django.db import transaction
 
 from archive import services
 from archive.models import Article, Author, Source, Tag
-from bench import registries
-from bench.corpus import ArticleSpec, CorpusGenerator, corpus_url_prefix
+from archive.synthetic import registries
+from archive.synthetic.corpus import ArticleSpec, CorpusGenerator, corpus_url_prefix
 
 PROGRESS_EVERY = 10_000
 

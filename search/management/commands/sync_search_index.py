@@ -10,7 +10,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import conf, index
+from search import conf
+from search.backend import get_backend
 from search.drift import is_stale, reconcile
 from search.indexing import (
     SYNC_BATCH,
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             self.stdout.write("Stopped following the search index log.")
 
     def sync_once(self, *, quiet: bool) -> None:
-        path = index.current_path()
+        path = get_backend().current()
         if path is None:
             self.build()
             return
@@ -105,7 +106,7 @@ class Command(BaseCommand):
         self.prune(days)
 
     def build(self) -> None:
-        message = self.UPGRADED if index.linked_path() else self.BUILT
+        message = self.UPGRADED if get_backend().linked() else self.BUILT
         bar = ProgressBar(self.stdout, "Indexing", enabled=self.verbosity > 0)
         try:
             report = rebuild_index(progress=bar)

@@ -6,7 +6,7 @@ Any change here or in ``analyzers.py`` that changes what is stored must bump
 
 from whoosh import columns, fields
 
-from search.analyzers import TermPositions, build_analyzer
+from search.engine.analyzers import TermPositions, build_analyzer
 
 SCHEMA_VERSION = 3
 

@@ -2,22 +2,30 @@
 
 The index holds stems (satellit), which cannot be shown to a reader. So the
 nearest indexed stem is found first, then an article containing it is read
-from the database to learn a real word with that stem (satellite).
+(through the caller's ``text_of``) to learn a real word with that stem (satellite).
 """
 
 import re
+from collections.abc import Callable
 
-from archive.models import Article
-from search import schema
-from search.analyzers import TOKEN_PATTERN, build_analyzer, is_cjk, surface_words
+from search.engine import schema
+from search.engine.analyzers import TOKEN_PATTERN, build_analyzer, is_cjk, surface_words
 
 _ANALYZER = build_analyzer()
 _MAX_WORDS = 8
 _SEGMENTS_SEARCHED = 3
 
 
-def suggest_query(searcher, raw_query: str, typed_terms: tuple[str, ...]) -> str | None:
-    """Return ``raw_query`` with unknown words replaced by close known ones, or None."""
+TextOf = Callable[[int], str | None]
+
+
+def suggest_query(
+    searcher, raw_query: str, typed_terms: tuple[str, ...], text_of: TextOf
+) -> str | None:
+    """Return ``raw_query`` with unknown words replaced by close known ones, or None.
+
+    ``text_of(id)`` returns the searchable text of a document, or None.
+    """
     # Words worth suggesting are in the largest segments; looking through
     # every small one would cost more than it finds.
     leaves = sorted(
@@ -30,7 +38,7 @@ def suggest_query(searcher, raw_query: str, typed_terms: tuple[str, ...]) -> str
         if is_cjk(term) or any((schema.CONTENT, term) in r for r in leaves):
             continue
         stem = _nearest_stem(leaves, term)
-        word = _real_word(searcher, stem) if stem else None
+        word = _real_word(searcher, stem, text_of) if stem else None
         if word:
             corrections[term] = word
     if not corrections:
@@ -58,8 +66,8 @@ def _nearest_stem(readers, term: str) -> str | None:
     return None
 
 
-def _real_word(searcher, stem: str) -> str | None:
-    """Return a word from an indexed article whose index term is ``stem``."""
+def _real_word(searcher, stem: str, text_of: TextOf) -> str | None:
+    """Return a word from an indexed document whose index term is ``stem``."""
     for subsearcher, _offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
         if (schema.CONTENT, stem) not in reader:
@@ -67,24 +75,9 @@ def _real_word(searcher, stem: str) -> str | None:
         matcher = reader.postings(schema.CONTENT, stem)
         if not matcher.is_active():
             continue
-        pk = int(reader.stored_fields(matcher.id())[schema.ID])
-        article = (
-            Article.objects.filter(pk=pk)
-            .select_related("source")
-            .prefetch_related("authors")
-            .first()
-        )
-        if article is None:
+        text = text_of(int(reader.stored_fields(matcher.id())[schema.ID]))
+        if text is None:
             return None
-        text = " ".join(
-            [
-                article.title,
-                article.summary,
-                article.source.name,
-                *(a.name for a in article.authors.all()),
-                article.body_text,
-            ]
-        )
         for word, term in surface_words(text):
             if term == stem:
                 return word

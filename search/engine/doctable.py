@@ -16,8 +16,8 @@ from functools import cached_property
 
 import numpy as np
 
-from search import bitmaps, schema
-from search.documents import unpack_meta
+from search.engine import bitmaps, schema
+from search.engine.documents import unpack_meta
 
 SINGLE = ("source", "year", "lang", "kind")
 MULTI = ("tag", "author")

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from whoosh import query
 
-from search import index, schema
-from search.codec import BLOCK_POSTINGS, ArrayLeafMatcher
-from search.postings import read_term
+from search.engine import schema, store
+from search.engine.codec import BLOCK_POSTINGS, ArrayLeafMatcher
+from search.engine.postings import read_term
 
 DOCUMENTS = BLOCK_POSTINGS * 2 + 37  # three blocks, the last one short
 
@@ -21,12 +21,11 @@ def text_of(n: int) -> str:
 
 
 @pytest.fixture
-def ix(settings, tmp_path):
-    settings.SEARCH_INDEX_DIR = tmp_path
-    built = index.open_index(index.create_generation())
+def ix(tmp_path):
+    built = store.open_index(store.create_generation(tmp_path))
     # Two commits, then a merge of both segments into one.
     for first, last in ((0, DOCUMENTS // 2), (DOCUMENTS // 2, DOCUMENTS)):
-        writer = index.open_writer(built, timeout=1)
+        writer = store.open_writer(built, timeout=1)
         for n in range(first, last):
             writer.add_document(**{schema.ID: str(n), schema.CONTENT: text_of(n)})
         writer.commit()
@@ -45,7 +44,7 @@ def whoosh_postings(reader, word):
 @pytest.mark.parametrize("merged", [False, True])
 def test_postings_read_back_through_whoosh_and_through_numpy(ix, merged):
     if merged:
-        index.open_writer(ix, timeout=1).commit(optimize=True)
+        store.open_writer(ix, timeout=1).commit(optimize=True)
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             matcher, found = whoosh_postings(leaf, "radio")

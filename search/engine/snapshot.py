@@ -24,22 +24,14 @@ from pathlib import Path
 import numpy as np
 from whoosh.index import EmptyIndexError
 
-from search import conf, index
-from search.doctable import DocTable, SegmentValues
+from search.engine import store
+from search.engine.api import IndexUnavailable
+from search.engine.doctable import DocTable, SegmentValues
 
 logger = logging.getLogger(__name__)
 
 # Cache size per process for all segments together, in 4-byte units (48 MB).
 CACHED_DOCNUMS = 12_000_000
-
-
-class IndexUnavailable(Exception):
-    """There is no index to search (never built, unreadable, or outdated)."""
-
-    def __init__(self, *, outdated: bool = False):
-        super().__init__()
-        # An index exists but was built for another schema version.
-        self.outdated = outdated
 
 
 class DocsetCache:
@@ -116,14 +108,16 @@ class Snapshot:
     table: DocTable
     leaves: tuple[Leaf, ...]
     docsets: DocsetCache
-    # Results of recent searches on this snapshot (see service.py).
+    # How many results of recent searches are kept (see ``remember``).
+    cache_size: int = 512
+    # Results of recent searches on this snapshot (see backend.py).
     results: collections.OrderedDict = field(default_factory=collections.OrderedDict)
 
     def remember(self, key, value) -> None:
         """Keep ``value`` for ``key`` among the most recent results."""
         self.results[key] = value
         self.results.move_to_end(key)
-        while len(self.results) > conf.get("SEARCH_CACHE_SIZE"):
+        while len(self.results) > self.cache_size:
             self.results.popitem(last=False)
 
     def recall(self, key):
@@ -142,16 +136,18 @@ class _SnapshotHolder:
         self._docsets = DocsetCache()
 
     @contextlib.contextmanager
-    def use(self) -> Iterator[Snapshot]:
+    def use(self, base: Path, cache_size: int) -> Iterator[Snapshot]:
         # Whoosh readers are not thread-safe: one search at a time per process.
         with self._lock:
-            yield self._fresh()
+            snapshot = self._fresh(base)
+            snapshot.cache_size = cache_size
+            yield snapshot
 
-    def _fresh(self) -> Snapshot:
-        path = index.current_path()
+    def _fresh(self, base: Path) -> Snapshot:
+        path = store.current_path(base)
         if path is None:
             self._close()
-            raise IndexUnavailable(outdated=index.linked_path() is not None)
+            raise IndexUnavailable(outdated=store.linked_path(base) is not None)
         current = self._snapshot
         if (
             current is not None
@@ -164,7 +160,7 @@ class _SnapshotHolder:
         except (EmptyIndexError, OSError):
             # A rebuild may have just switched generations and removed this
             # one: look at the current link once more.
-            retry = index.current_path()
+            retry = store.current_path(base)
             if retry is None or retry == path:
                 raise IndexUnavailable from None
             path = retry
@@ -187,7 +183,7 @@ class _SnapshotHolder:
 
     @staticmethod
     def _open(path: Path):
-        ix = index.open_index(path)
+        ix = store.open_index(path)
         # Read the commit number first: a commit racing the open is then
         # noticed at the next search.
         generation = ix.latest_generation()
@@ -224,12 +220,12 @@ class _SnapshotHolder:
 _holder = _SnapshotHolder()
 
 
-def use_snapshot():
-    """Context manager yielding this process's up-to-date ``Snapshot``.
+def use_snapshot(base: Path, *, cache_size: int = 512):
+    """Context manager yielding this process's up-to-date ``Snapshot`` of ``base``.
 
     Raises IndexUnavailable when there is no index to search.
     """
-    return _holder.use()
+    return _holder.use(base, cache_size)
 
 
 def close_snapshot() -> None:

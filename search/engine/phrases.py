@@ -10,8 +10,8 @@ minus one, done by NumPy for every document together.
 import numpy as np
 from whoosh import query
 
-from search import bitmaps
-from search.postings import cached_postings, with_positions
+from search.engine import bitmaps
+from search.engine.postings import cached_postings, with_positions
 
 _SHIFT = 32
 

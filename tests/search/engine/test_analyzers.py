@@ -3,7 +3,7 @@ import pickle
 import pytest
 from whoosh.formats import Positions
 
-from search.analyzers import TermPositions, build_analyzer, fold_word
+from search.engine.analyzers import TermPositions, build_analyzer, fold_word
 
 ANALYZER = build_analyzer()
 

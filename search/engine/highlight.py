@@ -1,21 +1,15 @@
 """Result snippets: escaped text with <mark> around the matched words.
 
-``highlight_snippet`` is the only place in the project besides the HTML
-sanitizer that marks a string safe: every character of article text it
-returns goes through ``html.escape``, and the only markup it adds is
-``<mark>``. It finds matches with the index's own analyzer (so "broadcasts"
+Every character of article text ``highlight_snippet`` returns goes through
+``html.escape``, and the only markup it adds is ``<mark>`` (so the Django side
+may mark it safe). It finds matches with the index's own analyzer (so "broadcasts"
 is marked for a search for "broadcasting", and 김정은 inside 김정은은), on
 the plain text stored in the database.
 """
 
 import html
-import threading
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
-
-from search.analyzers import TOKEN_PATTERN, build_analyzer
+from search.engine.analyzers import TOKEN_PATTERN, build_analyzer
 
 SNIPPET_CHARS = 240
 PASSAGES = 2
@@ -120,7 +114,7 @@ def _render(text: str, begin: int, end: int, matches) -> str:
     return " ".join("".join(out).split())
 
 
-def highlight_snippet(text: str, terms: frozenset[str]) -> SafeString | None:
+def highlight_snippet(text: str, terms: frozenset[str]) -> str | None:
     """Return up to two escaped passages of ``text`` with matches marked, or None."""
     if not text or not terms:
         return None
@@ -133,33 +127,4 @@ def highlight_snippet(text: str, terms: frozenset[str]) -> SafeString | None:
         snippet = "… " + snippet
     if edges[-1][1] < len(text):
         snippet += " …"
-    return mark_safe(snippet)  # noqa: S308 - escaped text and <mark> only
-
-
-def plain_snippet(text: str) -> SafeString:
-    """Return the start of ``text``, shortened and escaped."""
-    return escape(Truncator(" ".join(text.split())).chars(SNIPPET_CHARS))
-
-
-def article_snippet(article, terms: frozenset[str]) -> SafeString:
-    """Return the snippet of a hit: its body (or summary) with the terms marked."""
-    key = (article.pk, article.updated, terms)
-    snippet = _snippets.get(key)
-    if snippet is None:
-        for text in (article.body_text, article.summary):
-            snippet = highlight_snippet(text, terms)
-            if snippet is not None:
-                break
-        else:
-            snippet = plain_snippet(article.summary or article.body_text)
-        with _snippets_lock:
-            _snippets[key] = snippet
-            if len(_snippets) > _SNIPPETS_KEPT:
-                del _snippets[next(iter(_snippets))]  # the oldest
     return snippet
-
-
-# Snippets of recently shown hits, by article version and searched terms.
-_snippets: dict = {}
-_snippets_lock = threading.Lock()
-_SNIPPETS_KEPT = 4000

@@ -1,6 +1,6 @@
 """Where the index lives on disk, and the locks around writing it.
 
-``SEARCH_INDEX_DIR`` holds one folder per index generation (a complete
+The index folder holds one folder per index generation (a complete
 Whoosh index built at one time) and a ``current`` symlink naming the one in
 use. A rebuild fills a new folder and then repoints the symlink with one
 atomic rename, so readers switch between two complete indexes; each reader
@@ -29,9 +29,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 
-from search import conf
-from search.codec import ArchiveCodec
-from search.schema import SCHEMA_VERSION, build_schema
+from search.engine.codec import ArchiveCodec
+from search.engine.schema import SCHEMA_VERSION, build_schema
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
@@ -41,21 +40,20 @@ _SYNC_LOCK = "SYNC.lock"
 _LOCK_POLL = 0.02
 
 
-def current_path() -> Path | None:
-    """Return the folder of the index in use, or None when there is none to use.
+def current_path(base: Path) -> Path | None:
+    """Return the folder of the index in use under ``base``, or None when there is none.
 
     An index built for another schema version counts as none: this code
     cannot read it, so searches say so and the next sync rebuilds it.
     """
-    path = linked_path()
+    path = linked_path(base)
     if path is None or stored_schema_version(path) != SCHEMA_VERSION:
         return None
     return path
 
 
-def linked_path() -> Path | None:
+def linked_path(base: Path) -> Path | None:
     """Return the folder the ``current`` link names, whatever its schema version."""
-    base = conf.index_dir()
     try:
         target = os.readlink(base / CURRENT)
     except OSError:
@@ -64,9 +62,8 @@ def linked_path() -> Path | None:
     return path if (path / META_FILE).exists() else None
 
 
-def create_generation() -> Path:
-    """Create an empty index in a new folder (not yet current) and return its path."""
-    base = conf.index_dir()
+def create_generation(base: Path) -> Path:
+    """Create an empty index in a new folder of ``base`` (not yet current); return it."""
     base.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
     path = base / f"{GENERATION_PREFIX}{stamp}-{secrets.token_hex(3)}"
@@ -82,7 +79,7 @@ def create_generation() -> Path:
 
 def make_current(path: Path) -> None:
     """Atomically make ``path`` the index in use."""
-    base = conf.index_dir()
+    base = path.parent
     temporary = base / f".{CURRENT}-{secrets.token_hex(4)}"
     os.symlink(path.name, temporary)
     os.replace(temporary, base / CURRENT)
@@ -100,7 +97,7 @@ def remove_other_generations(keep: Path) -> list[Path]:
     files (POSIX), and they move to ``keep`` at their next search.
     """
     removed = []
-    for path in conf.index_dir().glob(f"{GENERATION_PREFIX}*"):
+    for path in keep.parent.glob(f"{GENERATION_PREFIX}*"):
         if path.is_dir() and path.name != keep.name:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
@@ -261,13 +258,12 @@ def sync_lock(path: Path, *, timeout: float):
     return file_lock(path / _SYNC_LOCK, timeout=timeout)
 
 
-def build_lock_path() -> Path:
-    """The lock file held while building a whole new index generation."""
-    base = conf.index_dir()
+def build_lock_path(base: Path) -> Path:
+    """The lock file held while building a whole new index generation under ``base``."""
     base.mkdir(parents=True, exist_ok=True)
     return base / _BUILD_LOCK
 
 
-def build_lock(*, timeout: float):
-    """Lock held while building a whole new index generation."""
-    return file_lock(build_lock_path(), timeout=timeout)
+def build_lock(base: Path, *, timeout: float):
+    """Lock held while building a whole new index generation under ``base``."""
+    return file_lock(build_lock_path(base), timeout=timeout)

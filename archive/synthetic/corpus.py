@@ -15,8 +15,8 @@ from functools import cache
 from django.utils.text import slugify
 
 from archive.models import content_hash
+from archive.synthetic import registries, vocabulary
 from archive.urlnorm import normalize_url
-from bench import registries, vocabulary
 
 GENERATOR_VERSION = "v1"
 FIRST_YEAR, LAST_DATE = 2000, datetime.date(2026, 10, 31)

@@ -13,9 +13,9 @@ from typing import NamedTuple
 import numpy as np
 from whoosh.matching import FilterMatcher
 
-from search import bitmaps
-from search.analyzers import POSITION_DTYPE
-from search.codec import ArrayLeafMatcher
+from search.engine import bitmaps
+from search.engine.analyzers import POSITION_DTYPE
+from search.engine.codec import ArrayLeafMatcher
 
 # BM25 parameters (Whoosh's defaults).
 K1 = 1.2

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from whoosh import fields, query
 from whoosh.qparser import QueryParser, plugins, syntax
 
-from search import conf, schema
-from search.analyzers import build_analyzer, is_cjk
-from search.variants import EMPTY, VariantExpander, VariantTable, query_words
+from search.engine import schema
+from search.engine.analyzers import build_analyzer, is_cjk
+from search.engine.variants import EMPTY, VariantExpander, VariantTable, query_words
 
 # Names analysts type -> index fields.
 FIELD_NAMES = {
@@ -60,6 +60,21 @@ _SYNTAX = re.compile(r'[()"*~^:\[\]{}+\-\\]')
 # A word followed by a colon outside quotes: a field name (title:radio).
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))(\w+):")
 _TYPED_FIELDS = frozenset(FIELD_NAMES) - {"content"}
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Bounds on what one query may ask of the index."""
+
+    # Longer queries are cut (the search form caps them earlier).
+    max_length: int = 500
+    # ``ka*`` style prefixes: the shortest allowed (for alphabetic scripts)
+    # and how many of the most frequent matching words are searched.
+    prefix_min_length: int = 3
+    prefix_max_terms: int = 64
+
+
+DEFAULT_LIMITS = QueryLimits()
 
 
 def _text_field() -> fields.TEXT:
@@ -133,10 +148,9 @@ class ParsedQuery:
         return self.tree is query.NullQuery
 
 
-def clean_query_text(text: str) -> tuple[str, list[str]]:
+def clean_query_text(text: str, limit: int) -> tuple[str, list[str]]:
     """Return ``text`` ready for the parser and the notices about what changed."""
     notices = []
-    limit = conf.get("SEARCH_MAX_QUERY_LENGTH")
     if len(text) > limit:
         # Cut at a space when there is one, so no word is cut in half.
         cut = text[: limit + 1].rsplit(None, 1)[0] if " " in text[:limit] else ""
@@ -160,9 +174,11 @@ def _is_malformed(text: str) -> bool:
     )
 
 
-def parse_query(text: str, *, variants: VariantTable = EMPTY) -> ParsedQuery:
+def parse_query(
+    text: str, *, variants: VariantTable = EMPTY, limits: QueryLimits = DEFAULT_LIMITS
+) -> ParsedQuery:
     """Parse a user's query; never raises. Variants expand it when given."""
-    text, notices = clean_query_text(text)
+    text, notices = clean_query_text(text, limits.max_length)
     if _is_malformed(text):
         text = " ".join(_SYNTAX.sub(" ", text).split())
         notices.append(NOTICE_PLAIN_WORDS)
@@ -226,10 +242,12 @@ class CompiledQuery:
     notices: tuple[str, ...] = ()
 
 
-def compile_query(parsed: ParsedQuery, reader) -> CompiledQuery:
+def compile_query(
+    parsed: ParsedQuery, reader, limits: QueryLimits = DEFAULT_LIMITS
+) -> CompiledQuery:
     """Map parser fields to index fields and expand ``prefix*`` against ``reader``."""
     notices: list[str] = []
-    match = _Compiler(reader, notices).visit(parsed.tree).normalize()
+    match = _Compiler(reader, notices, limits).visit(parsed.tree).normalize()
     ranking: dict[tuple[str, str], float] = {}
     for leaf, negated in _leaves(match):
         if negated:
@@ -251,6 +269,7 @@ def compile_query(parsed: ParsedQuery, reader) -> CompiledQuery:
 class _Compiler:
     reader: object
     notices: list[str]
+    limits: QueryLimits
 
     def visit(self, q: query.Query) -> query.Query:
         if isinstance(q, query.Prefix):
@@ -266,7 +285,7 @@ class _Compiler:
         return q
 
     def _prefix(self, fieldname: str, text: str) -> query.Query:
-        minimum = 1 if is_cjk(text) else conf.get("SEARCH_PREFIX_MIN_LENGTH")
+        minimum = 1 if is_cjk(text) else self.limits.prefix_min_length
         if len(text) < minimum:
             self.notices.append(NOTICE_SHORT_PREFIX.format(text=text, minimum=minimum))
             terms = [t.text for t in build_analyzer()(text, mode="query")]
@@ -277,7 +296,7 @@ class _Compiler:
                 if len(terms) == 1
                 else (query.Phrase(fieldname, terms))
             )
-        limit = conf.get("SEARCH_PREFIX_MAX_TERMS")
+        limit = self.limits.prefix_max_terms
         found = []
         for i, (term, info) in enumerate(self.reader.iter_prefix(fieldname, text)):
             found.append((info.doc_frequency(), term.decode("utf-8")))

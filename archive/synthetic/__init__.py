@@ -1,0 +1,1 @@
+"""The synthetic corpus that generate_corpus writes and make bench measures."""

@@ -1,0 +1,45 @@
+"""The search backend this process uses, configured from the settings.
+
+Everything on the Django side that reads or writes the index goes through
+the object ``get_backend()`` returns (see ``search/engine/api.py``).
+"""
+
+from archive.models import Article
+from search import conf
+from search.engine.query import QueryLimits
+from search.engine.whoosh_backend import WhooshBackend
+
+
+def get_backend() -> WhooshBackend:
+    """Return the backend for the current settings (cheap: no index is opened)."""
+    return WhooshBackend(
+        conf.index_dir(),
+        limits=QueryLimits(
+            max_length=conf.get("SEARCH_MAX_QUERY_LENGTH"),
+            prefix_min_length=conf.get("SEARCH_PREFIX_MIN_LENGTH"),
+            prefix_max_terms=conf.get("SEARCH_PREFIX_MAX_TERMS"),
+        ),
+        cache_size=conf.get("SEARCH_CACHE_SIZE"),
+        text_of=article_text,
+    )
+
+
+def article_text(pk: int) -> str | None:
+    """Return the searchable text of article ``pk`` (for "did you mean"), or None."""
+    article = (
+        Article.objects.filter(pk=pk)
+        .select_related("source")
+        .prefetch_related("authors")
+        .first()
+    )
+    if article is None:
+        return None
+    return " ".join(
+        [
+            article.title,
+            article.summary,
+            article.source.name,
+            *(a.name for a in article.authors.all()),
+            article.body_text,
+        ]
+    )

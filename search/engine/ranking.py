@@ -1,0 +1,94 @@
+"""Ranking: BM25 over the matched documents, with NumPy, on a time budget.
+
+Ranking sums the BM25 weights of the matched terms over all documents at
+once, so a query over half the archive costs little more than one over a
+handful.
+"""
+
+import math
+
+import numpy as np
+
+from search.engine import bitmaps
+from search.engine.matching import Deadline
+from search.engine.postings import cached_postings, postings
+
+# Ranking reads at most this many postings per document in the archive: a
+# query of fifty common words is ranked by its rarest words (the ones that
+# tell documents apart); words in most documents add almost nothing to BM25.
+RANKED_POSTINGS_PER_DOCUMENT = 6
+
+
+def _weighted_terms(snapshot, terms, deadline):
+    """Yield (idf * boost, [(offset, postings) per segment]) for the ranked terms."""
+    count = snapshot.table.live_count or 1
+    found_terms = []
+    for fieldname, text, boost in terms:
+        found = []
+        for leaf in snapshot.leaves:
+            read = cached_postings(snapshot, leaf, fieldname, text)
+            if read is None and not (deadline and deadline.passed()):
+                read = postings(snapshot, leaf, fieldname, text)
+            if read is not None and read.ids.size:
+                found.append((leaf.offset, read))
+        frequency = sum(read.ids.size for _, read in found)
+        if frequency:
+            found_terms.append((frequency, boost, found))
+    budget = RANKED_POSTINGS_PER_DOCUMENT * snapshot.table.size
+    for n, (frequency, boost, found) in enumerate(
+        sorted(found_terms, key=lambda t: t[0])
+    ):
+        if n and frequency > budget:
+            break
+        budget -= frequency
+        yield boost * idf(count, frequency), found
+
+
+def idf(documents: int, frequency: int) -> float:
+    """BM25's inverse document frequency of a term in ``frequency`` of ``documents``."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def rank(
+    snapshot,
+    terms: list[tuple[str, str, float]],
+    docs: int,
+    limit: int | None,
+    deadline: Deadline | None = None,
+) -> list[tuple[float, int]]:
+    """Return (score, docnum) of the best ``limit`` documents of bitmap ``docs``.
+
+    A document's score is the BM25 weight of each (field, term, boost) of
+    ``terms`` it contains, times the term's idf and boost, summed; ties keep
+    index order. ``limit`` None ranks them all. Past the deadline, terms
+    whose postings are not in memory yet are left out of the score.
+    """
+    size = snapshot.table.size
+    totals = np.zeros(size)
+    for idf, found in _weighted_terms(snapshot, terms, deadline):
+        for offset, read in found:
+            # A term's document numbers are distinct, so this adds once each.
+            totals[read.ids + offset] += read.weights * idf
+    candidates = np.flatnonzero(bitmaps.mask(docs, size))
+    return best(totals[candidates], candidates, limit)
+
+
+def best(
+    scores: np.ndarray, docnums: np.ndarray, limit: int | None
+) -> list[tuple[float, int]]:
+    """Return the ``limit`` highest (score, docnum), ties by ascending docnum.
+
+    ``docnums`` must be ascending. ``limit`` None sorts them all.
+    """
+    if limit is not None and limit < scores.size:
+        if limit <= 0:
+            return []
+        # Everything above the limit-th highest score, then as many of the
+        # documents scoring exactly that as fit, in index order.
+        threshold = np.partition(scores, scores.size - limit)[scores.size - limit]
+        above = np.flatnonzero(scores > threshold)
+        tied = np.flatnonzero(scores == threshold)[: limit - above.size]
+        chosen = np.concatenate((above, tied))
+        scores, docnums = scores[chosen], docnums[chosen]
+    order = np.lexsort((docnums, -scores))
+    return list(zip(scores[order].tolist(), docnums[order].tolist(), strict=True))

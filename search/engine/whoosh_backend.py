@@ -1,0 +1,350 @@
+"""The search backend: Whoosh's storage and parser with this package's NumPy engine.
+
+A search parses the query (with spelling variants), finds every matching
+document as a bitmap of document numbers, applies the date range and facet
+filters, counts the facets, then ranks only as many documents as asked for.
+Every step runs within the request's budget; past it, the matches hold what
+was found and say so. What a query and its filters match, and their
+rankings, are kept per snapshot, so paging and facet clicks reuse them.
+"""
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.index import LockError
+
+from search.engine import bitmaps, schema, store
+from search.engine.api import (
+    Contents,
+    IndexUnavailable,
+    Matches,
+    SearchRequest,
+    WriterBusy,
+)
+from search.engine.doctable import SegmentValues
+from search.engine.documents import Document, to_fields
+from search.engine.facets import count_facets, count_values
+from search.engine.matching import Deadline, matching_docs
+from search.engine.query import (
+    DEFAULT_LIMITS,
+    CompiledQuery,
+    QueryLimits,
+    compile_query,
+    parse_query,
+)
+from search.engine.ranking import best, rank
+from search.engine.related import related_ids
+from search.engine.snapshot import close_snapshot, use_snapshot
+from search.engine.spelling import TextOf, suggest_query
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    """What a query and its filters match on one snapshot (cached per snapshot)."""
+
+    docs: int  # bitmap of the documents passing every filter
+    total: int
+    counts: dict[str, Counter]
+    histogram: tuple[tuple[int, int], ...]
+    partial: bool
+
+
+class _Writer:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def index(self, documents: Iterable[Document]) -> int:
+        n = 0
+        for document in documents:
+            self._writer.update_document(**to_fields(document))
+            n += 1
+        return n
+
+    def add(self, documents: Iterable[Document]) -> int:
+        n = 0
+        for document in documents:
+            self._writer.add_document(**to_fields(document))
+            n += 1
+        return n
+
+    def delete(self, ids: Iterable[int]) -> int:
+        n = 0
+        for pk in ids:
+            self._writer.delete_by_term(schema.ID, str(pk))
+            n += 1
+        return n
+
+
+class WhooshBackend:
+    """``SearchBackend`` over index generations in the folder ``base``."""
+
+    # The layout of the index this code writes and reads.
+    version = schema.SCHEMA_VERSION
+
+    def __init__(
+        self,
+        base: Path,
+        *,
+        limits: QueryLimits = DEFAULT_LIMITS,
+        cache_size: int = 512,
+        text_of: TextOf | None = None,
+    ):
+        self.base = Path(base)
+        self.limits = limits
+        self.cache_size = cache_size
+        # Reads a document's text for "did you mean" (None: no suggestions).
+        self.text_of = text_of
+
+    # Reading
+
+    def search(self, request: SearchRequest) -> Matches:
+        parsed = None
+        if request.q.strip():
+            parsed = parse_query(
+                request.q, variants=request.variants, limits=self.limits
+            )
+            if parsed.is_empty:
+                return Matches(searched=False, query_notices=parsed.notices)
+        deadline = Deadline(request.budget)
+        suggestion = None
+        with use_snapshot(self.base, cache_size=self.cache_size) as snapshot:
+            compiled = (
+                compile_query(parsed, snapshot.searcher.reader(), self.limits)
+                if parsed
+                else None
+            )
+            evaluation = self._evaluate(snapshot, request, compiled, deadline)
+            stop = None if request.limit is None else request.offset + request.limit
+            ranked = self._rank(snapshot, request, compiled, evaluation, stop, deadline)
+            ranked = ranked[request.offset :]
+            pk = snapshot.table.pk
+            if (
+                request.suggest
+                and self.text_of is not None
+                and not evaluation.total
+                and parsed
+                and parsed.typed_terms
+                and not deadline.hit
+            ):
+                suggestion = suggest_query(
+                    snapshot.searcher, parsed.text, parsed.typed_terms, self.text_of
+                )
+        return Matches(
+            ranked=tuple((pk[docnum], score) for score, docnum in ranked),
+            total=evaluation.total,
+            counts=evaluation.counts,
+            histogram=evaluation.histogram,
+            suggestion=suggestion,
+            also_matched=parsed.also_matched if parsed else (),
+            query_notices=parsed.notices if parsed else (),
+            index_notices=compiled.notices if compiled else (),
+            partial=evaluation.partial or deadline.hit,
+            highlight_terms=compiled.highlight_terms if compiled else frozenset(),
+        )
+
+    @staticmethod
+    def _evaluate(
+        snapshot, request: SearchRequest, compiled, deadline: Deadline
+    ) -> _Evaluation:
+        key = (
+            compiled.match if compiled else None,
+            (request.selection, request.day_from, request.day_to),
+        )
+        cached = snapshot.recall(key)
+        if cached is not None:
+            return cached
+        table = snapshot.table
+        if compiled is None:
+            docs = table.live
+        else:
+            docs = matching_docs(snapshot, compiled.match, deadline)
+        if request.day_from is not None or request.day_to is not None:
+            docs &= table.date_bitmap(request.day_from, request.day_to)
+        final, counts = count_facets(table, docs, request.selection)
+        years = (
+            counts["year"]
+            if not request.selection.active
+            else count_values(table, final, "year")
+        )
+        evaluation = _Evaluation(
+            docs=final,
+            total=final.bit_count(),
+            counts=counts,
+            histogram=tuple(sorted(years.items())),
+            partial=deadline.hit,
+        )
+        if not evaluation.partial:
+            snapshot.remember(key, evaluation)
+        return evaluation
+
+    @staticmethod
+    def _rank(
+        snapshot,
+        request: SearchRequest,
+        compiled: CompiledQuery | None,
+        evaluation: _Evaluation,
+        limit: int | None,
+        deadline: Deadline,
+    ) -> list[tuple[float, int]]:
+        """Return (score, docnum) for the best ``limit`` documents (None: all)."""
+        sort = request.sort
+        if compiled is None or not compiled.ranking_terms:
+            sort = "oldest" if sort == "oldest" else "newest"
+        key = (
+            compiled.match if compiled else None,
+            (request.selection, request.day_from, request.day_to),
+            sort,
+        )
+        cached = snapshot.recall(key)
+        if cached is not None and (
+            len(cached) >= (limit or 0) or len(cached) == evaluation.total
+        ):
+            return cached[:limit]
+        if sort == "relevance":
+            ranked = rank(
+                snapshot, list(compiled.ranking_terms), evaluation.docs, limit, deadline
+            )
+        else:
+            docnums = bitmaps.to_docnums(evaluation.docs)
+            age = snapshot.table.newest_rank[docnums]  # 0 for the newest
+            ordered = best(age if sort == "oldest" else -age, docnums, limit)
+            ranked = [(0.0, docnum) for _, docnum in ordered]
+        if not (evaluation.partial or deadline.hit):
+            snapshot.remember(key, ranked)
+        return ranked
+
+    def more_like_this(self, text: str, *, exclude: int, limit: int) -> list[int]:
+        with use_snapshot(self.base, cache_size=self.cache_size) as snapshot:
+            return related_ids(snapshot, text, exclude=exclude, limit=limit)
+
+    def warm(self) -> None:
+        with use_snapshot(self.base, cache_size=self.cache_size):
+            pass
+
+    def close(self) -> None:
+        close_snapshot()
+
+    # Writing
+
+    @contextlib.contextmanager
+    def writer(
+        self,
+        location: Path,
+        *,
+        timeout: float,
+        merge_limit: int | None = None,
+        procs: int = 1,
+        limitmb: int | None = None,
+    ) -> Iterator[_Writer]:
+        """Open a batch on ``location``; committed at the end of the block.
+
+        ``merge_limit`` bounds the documents of small segments the commit
+        may merge (None: no merging, as a fresh build wants). ``procs`` > 1
+        writes one segment per worker process.
+        """
+        options = {}
+        if limitmb:
+            options["limitmb"] = limitmb
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        # Worker processes a writer forks die with this one, never waiting
+        # for jobs from a parent that was killed.
+        with store.children_die_with_this_process():
+            try:
+                writer = store.open_writer(
+                    store.open_index(location), timeout=timeout, **options
+                )
+            except LockError:
+                raise WriterBusy from None
+            try:
+                yield _Writer(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            if merge_limit is None:
+                writer.commit(merge=False)
+            else:
+                writer.commit(mergetype=store.merge_policy(merge_limit))
+
+    def index(self, documents: Iterable[Document]) -> int:
+        with self.writer(self._current_or_raise(), timeout=0.5, merge_limit=300) as w:
+            return w.index(documents)
+
+    def delete(self, ids: Iterable[int]) -> int:
+        with self.writer(self._current_or_raise(), timeout=0.5, merge_limit=300) as w:
+            return w.delete(ids)
+
+    def check(self, location: Path | None = None) -> Contents:
+        location = location or self._current_or_raise()
+        stamps: dict[int, list[int]] = {}
+        with store.open_index(location).searcher() as searcher:
+            leaves = searcher.leaf_searchers()
+            for subsearcher, _ in leaves:
+                reader = subsearcher.reader()
+                if reader.segment() is None:
+                    continue
+                values = SegmentValues.load(reader)
+                deleted = set(reader.segment().deleted_docs())
+                for docnum, (pk, stamp) in enumerate(
+                    zip(values.pk, values.stamp, strict=True)
+                ):
+                    if docnum not in deleted:
+                        stamps.setdefault(pk, []).append(stamp)
+        return Contents(stamps=stamps, segments=len(leaves))
+
+    def document_count(self, location: Path) -> int:
+        """Return how many documents the index at ``location`` holds."""
+        return store.open_index(location).doc_count()
+
+    def _current_or_raise(self) -> Path:
+        location = self.current()
+        if location is None:
+            raise IndexUnavailable(outdated=self.linked() is not None)
+        return location
+
+    # Generations and locks
+
+    def current(self) -> Path | None:
+        return store.current_path(self.base)
+
+    def linked(self) -> Path | None:
+        return store.linked_path(self.base)
+
+    def stored_version(self, location: Path) -> int | None:
+        """Return the schema version the index at ``location`` was built with."""
+        return store.stored_schema_version(location)
+
+    def new_generation(self) -> Path:
+        return store.create_generation(self.base)
+
+    def make_current(self, location: Path) -> None:
+        store.make_current(location)
+
+    def discard(self, location: Path) -> None:
+        store.remove_generation(location)
+
+    def discard_others(self, keep: Path) -> list[Path]:
+        return store.remove_other_generations(keep)
+
+    def sync_lock(self, location: Path, *, timeout: float):
+        return store.sync_lock(location, timeout=timeout)
+
+    def build_lock(self, *, timeout: float):
+        return store.build_lock(self.base, timeout=timeout)
+
+    def build_lock_holder(self) -> int | None:
+        """Return the process id of the last (or current) builder, when known."""
+        return store.lock_holder(store.build_lock_path(self.base))
+
+    def read_state(self, location: Path, name: str) -> dict | None:
+        try:
+            data = store.read_json(location / name)
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def write_state(self, location: Path, name: str, data: dict) -> None:
+        store.write_json(location / name, data)

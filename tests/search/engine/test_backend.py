@@ -1,0 +1,144 @@
+"""The engine on its own: documents in, ranked ids and facet counts out (no Django)."""
+
+import datetime
+from collections import Counter
+
+import pytest
+
+from search.engine.api import IndexUnavailable, SearchRequest, WriterBusy
+from search.engine.documents import Document
+from search.engine.facets import Selection
+from search.engine.variants import build_table
+from search.engine.whoosh_backend import WhooshBackend
+
+
+def day(year: int, month: int = 1, d: int = 1) -> int:
+    return datetime.date(year, month, d).toordinal()
+
+
+def doc(pk: int, title: str, body: str = "", **values) -> Document:
+    values.setdefault("day", day(2020))
+    return Document(
+        id=pk,
+        title=title,
+        summary=values.pop("summary", ""),
+        body=body,
+        source_name=values.pop("source_name", "Daily NK"),
+        author_names=values.pop("author_names", ()),
+        tag_names=values.pop("tag_names", ()),
+        source=values.pop("source", 1),
+        language=values.pop("language", "en"),
+        kind=values.pop("kind", "news"),
+        authors=values.pop("authors", ()),
+        tags=values.pop("tags", ()),
+        **values,
+    )
+
+
+@pytest.fixture
+def backend(tmp_path):
+    backend = WhooshBackend(tmp_path / "index", text_of=lambda pk: TEXTS.get(pk))
+    location = backend.new_generation()
+    backend.make_current(location)
+    backend.index(DOCUMENTS)
+    yield backend
+    backend.close()
+
+
+DOCUMENTS = [
+    doc(1, "Radio jamming on the border", "Shortwave radio broadcasts are jammed."),
+    doc(2, "Smuggled phones", "Chinese mobile phones cross the border.", source=2),
+    doc(
+        3,
+        "Radio Free Asia listeners",
+        "Listeners tune in to radio at night.",
+        day=day(2012, 5, 9),
+        tags=(7,),
+        tag_names=("Radio",),
+        kind="analysis",
+    ),
+    doc(4, "김정은 연설", "김정은은 라디오 방송에서 말했다.", language="ko", source=2),
+]
+TEXTS = {d.id: f"{d.title} {d.body}" for d in DOCUMENTS}
+
+
+def test_words_are_matched_ranked_and_counted_by_facet(backend):
+    matches = backend.search(SearchRequest(q="radio"))
+    assert {pk for pk, _ in matches.ranked} == {1, 3}
+    scores = [score for _, score in matches.ranked]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    assert matches.total == 2
+    assert matches.counts["source"] == Counter({1: 2})
+    assert matches.counts["year"] == Counter({2020: 1, 2012: 1})
+    assert matches.histogram == ((2012, 1), (2020, 1))
+    assert "radio" in matches.highlight_terms
+
+
+def test_a_facet_is_counted_under_every_filter_but_its_own(backend):
+    selection = Selection(selected=(("kind", frozenset({"analysis"})),))
+    matches = backend.search(SearchRequest(q="radio", selection=selection))
+    assert [pk for pk, _ in matches.ranked] == [3]
+    assert matches.counts["kind"] == Counter({"analysis": 1, "news": 1})
+    assert matches.counts["source"] == Counter({1: 1})
+
+
+def test_dates_sorting_and_slices(backend):
+    every = SearchRequest(day_from=day(2000), sort="oldest", limit=None)
+    assert backend.search(every).ranked[0][0] == 3
+    newest = SearchRequest(day_from=day(2000), sort="newest", offset=1, limit=2)
+    assert len(backend.search(newest).ranked) == 2
+    before = SearchRequest(day_to=day(2015))
+    assert [pk for pk, _ in backend.search(before).ranked] == [3]
+
+
+def test_hangul_inside_longer_words_and_variants(backend):
+    assert [pk for pk, _ in backend.search(SearchRequest(q="김정은")).ranked] == [4]
+    table = build_table([["Kim Jong Un", "김정은"]])
+    matches = backend.search(SearchRequest(q="Kim Jong Un", variants=table))
+    assert [pk for pk, _ in matches.ranked] == [4]
+    assert matches.also_matched == ("김정은",)
+
+
+def test_nothing_searchable_is_said_not_searched(backend):
+    matches = backend.search(SearchRequest(q="the of"))
+    assert not matches.searched
+    assert matches.query_notices
+
+
+def test_did_you_mean_reads_real_words_through_text_of(backend):
+    matches = backend.search(SearchRequest(q="radoi"))
+    assert matches.total == 0
+    assert matches.suggestion == "radio"
+
+
+def test_index_replaces_delete_removes_and_check_lists_stamps(backend):
+    backend.index([doc(2, "Smuggled radios", "Radios cross the border.", source=2)])
+    assert {pk for pk, _ in backend.search(SearchRequest(q="radio")).ranked} == {
+        1,
+        2,
+        3,
+    }
+    backend.delete([1, 99])
+    assert {pk for pk, _ in backend.search(SearchRequest(q="radio")).ranked} == {2, 3}
+    contents = backend.check()
+    assert sorted(contents.stamps) == [2, 3, 4]
+    assert all(len(stamps) == 1 for stamps in contents.stamps.values())
+
+
+def test_more_like_this_never_returns_the_text_it_was_given(backend):
+    related = backend.more_like_this(TEXTS[1], exclude=1, limit=3)
+    assert related and 1 not in related
+    assert related[0] == 3  # the other radio article
+
+
+def test_no_index_is_unavailable_and_a_second_writer_is_busy(tmp_path):
+    empty = WhooshBackend(tmp_path / "none")
+    with pytest.raises(IndexUnavailable):
+        empty.search(SearchRequest(q="radio"))
+    location = empty.new_generation()
+    with (
+        empty.writer(location, timeout=0),
+        pytest.raises(WriterBusy),
+        empty.writer(location, timeout=0),
+    ):
+        pass
