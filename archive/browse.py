@@ -9,59 +9,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import QuerySet
 
-from archive.filters import FACET_LIMIT, PAGE_SIZE, ArticleFilter
+from archive.filters import ArticleFilter
+from archive.listing.facets import facet_names, facet_spec
+from archive.listing.types import (
+    FACET_LIMIT,
+    PAGE_SIZE,
+    Facet,
+    FacetValue,
+    YearCount,
+)
 from archive.models import Article
-from archive.params import CHOICE_LABELS
-from archive.querystring import FACET_LABELS
-from search.types import FACET_NAMES, Facet, FacetValue, YearCount
 
 
 def value_counts(
-    queryset: QuerySet, facet: str, limit: int | None
+    queryset: QuerySet, name: str, limit: int | None
 ) -> list[tuple[str, str, int]]:
-    """Return ``(value, label, count)`` for ``facet`` over ``queryset``, most common first.
+    """Return ``(value, label, count)`` for facet ``name`` over ``queryset``, most common first.
 
     Years come newest first instead. With ``limit``, at most ``limit + 1`` rows
     are read so the caller can tell whether more exist.
     """
-    articles = queryset.order_by()
-    if facet in ("tag", "author"):
-        through = Article.tags.through if facet == "tag" else Article.authors.through
-        rows = (
-            through.objects.filter(article_id__in=articles.values("pk"))
-            .values_list(f"{facet}__slug", f"{facet}__name")
-            .annotate(n=Count("article_id"))
-            .order_by("-n", f"{facet}__name")
-        )
-    elif facet == "source":
-        rows = (
-            articles.values_list("source__slug", "source__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "source__name")
-        )
-    elif facet == "year":
-        rows = (
-            articles.annotate(y=ExtractYear("published"))
-            .values_list("y", "y")
-            .annotate(n=Count("pk"))
-            .order_by("-y")
-        )
-    else:
-        field = "language" if facet == "lang" else facet
-        rows = (
-            articles.values_list(field, field)
-            .annotate(n=Count("pk"))
-            .order_by("-n", field)
-        )
-    if limit is not None:
-        rows = rows[: limit + 1]
-    labels = CHOICE_LABELS.get(facet, {})
-    return [
-        (str(value), labels.get(str(value), str(label)), n) for value, label, n in rows
-    ]
+    rows = facet_spec(name).values.count(queryset.order_by(), limit)
+    return [(str(value), str(label), n) for value, label, n in rows]
 
 
 def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
@@ -72,7 +43,7 @@ def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
     """
     params = filterset.params()
     facets = []
-    for name in FACET_NAMES:
+    for name in facet_names():
         limit = None if name in params.expanded_facets else FACET_LIMIT
         rows = value_counts(filterset.queryset_without(name), name, limit)
         truncated = limit is not None and len(rows) > limit
@@ -88,7 +59,7 @@ def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
         facets.append(
             Facet(
                 name=name,
-                label=FACET_LABELS[name],
+                label=facet_spec(name).label,
                 values=tuple(
                     FacetValue(
                         value=value,
@@ -126,7 +97,7 @@ def top_values(
         result.append(
             Facet(
                 name=name,
-                label=FACET_LABELS[name],
+                label=facet_spec(name).label,
                 values=tuple(FacetValue(v, label, n) for v, label, n in rows[:limit]),
                 truncated=len(rows) > limit,
             )

@@ -8,7 +8,7 @@ then applies the rules it shares with the search page (``ListingReader`` in
 
 from django import forms
 
-from archive.params import ListingReader, clean_text, clean_values
+from archive.listing.params import ListingReader, clean_text, clean_values
 
 # Browse orders: the listing's ORDER BY, and the ordering the article page's
 # previous/next links walk. "relevance" (a search order) falls back to newest.

@@ -6,10 +6,8 @@ Like the search form it never rejects a request: a value it cannot use is
 dropped and a plain-text notice says so.
 """
 
-import datetime
-
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from archive.browse_form import (
@@ -19,11 +17,10 @@ from archive.browse_form import (
     TextField,
     ValuesField,
 )
+from archive.listing.facets import facet_names, facet_spec
+from archive.listing.params import DateBound, facet_pairs
+from archive.listing.types import FACET_LIMIT, PAGE_SIZE, SearchParams
 from archive.models import Article
-from archive.params import FACET_LIMIT, DateBound, facet_pairs
-from search.types import FACET_NAMES, SearchParams
-
-PAGE_SIZE = 20
 
 
 class FacetFilter(django_filters.Filter):
@@ -38,34 +35,8 @@ class FacetFilter(django_filters.Filter):
     def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
         if not value:
             return qs
-        condition = facet_condition(self.facet, value)
+        condition = facet_spec(self.facet).values.condition(value)
         return qs.exclude(condition) if self.exclude else qs.filter(condition)
-
-
-def facet_condition(facet: str, values: list[str]) -> Q | Exists:
-    """Return the condition "the article has one of ``values`` in ``facet``"."""
-    if facet == "source":
-        return Q(source__slug__in=values)
-    if facet in ("tag", "author"):
-        # EXISTS instead of a join keeps one row per article (no DISTINCT needed).
-        through = Article.tags.through if facet == "tag" else Article.authors.through
-        return Exists(
-            through.objects.filter(
-                article_id=OuterRef("pk"), **{f"{facet}__slug__in": values}
-            )
-        )
-    if facet == "year":
-        condition = Q()
-        for year in map(int, values):
-            condition |= Q(
-                published__range=(
-                    datetime.date(year, 1, 1),
-                    datetime.date(year, 12, 31),
-                )
-            )
-        return condition
-    field = "language" if facet == "lang" else facet
-    return Q(**{f"{field}__in": values})
 
 
 class DateBoundFilter(django_filters.Filter):
@@ -95,18 +66,6 @@ class SortFilter(django_filters.Filter):
 class ArticleFilter(django_filters.FilterSet):
     """Filter published articles by the shared URL parameters; never raises on input."""
 
-    source = FacetFilter("source")
-    tag = FacetFilter("tag")
-    author = FacetFilter("author")
-    year = FacetFilter("year")
-    lang = FacetFilter("lang")
-    kind = FacetFilter("kind")
-    not_source = FacetFilter("source", exclude=True)
-    not_tag = FacetFilter("tag", exclude=True)
-    not_author = FacetFilter("author", exclude=True)
-    not_year = FacetFilter("year", exclude=True)
-    not_lang = FacetFilter("lang", exclude=True)
-    not_kind = FacetFilter("kind", exclude=True)
     sort = SortFilter()
 
     class Meta:
@@ -118,6 +77,12 @@ class ArticleFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Article.objects.published()
         super().__init__(QueryDict() if data is None else data, queryset, **kwargs)
+        # ``<facet>`` and ``not_<facet>`` for every declared facet.
+        for name in facet_names():
+            for key, exclude in ((name, False), (f"not_{name}", True)):
+                self.filters[key] = FacetFilter(name, exclude=exclude)
+                self.filters[key].model = self.queryset.model
+                self.filters[key].parent = self
 
     def filter_queryset(self, queryset: QuerySet, *, ignore: str = "") -> QuerySet:
         """Apply every filter; with ``ignore``, skip that facet's own choices and exclusions."""
@@ -186,9 +151,9 @@ class ArticleFilter(django_filters.FilterSet):
         data = self.cleaned_data
         query = QueryDict(mutable=True)
         for prefix in ("", "not_"):
-            for facet in FACET_NAMES:
-                for value in data.get(prefix + facet, ()):
-                    query.appendlist(prefix + facet, value)
+            for name in facet_names():
+                for value in data.get(prefix + name, ()):
+                    query.appendlist(prefix + name, value)
         for name in ("from", "to"):
             if data.get(name):
                 query[name] = data[name].text

@@ -12,21 +12,16 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.http import urlencode
 
-from archive.filters import PAGE_SIZE, ArticleFilter
+from archive.filters import ArticleFilter
+from archive.listing.querystring import listing_link_query
+from archive.listing.searching import search_listing
+from archive.listing.types import PAGE_SIZE
 from archive.models import Article
-from search.forms import SearchForm
-from search.service import search_ids
 
 ORIGINS = ("browse", "search")
 # Longer than any listing query string a page of ours writes.
 MAX_BACK_LENGTH = 4000
-
-
-def listing_link_query(query: QueryDict, origin: str) -> str:
-    """The query string an article link carries so its page knows the listing."""
-    return urlencode({"back": query.urlencode(), "from": origin})
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,10 @@ def listing_nav(article: Article, data: QueryDict) -> ListingNav | None:
     listing = QueryDict(back)
     if origin == "browse":
         return _browse_nav(article, listing)
-    return _search_nav(article, listing)
+    found = search_listing(listing)
+    if found is None:
+        return None
+    return _search_nav(article, *found)
 
 
 def _browse_nav(article: Article, listing: QueryDict) -> ListingNav:
@@ -68,11 +66,8 @@ def _browse_nav(article: Article, listing: QueryDict) -> ListingNav:
     )
 
 
-def _search_nav(article: Article, listing: QueryDict) -> ListingNav:
-    form = SearchForm(listing)
-    query = form.querydict()
+def _search_nav(article: Article, query: QueryDict, ids: list[int]) -> ListingNav:
     path = reverse("search:results")
-    ids = list(search_ids(form.params))
     if article.pk not in ids:
         return _outside("search", query, path)
     index = ids.index(article.pk)

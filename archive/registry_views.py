@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive import browse
-from archive.filters import PAGE_SIZE
+from archive.listing.querystring import link_facets, page_links
+from archive.listing.types import PAGE_SIZE
 from archive.models import Article, Author, Source, Tag
 from archive.navigation import listing_link_query
-from archive.querystring import link_facets, page_links
 from archive.views import public_cache
 
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)

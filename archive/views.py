@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from archive import browse, citations, exports
-from archive.filters import PAGE_SIZE, ArticleFilter
-from archive.models import Article, Source
-from archive.navigation import listing_link_query, listing_nav
-from archive.querystring import (
+from archive import browse, citations
+from archive.filters import ArticleFilter
+from archive.listing import exports
+from archive.listing.querystring import (
     active_filters,
     clear_filters_url,
     describe_filters,
@@ -29,11 +28,15 @@ from archive.querystring import (
     format_url,
     href,
     link_facets,
+    listing_link_query,
     page_links,
     replace_value,
 )
+from archive.listing.searching import related_articles
+from archive.listing.types import PAGE_SIZE
+from archive.models import Article, Source
+from archive.navigation import listing_nav
 from archive.sanitize import mark_sanitized
-from search.service import more_like_this
 
 logger = logging.getLogger(__name__)
 FALLBACK_500 = (
@@ -159,7 +162,7 @@ def _sort_links(query, current: str, path: str) -> list[dict]:
 
 
 def _export_links(query, path: str) -> dict:
-    return {fmt: format_url(query, fmt, path) for fmt in ("atom", "csv", "json")}
+    return {fmt: format_url(query, fmt, path) for fmt in exports.EXPORT_FORMATS}
 
 
 @require_safe
@@ -191,7 +194,7 @@ def article_detail(request, pk: int, slug: str):
         "body": mark_sanitized(article.body),
         "page_url": page_url,
         "nav": listing_nav(article, request.GET),
-        "related": more_like_this(article, RELATED_COUNT)
+        "related": related_articles(article, RELATED_COUNT)
         if article.is_published
         else (),
         "reference": citations.formatted_reference(article, page_url),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from archive.listing.types import SearchParams
 from archive.synthetic import registries, vocabulary
-from search.types import SearchParams
 
 
 @dataclass(frozen=True)

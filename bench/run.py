@@ -93,13 +93,14 @@ def step(message: str) -> None:
 
 def refuse_real_data() -> None:
     """Stop before the benchmark writes into the archive's own database or index."""
+    from django.conf import settings
     from django.db import connection
 
     from archive.models import Article
     from archive.synthetic.registries import SYNTHETIC_URL_PREFIX
     from search import conf
 
-    if conf.index_dir().resolve() == (BASE_DIR / "var" / "whoosh").resolve():
+    if conf.index_dir().resolve() == settings.DEFAULT_SEARCH_INDEX_DIR.resolve():
         raise SystemExit(
             "SEARCH_INDEX_DIR is the archive's own index; the benchmark rebuilds "
             "its index, so give it one of its own (make bench does)."
@@ -170,8 +171,8 @@ def open_searcher() -> None:
 
 def page_shape() -> dict:
     """Check what one broad search returns: facets and highlighted snippets."""
+    from archive.listing.types import SearchParams
     from search.service import search
-    from search.types import SearchParams
 
     page = search(SearchParams(q="radio"))
     return {
@@ -225,9 +226,9 @@ def save_to_searchable() -> list[float | None]:
     from django.db import transaction
 
     from archive import services
+    from archive.listing.types import SearchParams
     from archive.models import Article
     from search.service import search
-    from search.types import SearchParams
 
     article = Article.objects.published().order_by("pk").first()
     original = article.body

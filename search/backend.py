@@ -1,11 +1,15 @@
 """The search backend this process uses, configured from the settings.
 
 Everything on the Django side that reads or writes the index goes through
-the object ``get_backend()`` returns (see ``search/engine/api.py``).
+the object ``get_backend()`` returns (see ``search/engine/api.py``). The
+index's facet layout comes from the listing's facet declarations.
 """
 
+from archive.listing.facets import facets
+from archive.listing.types import MAX_QUERY_LENGTH
 from archive.models import Article
 from search import conf
+from search.engine.documents import FacetField, Layout
 from search.engine.query import QueryLimits
 from search.engine.whoosh_backend import WhooshBackend
 
@@ -14,13 +18,27 @@ def get_backend() -> WhooshBackend:
     """Return the backend for the current settings (cheap: no index is opened)."""
     return WhooshBackend(
         conf.index_dir(),
+        index_layout(),
         limits=QueryLimits(
-            max_length=conf.get("SEARCH_MAX_QUERY_LENGTH"),
+            max_length=MAX_QUERY_LENGTH,
             prefix_min_length=conf.get("SEARCH_PREFIX_MIN_LENGTH"),
             prefix_max_terms=conf.get("SEARCH_PREFIX_MAX_TERMS"),
         ),
         cache_size=conf.get("SEARCH_CACHE_SIZE"),
         text_of=article_text,
+    )
+
+
+def index_layout() -> Layout:
+    """Return what the index stores per document: one field per declared facet."""
+    declared = facets()
+    return Layout(
+        fields=tuple(
+            FacetField(spec.name, spec.values.stored, spec.multi) for spec in declared
+        ),
+        histogram=next(
+            (spec.name for spec in declared if spec.values.chronological), None
+        ),
     )
 
 

@@ -9,9 +9,6 @@ from pathlib import Path
 from django.conf import settings
 
 DEFAULTS = {
-    # Where the index generations and the pointer to the current one live.
-    "SEARCH_INDEX_DIR": None,  # config/settings/base.py sets var/whoosh
-    "SEARCH_PAGE_SIZE": 20,
     "SEARCH_MAX_PAGE": 100,
     # Seconds a process waits for the index write lock before leaving its
     # changes in the log for the lock holder or the next sync.
@@ -20,8 +17,6 @@ DEFAULTS = {
     "SEARCH_TIME_BUDGET": 1.0,
     # The same for exports of a whole result set (CSV, feeds).
     "SEARCH_EXPORT_TIME_BUDGET": 20.0,
-    # Longer queries are cut (the search form caps them earlier).
-    "SEARCH_MAX_QUERY_LENGTH": 500,
     # ``ka*`` style prefixes: the shortest allowed (for alphabetic scripts)
     # and how many of the most frequent matching words are searched.
     "SEARCH_PREFIX_MIN_LENGTH": 3,
@@ -63,7 +58,4 @@ def get(name: str):
 
 def index_dir() -> Path:
     """Return the folder that holds the search index generations."""
-    value = get("SEARCH_INDEX_DIR")
-    if value is None:
-        return Path(settings.BASE_DIR) / "var" / "whoosh"
-    return Path(value)
+    return Path(settings.SEARCH_INDEX_DIR)  # config/settings/base.py: var/whoosh

@@ -1,5 +1,6 @@
 """The one mapping from an article to the document the search engine indexes."""
 
+from archive.listing.facets import facets
 from archive.models import Article
 from search.engine.documents import Document
 
@@ -16,10 +17,6 @@ def article_to_document(article: Article) -> Document:
         source_name=article.source.name,
         author_names=tuple(a.name for a in authors),
         tag_names=tuple(t.name for t in tags),
-        source=article.source_id,
         day=article.published.toordinal(),
-        language=article.language,
-        kind=article.kind,
-        authors=tuple(a.pk for a in authors),
-        tags=tuple(t.pk for t in tags),
+        facets={spec.name: spec.values.of_article(article) for spec in facets()},
     )

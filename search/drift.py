@@ -61,7 +61,9 @@ def find_drift(
     path = get_backend().current()
     if path is None:
         raise FileNotFoundError("There is no search index yet.")
-    contents = get_backend().check(path)
+    backend = get_backend()
+    layout = backend.layout
+    contents = backend.check(path)
     indexed = contents.stamps
     drift = Drift(indexed=contents.documents, segments=contents.segments)
     published = Article.objects.published()
@@ -76,7 +78,7 @@ def find_drift(
                 continue
             if len(stamps) > 1:
                 drift.duplicated.append(article.pk)
-            if document_stamp(article_to_document(article)) not in stamps:
+            if document_stamp(article_to_document(article), layout) not in stamps:
                 drift.stale.append(article.pk)
         if progress:
             progress(len(seen), total)

@@ -9,20 +9,9 @@ labels and URL values.
 from collections import Counter
 from dataclasses import dataclass
 
-from archive.models import Article, Author, Source, Tag
+from archive.listing.facets import facet_spec, facets
+from archive.listing.types import Facet, FacetValue, SearchParams
 from search.engine.facets import Selection
-from search.types import FACET_NAMES, Facet, FacetValue, SearchParams
-
-LABELS = {
-    "source": "Source",
-    "tag": "Tag",
-    "author": "Author",
-    "year": "Year",
-    "lang": "Language",
-    "kind": "Kind",
-}
-_REGISTRIES = {"source": Source, "tag": Tag, "author": Author}
-_CHOICES = {"lang": Article.Language, "kind": Article.Kind}
 
 NOTICE_UNKNOWN = (
     "Ignored a filter that matches nothing in the archive: {name} “{value}”."
@@ -38,7 +27,7 @@ class Resolved:
 
     def notices(self) -> tuple[str, ...]:
         return tuple(
-            NOTICE_UNKNOWN.format(name=LABELS[name].lower(), value=value)
+            NOTICE_UNKNOWN.format(name=facet_spec(name).noun, value=value)
             for name, value in self.unknown
         )
 
@@ -49,37 +38,25 @@ def resolve_selection(params: SearchParams) -> Resolved:
     for pairs, out in ((params.selected, selected), (params.excluded, excluded)):
         by_name: dict[str, set[str]] = {}
         for name, value in pairs:
-            if name in LABELS:
-                by_name.setdefault(name, set()).add(value)
-        for name in FACET_NAMES:
-            if name not in by_name:
+            by_name.setdefault(name, set()).add(value)
+        for spec in facets():
+            if spec.name not in by_name:
                 continue
-            keys, missing = _keys(name, by_name[name])
-            unknown += [(name, value) for value in sorted(missing)]
-            if keys:
-                out.append((name, frozenset(keys)))
+            values = by_name[spec.name]
+            found = spec.values.to_index(values)
+            unknown += [(spec.name, value) for value in sorted(values - set(found))]
+            if found:
+                out.append((spec.name, frozenset(found.values())))
     return Resolved(Selection(tuple(selected), tuple(excluded)), tuple(unknown))
-
-
-def _keys(name: str, values: set[str]) -> tuple[set, set[str]]:
-    if name in _REGISTRIES:
-        found = dict(
-            _REGISTRIES[name].objects.filter(slug__in=values).values_list("slug", "pk")
-        )
-        return set(found.values()), values - set(found)
-    if name == "year":
-        years = {v for v in values if v.isdigit() and 0 < int(v) < 10000}
-        return {int(v) for v in years}, values - years
-    known = {v for v in values if v in _CHOICES[name].values}
-    return known, values - known
 
 
 def describe_facets(
     counts: dict[str, Counter], selection: Selection, params: SearchParams
 ) -> tuple[Facet, ...]:
     """Return the facets with labels from the database, top values first."""
-    facets = []
-    for name in FACET_NAMES:
+    described = []
+    for spec in facets():
+        name, chronological = spec.name, spec.values.chronological
         counter = counts.get(name, Counter())
         pinned = selection.values(name) | selection.excluded_values(name)
         everything = name in params.expanded_facets
@@ -88,12 +65,12 @@ def describe_facets(
         ranked = sorted(
             (key for key, n in counter.items() if n > 0),
             key=(lambda key: -key)
-            if name == "year"
+            if chronological
             else (lambda key, c=counter: (-c[key], key)),
         )
         limit = len(ranked) if everything else max(params.facet_limit, 0)
         shown = list(dict.fromkeys([*ranked[:limit], *sorted(pinned, key=str)]))
-        labels = _labels(name, shown)
+        labels = spec.values.from_index(shown) if shown else {}
         values = [
             FacetValue(
                 value=labels[key][0],
@@ -105,33 +82,16 @@ def describe_facets(
             for key in shown
             if key in labels
         ]
-        if name == "year":
+        if chronological:
             values.sort(key=lambda v: -int(v.value))
         else:
             values.sort(key=lambda v: (-v.count, v.label.casefold()))
-        facets.append(
+        described.append(
             Facet(
                 name=name,
-                label=LABELS[name],
+                label=spec.label,
                 values=tuple(values),
                 truncated=len(ranked) > limit,
             )
         )
-    return tuple(facets)
-
-
-def _labels(name: str, keys: list) -> dict:
-    """Return {index value: (URL value, label)} for the values shown."""
-    if not keys:
-        return {}
-    if name in _REGISTRIES:
-        rows = (
-            _REGISTRIES[name]
-            .objects.filter(pk__in=keys)
-            .values_list("pk", "slug", "name")
-        )
-        return {pk: (slug, label) for pk, slug, label in rows}
-    if name == "year":
-        return {key: (str(key), str(key)) for key in keys}
-    choices = dict(_CHOICES[name].choices)
-    return {key: (key, str(choices.get(key, key))) for key in keys}
+    return tuple(described)

@@ -9,12 +9,18 @@ import datetime
 
 from django.http import QueryDict
 
-from archive.exports import UnknownFormat, requested_format
-from archive.params import FACET_LIMIT, ListingReader, clean_text, echo, facet_pairs
+from archive.listing.exports import UnknownFormat, requested_format
+from archive.listing.facets import facet_names
+from archive.listing.params import ListingReader, clean_text, echo, facet_pairs
+from archive.listing.types import (
+    FACET_LIMIT,
+    MAX_QUERY_LENGTH,
+    PAGE_SIZE,
+    SORTS,
+    SearchParams,
+)
 from search import conf
-from search.types import FACET_NAMES, SORTS, SearchParams
 
-MAX_QUERY_LENGTH = 500
 SINGLE_VALUED = ("q", "from", "to", "sort", "page", "exact", "format")
 
 
@@ -55,7 +61,7 @@ class SearchForm:
                 self._first("sort"), SORTS, "relevance" if q else "newest"
             ),
             page=self._clean_page(),
-            page_size=conf.get("SEARCH_PAGE_SIZE"),
+            page_size=PAGE_SIZE,
             expand_variants=self._clean_exact(),
             facet_limit=FACET_LIMIT,
             expanded_facets=self._reader.more(self.data.getlist("more")),
@@ -110,10 +116,9 @@ class SearchForm:
         """The cleaned search as a mutable query string: what every link on the page starts from."""
         params = self.params
         pairs = [("q", params.q)]
-        pairs += [(f, v) for f in FACET_NAMES for v in params.values(f)]
-        pairs += [
-            (f"not_{f}", v) for f in FACET_NAMES for v in params.excluded_values(f)
-        ]
+        names = facet_names()
+        pairs += [(f, v) for f in names for v in params.values(f)]
+        pairs += [(f"not_{f}", v) for f in names for v in params.excluded_values(f)]
         pairs += [("from", self.date_from_text), ("to", self.date_to_text)]
         if params.sort != ("relevance" if params.q else "newest"):
             pairs.append(("sort", params.sort))

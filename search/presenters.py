@@ -11,19 +11,22 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
-from archive.navigation import listing_link_query
-from archive.params import parse_date
-from archive.querystring import (
+from archive.listing.exports import EXPORT_FORMATS
+from archive.listing.facets import facets
+from archive.listing.params import parse_date
+from archive.listing.querystring import (
     active_filters,
     clear_filters_url,
     filter_inputs,
     format_url,
     link_facets,
+    listing_link_query,
     page_links,
     replace_value,
 )
+from archive.listing.types import SearchParams, YearCount
 from search.forms import SearchForm
-from search.types import SearchPage, SearchParams, YearCount
+from search.types import SearchPage
 
 # The search box on the results page shows these itself; the other filters
 # ride along as hidden inputs.
@@ -73,19 +76,6 @@ def _spoken_date(text: str) -> str:
     return format_date(bound.first, "j F Y")
 
 
-# How each facet reads in the sentence, chosen and excluded. Values of one
-# facet are ORed: "and" reads right where an article has one value (one
-# source, one year), "or" where it may have several (tags, authors).
-_PHRASES = (
-    ("source", "from {}", "not from {}", "and"),
-    ("author", "by {}", "not by {}", "or"),
-    ("tag", "tagged {}", "not tagged {}", "or"),
-    ("kind", "of kind {}", "not of kind {}", "or"),
-    ("lang", "in {}", "not in {}", "or"),
-    ("year", "in {}", "not in {}", "and"),
-)
-
-
 def describe_search(
     *,
     total: int | None,
@@ -102,14 +92,16 @@ def describe_search(
     if params.q:
         head += f" matching “{params.q}”"
     parts = []
-    for facet, chosen, excluded, conjunction in _PHRASES:
+    # Each facet reads in the sentence as its declaration's phrase says.
+    for spec in sorted(facets(), key=lambda spec: spec.phrase.position):
+        phrase, name = spec.phrase, spec.name
         for template, values in (
-            (chosen, params.values(facet)),
-            (excluded, params.excluded_values(facet)),
+            (phrase.chosen, params.values(name)),
+            (phrase.excluded, params.excluded_values(name)),
         ):
             if values:
-                words = [labels.get((facet, v), v) for v in values]
-                parts.append(template.format(join_words(words, conjunction)))
+                words = [labels.get((name, v), v) for v in values]
+                parts.append(template.format(join_words(words, phrase.conjunction)))
     # Dates and the spelling switch are not prepositional phrases; they follow
     # after a comma ("…from Bloomberg, 2012-2015").
     tail = [date_phrase(from_text, to_text)]
@@ -201,9 +193,7 @@ def results_context(form: SearchForm, page: SearchPage) -> dict:
         "sort_links": sort_links(query, params.sort, path) if page.total else [],
         "histogram": continuous_years(page.histogram),
         "article_query": listing_link_query(query, "search"),
-        "exports": {
-            fmt: format_url(query, fmt, path) for fmt in ("atom", "csv", "json")
-        },
+        "exports": {fmt: format_url(query, fmt, path) for fmt in EXPORT_FORMATS},
         "exact_url": replace_value(query, "exact", "1", path),
         "variants_url": replace_value(query, "exact", None, path),
         "suggestion_url": replace_value(query, "q", page.suggestion, path)

@@ -11,6 +11,8 @@ import math
 import threading
 import time
 
+from django.http import QueryDict
+
 from archive.models import Article
 from search import conf
 from search.backend import get_backend
@@ -198,3 +200,16 @@ def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
         .in_bulk(pks)
     )
     return tuple(found[pk] for pk in pks if pk in found)[:n]
+
+
+class SearchListings:
+    """What archive pages ask of search (``archive.listing.searching``)."""
+
+    def related(self, article: Article, n: int) -> tuple[Article, ...]:
+        return more_like_this(article, n)
+
+    def listing(self, query: QueryDict) -> tuple[QueryDict, list[int]]:
+        from search.forms import SearchForm
+
+        form = SearchForm(query)
+        return form.querydict(), search_ids(form.params)

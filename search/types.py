@@ -1,72 +1,15 @@
-"""The values that cross the search service's door: what callers ask, what they get.
+"""What the search service returns: a page of hits with everything the page shows.
 
-Callers build a ``SearchParams`` (the search page does it in ``SearchForm``) and
-receive a ``SearchPage``; nothing of Whoosh's leaves ``search/``.
+Callers build a ``SearchParams`` (the search page does it in ``SearchForm``)
+and receive a ``SearchPage``; the listing's shared values (``SearchParams``,
+``Facet``, ``FacetValue``, ``YearCount``) live in ``archive.listing.types``.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
-# Facet names double as URL parameter names; values are slugs or codes:
-# source/tag/author -> slug, year -> "2012", lang -> "en", kind -> "news".
-FACET_NAMES = ("source", "tag", "author", "year", "lang", "kind")
-SORTS = ("relevance", "newest", "oldest")
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """One search, already validated: every value here is known to be well formed."""
-
-    q: str = ""
-    # (facet name, value) pairs. Values of one facet are ORed, facets ANDed.
-    selected: frozenset[tuple[str, str]] = frozenset()
-    # (facet name, value) pairs that results must not have.
-    excluded: frozenset[tuple[str, str]] = frozenset()
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = 20
-    # False turns off romanization/Hangul variant expansion ("exact spelling only").
-    expand_variants: bool = True
-    # How many values each facet lists; a facet named in ``expanded_facets``
-    # lists all its values (the "more" link).
-    facet_limit: int = 10
-    expanded_facets: frozenset[str] = frozenset()
-
-    def values(self, facet: str) -> tuple[str, ...]:
-        """Return the selected values of one facet, sorted."""
-        return tuple(sorted(v for f, v in self.selected if f == facet))
-
-    def excluded_values(self, facet: str) -> tuple[str, ...]:
-        """Return the excluded values of one facet, sorted."""
-        return tuple(sorted(v for f, v in self.excluded if f == facet))
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-    excluded: bool = False
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    label: str
-    values: tuple[FacetValue, ...]
-    # True when more values exist than ``values`` lists.
-    truncated: bool = False
-
-
-@dataclass(frozen=True)
-class YearCount:
-    year: int
-    count: int
+from archive.listing.types import Facet, SearchParams, YearCount
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive import exports
-from archive.querystring import format_url, replace_value
+from archive.listing import exports
+from archive.listing.querystring import format_url, replace_value
 from search.forms import SearchForm
 from search.presenters import (
     all_notices,

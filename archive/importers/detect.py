@@ -19,7 +19,6 @@ from django.template.defaultfilters import filesizeformat
 
 from archive.importers.records import FileProblem
 
-DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 HEADER_ALIASES = {
     "headline": "title", "link": "url", "original url": "original_url",
     "source url": "original_url", "date": "published", "published date": "published",
@@ -114,7 +113,7 @@ class Decoded:
 
 def max_file_bytes() -> int:
     """The largest file an import accepts (setting IMPORT_MAX_FILE_BYTES)."""
-    return int(getattr(settings, "IMPORT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
+    return int(settings.IMPORT_MAX_FILE_BYTES)
 
 
 def _check_size(size: int) -> None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django import template
 from django.http import QueryDict
 
-from archive.querystring import toggle_pair
-from search.types import YearCount
+from archive.listing.querystring import toggle_pair
+from archive.listing.types import YearCount
 
 register = template.Library()
 

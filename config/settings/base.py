@@ -168,5 +168,7 @@ TASKS = {
 
 # Search (see search/conf.py for what each one means, and the other SEARCH_*
 # settings with their defaults).
-SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", VAR_DIR / "whoosh")
+# Where the index generations and the pointer to the current one live.
+DEFAULT_SEARCH_INDEX_DIR = VAR_DIR / "whoosh"
+SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", DEFAULT_SEARCH_INDEX_DIR)
 SEARCH_REBUILD_PROCS = env_int("SEARCH_REBUILD_PROCS", 2)

@@ -8,7 +8,6 @@ place), so counting a facet over any set of documents is one AND and one
 popcount per value.
 """
 
-import datetime
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,11 +16,8 @@ from functools import cached_property
 import numpy as np
 
 from search.engine import bitmaps, schema
-from search.engine.documents import unpack_meta
+from search.engine.documents import Layout, unpack_meta
 
-SINGLE = ("source", "year", "lang", "kind")
-MULTI = ("tag", "author")
-FACETS = (*SINGLE, *MULTI)
 # A facet with more distinct values than this is counted per document
 # instead (bitmaps of every author of a very large archive would not fit).
 MAX_BITMAP_VALUES = 5000
@@ -36,42 +32,47 @@ class SegmentValues:
     day: array
     length: array
     columns: dict[str, list | array]
+    multi: frozenset[str]  # the facets whose column holds tuples of values
     _bitmaps: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, reader) -> "SegmentValues":
+    def load(cls, reader, layout: Layout) -> "SegmentValues":
         """Decode the meta column of one segment reader."""
         pk, stamp, day, length = array("q"), array("q"), array("l"), array("l")
-        columns = {
-            "source": array("q"),
-            "year": array("l"),
-            "lang": [],
-            "kind": [],
-            "tag": [],
-            "author": [],
+        columns: dict[str, list | array] = {
+            f.name: array("q") if f.stored == "int" and not f.multi else []
+            for f in layout.fields
         }
-        shared: dict = {}  # one object per distinct language, kind, tag list ...
-        years: dict[int, int] = {}
+        appends = [columns[f.name].append for f in layout.fields]
+        # One object per distinct language, kind, tag list ... (not for ids).
+        shared = [{} if f.multi or f.stored != "int" else None for f in layout.fields]
+        empty = tuple(
+            () if f.multi else 0 if f.stored == "int" else "" for f in layout.fields
+        )
         for data in reader.column_reader(schema.META, translate=False):
-            meta = unpack_meta(data)
+            meta = unpack_meta(data, layout)
             if meta is None:  # a slot left by a deleted document
-                meta = _EMPTY
-            year = years.get(meta.day)
-            if year is None:
-                year = years[meta.day] = datetime.date.fromordinal(
-                    max(meta.day, 1)
-                ).year
-            pk.append(meta.pk)
-            stamp.append(meta.stamp)
-            day.append(meta.day)
-            length.append(meta.length)
-            columns["source"].append(meta.source)
-            columns["year"].append(year)
-            columns["lang"].append(shared.setdefault(meta.language, meta.language))
-            columns["kind"].append(shared.setdefault(meta.kind, meta.kind))
-            columns["tag"].append(shared.setdefault(meta.tags, meta.tags))
-            columns["author"].append(shared.setdefault(meta.authors, meta.authors))
-        return cls(pk=pk, stamp=stamp, day=day, length=length, columns=columns)
+                pk.append(0)
+                stamp.append(0)
+                day.append(0)
+                length.append(0)
+                values = empty
+            else:
+                pk.append(meta.pk)
+                stamp.append(meta.stamp)
+                day.append(meta.day)
+                length.append(meta.length)
+                values = meta.values
+            for append, known, value in zip(appends, shared, values, strict=True):
+                append(value if known is None else known.setdefault(value, value))
+        return cls(
+            pk=pk,
+            stamp=stamp,
+            day=day,
+            length=length,
+            columns=columns,
+            multi=frozenset(f.name for f in layout.fields if f.multi),
+        )
 
     @cached_property
     def lengths(self) -> np.ndarray:
@@ -89,7 +90,7 @@ class SegmentValues:
         if name not in self._bitmaps:
             docs: dict = defaultdict(list)
             column = self.columns[name]
-            if name in MULTI:
+            if name in self.multi:
                 for docnum, values in enumerate(column):
                     for value in values:
                         docs[value].append(docnum)
@@ -104,20 +105,15 @@ class SegmentValues:
         return self._bitmaps[name]
 
 
-class _Empty:
-    pk = stamp = source = day = length = 0
-    language = kind = ""
-    authors = tags = ()
-
-
-_EMPTY = _Empty()
-
-
 class DocTable:
     """Facet values and bitmaps for every document number of one searcher."""
 
-    def __init__(self, parts: list[tuple[SegmentValues, int, frozenset[int]]]):
+    def __init__(
+        self, parts: list[tuple[SegmentValues, int, frozenset[int]]], layout: Layout
+    ):
         self.parts = parts
+        self.layout = layout
+        self.multi = frozenset(f.name for f in layout.fields if f.multi)
         self.size = sum(len(values.pk) for values, _, _ in parts)
         self.pk = array("q")
         self.day = array("l")
@@ -126,7 +122,7 @@ class DocTable:
         for values, offset, deleted in parts:
             self.pk += values.pk
             self.day += values.day
-            for name in FACETS:
+            for name in layout.names:
                 column = values.columns[name]
                 if name in self.columns:
                     self.columns[name] += column

@@ -9,7 +9,44 @@ from search.engine.analyzers import PART_SEPARATOR
 
 _INTS = "q"
 _INT_SIZE = array(_INTS).itemsize
-_HEAD = 7  # pk, stamp, source, day, length, number of authors, of tags
+_HEAD = 5  # how many integers, pk, stamp, day, length
+_STRINGS = "\0"  # between the string values of a document
+_PARTS = "\x1f"  # between the strings of one multi-valued facet
+
+
+@dataclass(frozen=True)
+class FacetField:
+    """How the index stores one facet: integers (ids, years) or strings (codes)."""
+
+    name: str
+    stored: str  # "int" or "str"
+    multi: bool = False  # several values per document (tags, authors)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The facets every document carries, in the order they are packed."""
+
+    fields: tuple[FacetField, ...]
+    # The facet whose counts form the timeline histogram (None: no histogram).
+    histogram: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> FacetField:
+        for field in self.fields:
+            if field.name == name:
+                return field
+        raise KeyError(name)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short name of this layout: an index built for another cannot be read."""
+        text = ";".join(f"{f.name}:{f.stored}:{int(f.multi)}" for f in self.fields)
+        text += f"|{self.histogram}"
+        return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,13 +55,9 @@ class DocMeta:
 
     pk: int
     stamp: int
-    source: int
     day: int  # date.toordinal() of the publication date
     length: int  # words in the searchable text (for ranking)
-    language: str
-    kind: str
-    authors: tuple[int, ...]
-    tags: tuple[int, ...]
+    values: tuple  # one per layout field; a tuple for a multi-valued one
 
 
 @dataclass(frozen=True)
@@ -38,15 +71,13 @@ class Document:
     source_name: str
     author_names: tuple[str, ...]
     tag_names: tuple[str, ...]
-    source: int
     day: int  # date.toordinal() of the publication date
-    language: str
-    kind: str
-    authors: tuple[int, ...]  # in the order of ``author_names``
-    tags: tuple[int, ...]  # in the order of ``tag_names``
+    # Facet name -> value (a tuple for a multi-valued facet), for every
+    # field of the index's layout.
+    facets: dict
 
 
-def to_fields(document: Document) -> dict:
+def to_fields(document: Document, layout: Layout) -> dict:
     """Return the Whoosh fields of ``document``, its packed facet values included."""
     author_names = PART_SEPARATOR.join(document.author_names)
     tag_names = PART_SEPARATOR.join(document.tag_names)
@@ -72,21 +103,20 @@ def to_fields(document: Document) -> dict:
     meta = DocMeta(
         pk=document.id,
         stamp=0,
-        source=document.source,
         day=document.day,
         length=len(content.split()),
-        language=document.language,
-        kind=document.kind,
-        authors=document.authors,
-        tags=document.tags,
+        values=tuple(
+            tuple(document.facets[f.name]) if f.multi else document.facets[f.name]
+            for f in layout.fields
+        ),
     )
-    fields[schema.META] = pack_meta(meta, stamp=fields_stamp(fields, meta))
+    fields[schema.META] = pack_meta(meta, layout, stamp=fields_stamp(fields, meta))
     return fields
 
 
-def document_stamp(document: Document) -> int:
+def document_stamp(document: Document, layout: Layout) -> int:
     """Return the fingerprint the index keeps of ``document`` (drift checks)."""
-    return unpack_meta(to_fields(document)[schema.META]).stamp
+    return unpack_meta(to_fields(document, layout)[schema.META], layout).stamp
 
 
 def fields_stamp(document: dict, meta: DocMeta) -> int:
@@ -95,52 +125,53 @@ def fields_stamp(document: dict, meta: DocMeta) -> int:
     for name in schema.TEXT_FIELDS:
         digest.update(document[name].encode())
         digest.update(b"\0")
-    digest.update(
-        repr(
-            (meta.source, meta.day, meta.language, meta.kind, meta.authors, meta.tags)
-        ).encode()
-    )
+    digest.update(repr((meta.day, meta.values)).encode())
     return int.from_bytes(digest.digest(), "little", signed=True)
 
 
-def pack_meta(meta: DocMeta, *, stamp: int) -> bytes:
+def pack_meta(meta: DocMeta, layout: Layout, *, stamp: int) -> bytes:
     """Return the column bytes for ``meta`` with its fingerprint."""
-    ints = array(
-        _INTS,
-        [
-            meta.pk,
-            stamp,
-            meta.source,
-            meta.day,
-            meta.length,
-            len(meta.authors),
-            len(meta.tags),
-            *meta.authors,
-            *meta.tags,
-        ],
-    )
-    return ints.tobytes() + f"{meta.language}\0{meta.kind}".encode()
+    ints = [0, meta.pk, stamp, meta.day, meta.length]
+    strings = []
+    for field, value in zip(layout.fields, meta.values, strict=True):
+        if field.stored == "int":
+            if field.multi:
+                ints.append(len(value))
+                ints.extend(value)
+            else:
+                ints.append(value)
+        else:
+            strings.append(_PARTS.join(value) if field.multi else value)
+    ints[0] = len(ints)
+    return array(_INTS, ints).tobytes() + _STRINGS.join(strings).encode()
 
 
-def unpack_meta(data: bytes) -> DocMeta | None:
+def unpack_meta(data: bytes, layout: Layout) -> DocMeta | None:
     """Return the ``DocMeta`` stored in ``data`` (None for an empty value)."""
     if not data:
         return None
-    head = array(_INTS)
-    head.frombytes(data[: _HEAD * _INT_SIZE])
-    pk, stamp, source, day, length, n_authors, n_tags = head
-    n_ints = _HEAD + n_authors + n_tags
-    ids = array(_INTS)
-    ids.frombytes(data[_HEAD * _INT_SIZE : n_ints * _INT_SIZE])
-    language, _, kind = data[n_ints * _INT_SIZE :].decode().partition("\0")
+    count = array(_INTS)
+    count.frombytes(data[:_INT_SIZE])
+    ints = array(_INTS)
+    ints.frombytes(data[: count[0] * _INT_SIZE])
+    strings = iter(data[count[0] * _INT_SIZE :].decode().split(_STRINGS))
+    at = _HEAD
+    values = []
+    for field in layout.fields:
+        if field.stored == "int":
+            if field.multi:
+                n = ints[at]
+                values.append(tuple(ints[at + 1 : at + 1 + n]))
+                at += 1 + n
+            else:
+                values.append(ints[at])
+                at += 1
+        else:
+            text = next(strings, "")
+            if field.multi:
+                values.append(tuple(text.split(_PARTS)) if text else ())
+            else:
+                values.append(text)
     return DocMeta(
-        pk=pk,
-        stamp=stamp,
-        source=source,
-        day=day,
-        length=length,
-        language=language,
-        kind=kind,
-        authors=tuple(ids[:n_authors]),
-        tags=tuple(ids[n_authors:]),
+        pk=ints[1], stamp=ints[2], day=ints[3], length=ints[4], values=tuple(values)
     )

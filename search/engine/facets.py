@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from search.engine import bitmaps
-from search.engine.doctable import FACETS, MULTI, DocTable
+from search.engine.doctable import DocTable
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Selection:
     @property
     def active(self) -> tuple[str, ...]:
         names = {name for name, _ in self.selected} | {n for n, _ in self.excluded}
-        return tuple(name for name in FACETS if name in names)
+        return tuple(sorted(names))
 
 
 NO_SELECTION = Selection()
@@ -67,12 +67,16 @@ def narrow(
     if wanted:
         test = (
             (lambda vs: not wanted.isdisjoint(vs))
-            if name in MULTI
+            if name in table.multi
             else wanted.__contains__
         )
         docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
     if unwanted:
-        test = unwanted.isdisjoint if name in MULTI else (lambda v: v not in unwanted)
+        test = (
+            unwanted.isdisjoint
+            if name in table.multi
+            else (lambda v: v not in unwanted)
+        )
         docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
     return docs
 
@@ -90,7 +94,7 @@ def count_facets(
     }
     final = reduce(operator.and_, passing.values(), base)
     counts = {}
-    for name in FACETS:
+    for name in table.layout.names:
         if name in passing:
             others = [bm for other, bm in passing.items() if other != name]
             docs = reduce(operator.and_, others, base)
@@ -111,6 +115,6 @@ def count_values(table: DocTable, docs: int, name: str) -> Counter:
                 counts[value] = n
         return counts
     values = map(table.columns[name].__getitem__, bitmaps.to_docnums(docs).tolist())
-    if name in MULTI:
+    if name in table.multi:
         return Counter(itertools.chain.from_iterable(values))
     return Counter(values)

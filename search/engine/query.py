@@ -66,15 +66,12 @@ _TYPED_FIELDS = frozenset(FIELD_NAMES) - {"content"}
 class QueryLimits:
     """Bounds on what one query may ask of the index."""
 
-    # Longer queries are cut (the search form caps them earlier).
-    max_length: int = 500
+    # Longer queries are cut.
+    max_length: int
     # ``ka*`` style prefixes: the shortest allowed (for alphabetic scripts)
     # and how many of the most frequent matching words are searched.
-    prefix_min_length: int = 3
-    prefix_max_terms: int = 64
-
-
-DEFAULT_LIMITS = QueryLimits()
+    prefix_min_length: int
+    prefix_max_terms: int
 
 
 def _text_field() -> fields.TEXT:
@@ -175,7 +172,7 @@ def _is_malformed(text: str) -> bool:
 
 
 def parse_query(
-    text: str, *, variants: VariantTable = EMPTY, limits: QueryLimits = DEFAULT_LIMITS
+    text: str, *, limits: QueryLimits, variants: VariantTable = EMPTY
 ) -> ParsedQuery:
     """Parse a user's query; never raises. Variants expand it when given."""
     text, notices = clean_query_text(text, limits.max_length)
@@ -242,9 +239,7 @@ class CompiledQuery:
     notices: tuple[str, ...] = ()
 
 
-def compile_query(
-    parsed: ParsedQuery, reader, limits: QueryLimits = DEFAULT_LIMITS
-) -> CompiledQuery:
+def compile_query(parsed: ParsedQuery, reader, limits: QueryLimits) -> CompiledQuery:
     """Map parser fields to index fields and expand ``prefix*`` against ``reader``."""
     notices: list[str] = []
     match = _Compiler(reader, notices, limits).visit(parsed.tree).normalize()

@@ -27,6 +27,7 @@ from whoosh.index import EmptyIndexError
 from search.engine import store
 from search.engine.api import IndexUnavailable
 from search.engine.doctable import DocTable, SegmentValues
+from search.engine.documents import Layout
 
 logger = logging.getLogger(__name__)
 
@@ -136,15 +137,17 @@ class _SnapshotHolder:
         self._docsets = DocsetCache()
 
     @contextlib.contextmanager
-    def use(self, base: Path, cache_size: int) -> Iterator[Snapshot]:
+    def use(
+        self, base: Path, layout: Layout, version: str, cache_size: int
+    ) -> Iterator[Snapshot]:
         # Whoosh readers are not thread-safe: one search at a time per process.
         with self._lock:
-            snapshot = self._fresh(base)
+            snapshot = self._fresh(base, layout, version)
             snapshot.cache_size = cache_size
             yield snapshot
 
-    def _fresh(self, base: Path) -> Snapshot:
-        path = store.current_path(base)
+    def _fresh(self, base: Path, layout: Layout, version: str) -> Snapshot:
+        path = store.current_path(base, version)
         if path is None:
             self._close()
             raise IndexUnavailable(outdated=store.linked_path(base) is not None)
@@ -160,7 +163,7 @@ class _SnapshotHolder:
         except (EmptyIndexError, OSError):
             # A rebuild may have just switched generations and removed this
             # one: look at the current link once more.
-            retry = store.current_path(base)
+            retry = store.current_path(base, version)
             if retry is None or retry == path:
                 raise IndexUnavailable from None
             path = retry
@@ -169,13 +172,13 @@ class _SnapshotHolder:
             except (EmptyIndexError, OSError) as error:
                 raise IndexUnavailable from error
         self._close()
-        leaves, parts = self._leaves(path, searcher)
+        leaves, parts = self._leaves(path, searcher, layout)
         self._snapshot = Snapshot(
             path=path,
             generation=generation,
             ix=ix,
             searcher=searcher,
-            table=DocTable(parts),
+            table=DocTable(parts, layout),
             leaves=leaves,
             docsets=self._docsets,
         )
@@ -189,7 +192,7 @@ class _SnapshotHolder:
         generation = ix.latest_generation()
         return ix, generation, ix.searcher()
 
-    def _leaves(self, path: Path, searcher):
+    def _leaves(self, path: Path, searcher, layout: Layout):
         leaves, parts, values = [], [], {}
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
@@ -197,7 +200,7 @@ class _SnapshotHolder:
             if segment is None:  # an empty index
                 continue
             key = f"{path}:{segment.segment_id()}"
-            values[key] = self._values.get(key) or SegmentValues.load(reader)
+            values[key] = self._values.get(key) or SegmentValues.load(reader, layout)
             leaves.append(Leaf(subsearcher, offset, key, values[key]))
             parts.append((values[key], offset, frozenset(segment.deleted_docs())))
         self._values = values
@@ -220,12 +223,13 @@ class _SnapshotHolder:
 _holder = _SnapshotHolder()
 
 
-def use_snapshot(base: Path, *, cache_size: int = 512):
+def use_snapshot(base: Path, layout: Layout, version: str, *, cache_size: int = 512):
     """Context manager yielding this process's up-to-date ``Snapshot`` of ``base``.
 
-    Raises IndexUnavailable when there is no index to search.
+    ``version`` is what the index in use must have been built as; raises
+    IndexUnavailable when there is no such index to search.
     """
-    return _holder.use(base, cache_size)
+    return _holder.use(base, layout, version, cache_size)
 
 
 def close_snapshot() -> None:

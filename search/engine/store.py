@@ -30,7 +30,7 @@ from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
 
 from search.engine.codec import ArchiveCodec
-from search.engine.schema import SCHEMA_VERSION, build_schema
+from search.engine.schema import build_schema
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
@@ -40,14 +40,14 @@ _SYNC_LOCK = "SYNC.lock"
 _LOCK_POLL = 0.02
 
 
-def current_path(base: Path) -> Path | None:
+def current_path(base: Path, version: str) -> Path | None:
     """Return the folder of the index in use under ``base``, or None when there is none.
 
     An index built for another schema version counts as none: this code
     cannot read it, so searches say so and the next sync rebuilds it.
     """
     path = linked_path(base)
-    if path is None or stored_schema_version(path) != SCHEMA_VERSION:
+    if path is None or stored_version(path) != version:
         return None
     return path
 
@@ -62,7 +62,7 @@ def linked_path(base: Path) -> Path | None:
     return path if (path / META_FILE).exists() else None
 
 
-def create_generation(base: Path) -> Path:
+def create_generation(base: Path, version: str) -> Path:
     """Create an empty index in a new folder of ``base`` (not yet current); return it."""
     base.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
@@ -70,7 +70,7 @@ def create_generation(base: Path) -> Path:
     path.mkdir()
     FileStorage(str(path)).create_index(build_schema())
     meta = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": version,
         "created": datetime.datetime.now(datetime.UTC).isoformat(),
     }
     write_json(path / META_FILE, meta)
@@ -152,10 +152,10 @@ def merge_policy(max_documents: int):
     return merge_smallest
 
 
-def stored_schema_version(path: Path) -> int | None:
-    """Return the schema version an index was built with (None if unreadable)."""
+def stored_version(path: Path) -> str | None:
+    """Return the version (schema and layout) an index was built with, or None."""
     try:
-        return int(read_json(path / META_FILE)["schema_version"])
+        return str(read_json(path / META_FILE)["schema_version"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -25,11 +25,10 @@ from search.engine.api import (
     WriterBusy,
 )
 from search.engine.doctable import SegmentValues
-from search.engine.documents import Document, to_fields
+from search.engine.documents import Document, Layout, to_fields
 from search.engine.facets import count_facets, count_values
 from search.engine.matching import Deadline, matching_docs
 from search.engine.query import (
-    DEFAULT_LIMITS,
     CompiledQuery,
     QueryLimits,
     compile_query,
@@ -53,20 +52,21 @@ class _Evaluation:
 
 
 class _Writer:
-    def __init__(self, writer):
+    def __init__(self, writer, layout: Layout):
         self._writer = writer
+        self._layout = layout
 
     def index(self, documents: Iterable[Document]) -> int:
         n = 0
         for document in documents:
-            self._writer.update_document(**to_fields(document))
+            self._writer.update_document(**to_fields(document, self._layout))
             n += 1
         return n
 
     def add(self, documents: Iterable[Document]) -> int:
         n = 0
         for document in documents:
-            self._writer.add_document(**to_fields(document))
+            self._writer.add_document(**to_fields(document, self._layout))
             n += 1
         return n
 
@@ -79,20 +79,25 @@ class _Writer:
 
 
 class WhooshBackend:
-    """``SearchBackend`` over index generations in the folder ``base``."""
+    """``SearchBackend`` over index generations in the folder ``base``.
 
-    # The layout of the index this code writes and reads.
-    version = schema.SCHEMA_VERSION
+    ``layout`` names the facets each document carries; an index built with
+    another layout (or schema) is not read, and the next sync rebuilds it.
+    """
 
     def __init__(
         self,
         base: Path,
+        layout: Layout,
         *,
-        limits: QueryLimits = DEFAULT_LIMITS,
+        limits: QueryLimits,
         cache_size: int = 512,
         text_of: TextOf | None = None,
     ):
         self.base = Path(base)
+        self.layout = layout
+        # What an index must have been built as for this code to read it.
+        self.version = f"{schema.SCHEMA_VERSION}.{layout.fingerprint}"
         self.limits = limits
         self.cache_size = cache_size
         # Reads a document's text for "did you mean" (None: no suggestions).
@@ -110,7 +115,7 @@ class WhooshBackend:
                 return Matches(searched=False, query_notices=parsed.notices)
         deadline = Deadline(request.budget)
         suggestion = None
-        with use_snapshot(self.base, cache_size=self.cache_size) as snapshot:
+        with self._snapshot() as snapshot:
             compiled = (
                 compile_query(parsed, snapshot.searcher.reader(), self.limits)
                 if parsed
@@ -145,9 +150,8 @@ class WhooshBackend:
             highlight_terms=compiled.highlight_terms if compiled else frozenset(),
         )
 
-    @staticmethod
     def _evaluate(
-        snapshot, request: SearchRequest, compiled, deadline: Deadline
+        self, snapshot, request: SearchRequest, compiled, deadline: Deadline
     ) -> _Evaluation:
         key = (
             compiled.match if compiled else None,
@@ -164,11 +168,13 @@ class WhooshBackend:
         if request.day_from is not None or request.day_to is not None:
             docs &= table.date_bitmap(request.day_from, request.day_to)
         final, counts = count_facets(table, docs, request.selection)
-        years = (
-            counts["year"]
-            if not request.selection.active
-            else count_values(table, final, "year")
-        )
+        timeline = self.layout.histogram
+        if timeline is None:
+            years = Counter()
+        elif request.selection.active:
+            years = count_values(table, final, timeline)
+        else:
+            years = counts[timeline]
         evaluation = _Evaluation(
             docs=final,
             total=final.bit_count(),
@@ -217,15 +223,20 @@ class WhooshBackend:
         return ranked
 
     def more_like_this(self, text: str, *, exclude: int, limit: int) -> list[int]:
-        with use_snapshot(self.base, cache_size=self.cache_size) as snapshot:
+        with self._snapshot() as snapshot:
             return related_ids(snapshot, text, exclude=exclude, limit=limit)
 
     def warm(self) -> None:
-        with use_snapshot(self.base, cache_size=self.cache_size):
+        with self._snapshot():
             pass
 
     def close(self) -> None:
         close_snapshot()
+
+    def _snapshot(self):
+        return use_snapshot(
+            self.base, self.layout, self.version, cache_size=self.cache_size
+        )
 
     # Writing
 
@@ -260,7 +271,7 @@ class WhooshBackend:
             except LockError:
                 raise WriterBusy from None
             try:
-                yield _Writer(writer)
+                yield _Writer(writer, self.layout)
             except BaseException:
                 writer.cancel()
                 raise
@@ -286,7 +297,7 @@ class WhooshBackend:
                 reader = subsearcher.reader()
                 if reader.segment() is None:
                     continue
-                values = SegmentValues.load(reader)
+                values = SegmentValues.load(reader, self.layout)
                 deleted = set(reader.segment().deleted_docs())
                 for docnum, (pk, stamp) in enumerate(
                     zip(values.pk, values.stamp, strict=True)
@@ -308,17 +319,17 @@ class WhooshBackend:
     # Generations and locks
 
     def current(self) -> Path | None:
-        return store.current_path(self.base)
+        return store.current_path(self.base, self.version)
 
     def linked(self) -> Path | None:
         return store.linked_path(self.base)
 
-    def stored_version(self, location: Path) -> int | None:
-        """Return the schema version the index at ``location`` was built with."""
-        return store.stored_schema_version(location)
+    def stored_version(self, location: Path) -> str | None:
+        """Return the version the index at ``location`` was built as."""
+        return store.stored_version(location)
 
     def new_generation(self) -> Path:
-        return store.create_generation(self.base)
+        return store.create_generation(self.base, self.version)
 
     def make_current(self, location: Path) -> None:
         store.make_current(location)

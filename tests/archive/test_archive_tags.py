@@ -3,8 +3,8 @@ import itertools
 from django.http import QueryDict
 from django.template import Context, Template
 
+from archive.listing.types import YearCount
 from archive.templatetags.archive_tags import build_chart
-from search.types import YearCount
 
 YEARS = [YearCount(2010 + i, n) for i, n in enumerate([4, 0, 1, 8, 2])]
 

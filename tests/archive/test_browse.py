@@ -5,8 +5,9 @@ from hypothesis import strategies as st
 
 from archive.browse import browse_page, facet_counts, year_histogram
 from archive.filters import ArticleFilter
+from archive.listing.facets import facet_names
+from archive.listing.types import YearCount
 from archive.models import Article
-from search.types import FACET_NAMES, YearCount
 from tests.archive.sample_archive import build_sample_archive
 
 pytestmark = pytest.mark.django_db
@@ -166,8 +167,8 @@ _text = st.text(st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
 )
 _names = st.sampled_from(
     [
-        *FACET_NAMES,
-        *(f"not_{f}" for f in FACET_NAMES),
+        *facet_names(),
+        *(f"not_{f}" for f in facet_names()),
         "from",
         "to",
         "sort",

@@ -7,7 +7,7 @@ import feedparser
 import pytest
 from django.http import QueryDict
 
-from archive.exports import (
+from archive.listing.exports import (
     CSV_HEADER,
     UnknownFormat,
     articles_in_order,

@@ -1,7 +1,7 @@
 import pytest
 from django.http import QueryDict
 
-from archive.querystring import (
+from archive.listing.querystring import (
     active_filters,
     add_pair,
     clear_filters_url,
@@ -13,7 +13,7 @@ from archive.querystring import (
     remove_pair,
     toggle_pair,
 )
-from search.types import Facet, FacetValue
+from archive.listing.types import Facet, FacetValue
 
 
 def q(text: str) -> QueryDict:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
 from archive import views
-from archive.params import clean_text
+from archive.listing.params import clean_text
 from tests.archive.sample_archive import build_sample_archive
 from tests.factories import SourceFactory, make_article
 

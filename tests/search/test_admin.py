@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from archive.listing.types import SearchParams
 from search.models import IndexLog, VariantGroup
 from search.service import search
-from search.types import SearchParams
 
 pytestmark = pytest.mark.django_db
 

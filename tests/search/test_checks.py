@@ -6,12 +6,12 @@ import os
 import pytest
 from django.core.management import call_command
 
+from archive.listing.types import SearchParams
 from search.backend import get_backend
 from search.checks import check_index_dir_writable, check_schema_version
 from search.engine import store
 from search.engine.schema import SCHEMA_VERSION
 from search.service import NOTICE_OUTDATED, search
-from search.types import SearchParams
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from archive.listing.types import SearchParams
 from archive.models import Article
 from search.backend import get_backend
 from search.indexing import rebuild_index
@@ -15,7 +16,6 @@ from search.management.commands.rebuild_search_index import Command as Rebuild
 from search.management.commands.sync_search_index import Command as Sync
 from search.models import IndexLog
 from search.service import search
-from search.types import SearchParams
 from tests.factories import SourceFactory, make_article
 
 pytestmark = pytest.mark.django_db

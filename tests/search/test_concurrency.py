@@ -75,7 +75,7 @@ import json
 from search.drift import find_drift
 from search.models import IndexLog
 from search.service import search
-from search.types import SearchParams
+from archive.listing.types import SearchParams
 words = {words!r}
 drift = find_drift()
 print(json.dumps({{

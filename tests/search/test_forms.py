@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from archive.params import clean_text, parse_date
-from search.forms import MAX_QUERY_LENGTH, SearchForm
+from archive.listing.params import clean_text, parse_date
+from archive.listing.types import MAX_QUERY_LENGTH
+from search.forms import SearchForm
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
 
 pytestmark = pytest.mark.django_db

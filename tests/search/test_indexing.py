@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from archive import services
+from archive.listing.types import SearchParams
 from archive.models import Article
 from search.backend import get_backend
 from search.drift import find_drift
@@ -19,7 +20,6 @@ from search.indexing import apply_pending_log
 from search.logstate import LogState, read_state, write_state
 from search.models import IndexLog, VariantGroup
 from search.service import search
-from search.types import SearchParams
 from tests.factories import AuthorFactory, SourceFactory, TagFactory, make_article
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
+from archive.listing.types import SearchParams, YearCount
 from search.presenters import (
     continuous_years,
     date_phrase,
@@ -10,7 +11,6 @@ from search.presenters import (
     join_words,
     sort_links,
 )
-from search.types import SearchParams, YearCount
 
 LABELS = {
     ("source", "bloomberg"): "Bloomberg",

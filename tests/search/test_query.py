@@ -3,10 +3,11 @@
 import pytest
 from django.test import override_settings
 
+from archive.listing.types import SearchParams
+from search.backend import get_backend
 from search.engine.query import NOTICE_PLAIN_WORDS, parse_query
 from search.models import VariantGroup
 from search.service import search
-from search.types import SearchParams
 
 pytestmark = pytest.mark.django_db
 
@@ -223,10 +224,12 @@ def test_a_ten_thousand_character_query_is_cut_with_a_notice(articles):
     "text", ['"foreign media', "((radio", "radio)", "foo:bar radio"]
 )
 def test_a_query_that_cannot_be_read_is_searched_as_plain_words_with_a_notice(text):
-    parsed = parse_query(text)
+    parsed = parse_query(text, limits=get_backend().limits)
     assert NOTICE_PLAIN_WORDS in parsed.notices
 
 
 @pytest.mark.parametrize("text", ['"foreign media"', "(radio OR tv)", "title:radio"])
 def test_a_well_formed_query_gets_no_plain_words_notice(text):
-    assert NOTICE_PLAIN_WORDS not in parse_query(text).notices
+    assert (
+        NOTICE_PLAIN_WORDS not in parse_query(text, limits=get_backend().limits).notices
+    )

@@ -6,12 +6,12 @@ import pytest
 from django.test import override_settings
 
 from archive import services
+from archive.listing.types import SearchParams
 from archive.models import Article
 from search.backend import get_backend
 from search.engine import store
 from search.indexing import rebuild_index
 from search.service import search, search_ids
-from search.types import SearchParams
 from tests.factories import SourceFactory, TagFactory, make_article
 
 pytestmark = pytest.mark.django_db

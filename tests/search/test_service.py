@@ -7,11 +7,12 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from archive.listing.facets import facet_names
+from archive.listing.types import SearchParams
 from archive.models import Article
 from search.backend import get_backend
 from search.engine import snapshot
 from search.service import more_like_this, search, search_ids
-from search.types import FACET_NAMES, SearchParams
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +142,7 @@ def test_hits_come_in_rank_order_with_articles_loaded_in_few_queries(corpus):
 
 def test_facets_come_in_the_agreed_order_with_labels_from_the_database(corpus):
     page = run("radio")
-    assert [f.name for f in page.facets] == list(FACET_NAMES)
+    assert [f.name for f in page.facets] == list(facet_names())
     lang = next(f for f in page.facets if f.name == "lang")
     assert {v.value: v.label for v in lang.values} == {"en": "English", "ko": "Korean"}
     kind = next(f for f in page.facets if f.name == "kind")

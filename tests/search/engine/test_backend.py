@@ -6,8 +6,9 @@ from collections import Counter
 import pytest
 
 from search.engine.api import IndexUnavailable, SearchRequest, WriterBusy
-from search.engine.documents import Document
+from search.engine.documents import Document, FacetField, Layout
 from search.engine.facets import Selection
+from search.engine.query import QueryLimits
 from search.engine.variants import build_table
 from search.engine.whoosh_backend import WhooshBackend
 
@@ -16,28 +17,49 @@ def day(year: int, month: int = 1, d: int = 1) -> int:
     return datetime.date(year, month, d).toordinal()
 
 
+LAYOUT = Layout(
+    fields=(
+        FacetField("source", "int"),
+        FacetField("tags", "int", multi=True),
+        FacetField("year", "int"),
+        FacetField("language", "str"),
+        FacetField("kind", "str"),
+        FacetField("regions", "str", multi=True),
+    ),
+    histogram="year",
+)
+LIMITS = QueryLimits(max_length=500, prefix_min_length=3, prefix_max_terms=64)
+
+
 def doc(pk: int, title: str, body: str = "", **values) -> Document:
-    values.setdefault("day", day(2020))
+    published = values.pop("day", day(2020))
     return Document(
         id=pk,
         title=title,
-        summary=values.pop("summary", ""),
+        summary="",
         body=body,
-        source_name=values.pop("source_name", "Daily NK"),
-        author_names=values.pop("author_names", ()),
+        source_name="Daily NK",
+        author_names=(),
         tag_names=values.pop("tag_names", ()),
-        source=values.pop("source", 1),
-        language=values.pop("language", "en"),
-        kind=values.pop("kind", "news"),
-        authors=values.pop("authors", ()),
-        tags=values.pop("tags", ()),
-        **values,
+        day=published,
+        facets={
+            "source": values.pop("source", 1),
+            "tags": values.pop("tags", ()),
+            "year": datetime.date.fromordinal(published).year,
+            "language": values.pop("language", "en"),
+            "kind": values.pop("kind", "news"),
+            "regions": values.pop("regions", ()),
+        },
     )
+
+
+def make_backend(path, layout=LAYOUT) -> WhooshBackend:
+    return WhooshBackend(path, layout, limits=LIMITS, text_of=lambda pk: TEXTS.get(pk))
 
 
 @pytest.fixture
 def backend(tmp_path):
-    backend = WhooshBackend(tmp_path / "index", text_of=lambda pk: TEXTS.get(pk))
+    backend = make_backend(tmp_path / "index")
     location = backend.new_generation()
     backend.make_current(location)
     backend.index(DOCUMENTS)
@@ -56,8 +78,16 @@ DOCUMENTS = [
         tags=(7,),
         tag_names=("Radio",),
         kind="analysis",
+        regions=("Pyongyang", "Sinuiju"),
     ),
-    doc(4, "김정은 연설", "김정은은 라디오 방송에서 말했다.", language="ko", source=2),
+    doc(
+        4,
+        "김정은 연설",
+        "김정은은 라디오 방송에서 말했다.",
+        language="ko",
+        source=2,
+        regions=("Pyongyang",),
+    ),
 ]
 TEXTS = {d.id: f"{d.title} {d.body}" for d in DOCUMENTS}
 
@@ -80,6 +110,25 @@ def test_a_facet_is_counted_under_every_filter_but_its_own(backend):
     assert [pk for pk, _ in matches.ranked] == [3]
     assert matches.counts["kind"] == Counter({"analysis": 1, "news": 1})
     assert matches.counts["source"] == Counter({1: 1})
+
+
+def test_any_layout_of_facets_is_stored_filtered_and_counted(backend):
+    everything = backend.search(SearchRequest(day_from=day(1900)))
+    assert everything.counts["regions"] == Counter({"Pyongyang": 2, "Sinuiju": 1})
+    assert everything.counts["tags"] == Counter({7: 1})
+    excluded = Selection(excluded=(("regions", frozenset({"Sinuiju"})),))
+    matches = backend.search(SearchRequest(day_from=day(1900), selection=excluded))
+    assert {pk for pk, _ in matches.ranked} == {1, 2, 4}
+
+
+def test_an_index_built_for_another_layout_is_not_read(backend, tmp_path):
+    fewer = Layout(fields=LAYOUT.fields[:-1], histogram="year")
+    other = make_backend(backend.base, fewer)
+    assert other.version != backend.version
+    assert other.current() is None
+    with pytest.raises(IndexUnavailable) as raised:
+        other.search(SearchRequest(q="radio"))
+    assert raised.value.outdated
 
 
 def test_dates_sorting_and_slices(backend):
@@ -132,7 +181,7 @@ def test_more_like_this_never_returns_the_text_it_was_given(backend):
 
 
 def test_no_index_is_unavailable_and_a_second_writer_is_busy(tmp_path):
-    empty = WhooshBackend(tmp_path / "none")
+    empty = make_backend(tmp_path / "none")
     with pytest.raises(IndexUnavailable):
         empty.search(SearchRequest(q="radio"))
     location = empty.new_generation()

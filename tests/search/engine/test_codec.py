@@ -22,7 +22,7 @@ def text_of(n: int) -> str:
 
 @pytest.fixture
 def ix(tmp_path):
-    built = store.open_index(store.create_generation(tmp_path))
+    built = store.open_index(store.create_generation(tmp_path, "codec-test"))
     # Two commits, then a merge of both segments into one.
     for first, last in ((0, DOCUMENTS // 2), (DOCUMENTS // 2, DOCUMENTS)):
         writer = store.open_writer(built, timeout=1)

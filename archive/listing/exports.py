@@ -21,25 +21,19 @@ from django.utils import feedgenerator
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from archive.listing.facets import facets
+from archive.listing.types import Facet, YearCount
 from archive.models import Article
-from search.types import Facet, YearCount
 
 FORMATS = ("html", "json", "csv", "atom")
+# What a listing page links to besides itself.
+EXPORT_FORMATS = ("atom", "csv", "json")
 FEED_SIZE = 50
 CHUNK_SIZE = 500
 CSV_HEADER = (
     "id", "title", "url", "original_url", "source", "source_slug", "published",
     "authors", "tags", "language", "kind", "summary",
 )  # fmt: skip
-# Names of the JSON "facets" object's keys ("lang" is "language" there).
-JSON_FACET_KEYS = {
-    "source": "source",
-    "tag": "tag",
-    "author": "author",
-    "year": "year",
-    "lang": "language",
-    "kind": "kind",
-}
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SITE_NAME = "North Korea Media & Technology Archive"
@@ -243,11 +237,12 @@ def article_json(article: Article, *, snippet: str, request: HttpRequest) -> dic
     }
 
 
-def facets_json(facets: Iterable[Facet]) -> dict:
+def facets_json(listed: Iterable[Facet]) -> dict:
     """The facets object of the JSON API: every facet key, each a list of values."""
-    result: dict[str, list] = {key: [] for key in JSON_FACET_KEYS.values()}
-    for facet in facets:
-        result[JSON_FACET_KEYS.get(facet.name, facet.name)] = [
+    keys = {spec.name: spec.json_key for spec in facets()}
+    result: dict[str, list] = {key: [] for key in keys.values()}
+    for facet in listed:
+        result[keys.get(facet.name, facet.name)] = [
             {
                 "value": fv.value,
                 "label": fv.label,

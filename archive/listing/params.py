@@ -16,33 +16,15 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from archive.models import Article, Author, Source, Tag
-from search.types import FACET_NAMES
+from archive.listing.facets import facet_names, facet_spec
 
 # How much of a rejected value a notice repeats.
 ECHO_LENGTH = 60
 # Enough for any real selection; a URL with thousands of values is cut short
 # before it reaches the database.
 MAX_VALUES_PER_FILTER = 50
-# How many values a facet lists until its "more" link asks for all.
-FACET_LIMIT = 10
-# What a notice calls each facet.
-FACET_NOUNS = {
-    "source": "source",
-    "tag": "tag",
-    "author": "author",
-    "year": "year",
-    "lang": "language",
-    "kind": "kind",
-}
-SLUG_MODELS = {"source": Source, "tag": Tag, "author": Author}
-CHOICE_LABELS = {
-    "lang": dict(Article.Language.choices),
-    "kind": dict(Article.Kind.choices),
-}
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
-_YEAR = re.compile(r"[1-9]\d{3}", re.ASCII)
 # Nine digits keep the number small enough for any paginator; a minus sign is
 # read so that "-1" is answered as a page that does not exist.
 _PAGE = re.compile(r"-?\d{1,9}", re.ASCII)
@@ -116,23 +98,18 @@ def clean_values(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(filter(None, map(clean_text, values))))
 
 
-def known_values(facet: str, values: list[str]) -> dict[str, str]:
-    """Return ``{value: label}`` for the values of ``facet`` the archive knows."""
+def known_values(name: str, values: list[str]) -> dict[str, str]:
+    """Return ``{value: label}`` for the values of facet ``name`` the archive knows."""
     if not values:
         return {}
-    if facet in SLUG_MODELS:
-        rows = SLUG_MODELS[facet].objects.filter(slug__in=values)
-        return dict(rows.values_list("slug", "name"))
-    if facet == "year":
-        return {v: v for v in values if _YEAR.fullmatch(v)}
-    return {v: CHOICE_LABELS[facet][v] for v in values if v in CHOICE_LABELS[facet]}
+    return facet_spec(name).values.known(values)
 
 
 def facet_pairs(
     values: Mapping[str, list[str]], prefix: str = ""
 ) -> frozenset[tuple[str, str]]:
     """Return the ``(facet, value)`` pairs of the ``prefix + facet`` parameters."""
-    return frozenset((f, v) for f in FACET_NAMES for v in values.get(prefix + f, ()))
+    return frozenset((f, v) for f in facet_names() for v in values.get(prefix + f, ()))
 
 
 class ListingReader:
@@ -161,33 +138,35 @@ class ListingReader:
         A value both chosen and excluded is excluded.
         """
         kept = {}
-        for facet in FACET_NAMES:
-            for name in (facet, f"not_{facet}"):
-                kept[name] = self._known(facet, name, values.get(name) or ())
-            both = set(kept[facet]) & set(kept[f"not_{facet}"])
+        for facet_name in facet_names():
+            excluded = f"not_{facet_name}"
+            for name in (facet_name, excluded):
+                kept[name] = self._known(facet_name, name, values.get(name) or ())
+            both = set(kept[facet_name]) & set(kept[excluded])
             for value in sorted(both):
                 self.notices.append(
-                    f"The {FACET_NOUNS[facet]} {echo(self.labels[facet, value])} was "
+                    f"The {facet_spec(facet_name).noun} "
+                    f"{echo(self.labels[facet_name, value])} was "
                     "both chosen and excluded; it is excluded."
                 )
-            kept[facet] = [v for v in kept[facet] if v not in both]
+            kept[facet_name] = [v for v in kept[facet_name] if v not in both]
         return kept
 
-    def _known(self, facet: str, name: str, values: Iterable[str]) -> list[str]:
+    def _known(self, facet_name: str, name: str, values: Iterable[str]) -> list[str]:
         values = clean_values(values)
         if len(values) > MAX_VALUES_PER_FILTER:
             self.notices.append(
                 f"Only the first {MAX_VALUES_PER_FILTER} values of “{name}” were used."
             )
             values = values[:MAX_VALUES_PER_FILTER]
-        known = known_values(facet, values)
+        known = known_values(facet_name, values)
         for value in values:
             if value not in known:
                 self.notices.append(
-                    f"There is no {FACET_NOUNS[facet]} {echo(value)}; "
+                    f"There is no {facet_spec(facet_name).noun} {echo(value)}; "
                     "that filter was ignored."
                 )
-        self.labels.update(((facet, v), label) for v, label in known.items())
+        self.labels.update(((facet_name, v), label) for v, label in known.items())
         return [v for v in values if v in known]
 
     def dates(
@@ -238,7 +217,8 @@ class ListingReader:
     def more(self, values: Iterable[str]) -> frozenset[str]:
         """Return the facets named in ``more`` (those to list in full)."""
         values = clean_values(values)
+        names = facet_names()
         for value in values:
-            if value not in FACET_NAMES:
+            if value not in names:
                 self.notices.append(f"There is no facet {echo(value)} to show in full.")
-        return frozenset(v for v in values if v in FACET_NAMES)
+        return frozenset(v for v in values if v in names)

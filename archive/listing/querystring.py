@@ -14,17 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.http import urlencode
 
-from search.types import FACET_NAMES, Facet
+from archive.listing.facets import facet_names, facet_spec
+from archive.listing.types import Facet
 
-FACET_LABELS = {
-    "source": "Source",
-    "tag": "Tag",
-    "author": "Author",
-    "year": "Year",
-    "lang": "Language",
-    "kind": "Kind",
-}
 # Parameters that do not change which articles match.
 NON_FILTERS = ("page", "more", "format")
 
@@ -92,6 +86,11 @@ def format_url(query: QueryDict, fmt: str, path: str = "") -> str:
     new.pop("more", None)
     new["format"] = fmt
     return href(new, path)
+
+
+def listing_link_query(query: QueryDict, origin: str) -> str:
+    """The query string an article link carries so its page knows the listing."""
+    return urlencode({"back": query.urlencode(), "from": origin})
 
 
 def filter_inputs(query: QueryDict) -> list[tuple[str, str]]:
@@ -202,16 +201,16 @@ def active_filters(
     """List the filters in effect, each with a link that removes it alone."""
     active = []
     for excluded, prefix in ((False, ""), (True, "not_")):
-        for facet in FACET_NAMES:
-            for value in query.getlist(prefix + facet):
+        for name in facet_names():
+            for value in query.getlist(prefix + name):
                 active.append(
                     ActiveFilter(
-                        name=prefix + facet,
-                        label=FACET_LABELS[facet],
+                        name=prefix + name,
+                        label=facet_spec(name).label,
                         value=value,
-                        value_label=labels.get((facet, value), value),
+                        value_label=labels.get((name, value), value),
                         excluded=excluded,
-                        remove_url=remove_pair(query, prefix + facet, value, path),
+                        remove_url=remove_pair(query, prefix + name, value, path),
                     )
                 )
     for name, label in (("from", "Published from"), ("to", "Published until")):
