@@ -16,7 +16,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}
 
 .PHONY: help install install-dev run serve setup superuser demo index test lint fmt \
-	migrations-check check bench browser clean
+	migrations-check messages messages-check gettext check bench browser clean
 
 help:
 	@echo "make run        set everything up and serve on http://127.0.0.1:$(PORT)"
@@ -72,6 +72,23 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+
+# GNU gettext, for updating and checking the translation catalogs (locale/). The
+# compiled catalogs are committed, so `make run` needs none of it.
+gettext:
+	@if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then \
+		echo "Installing GNU gettext for the translation catalogs"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+# After changing user-visible text: collect the new messages into locale/ko,
+# translate them there, and run it again to compile.
+messages: install gettext
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) update_translations
+
+messages-check: install-dev gettext
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) update_translations --check
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

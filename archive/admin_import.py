@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive.importers import (
     Action,
@@ -50,53 +52,73 @@ class MultipleFileField(forms.FileField):
 class ImportForm(forms.Form):
     files = MultipleFileField(
         required=False,
-        help_text="JSON, JSON Lines or CSV (as the archive exports them), RSS or Atom "
-        "feeds, saved web pages or plain-text captures; several at once.",
+        label=gettext_lazy("Files"),
+        help_text=gettext_lazy(
+            "JSON, JSON Lines or CSV (as the archive exports them), RSS or Atom "
+            "feeds, saved web pages or plain-text captures; several at once."
+        ),
     )
     pasted = forms.CharField(
         required=False,
-        label="…or paste a page",
+        label=gettext_lazy("…or paste a page"),
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
-        help_text="The HTML source or the text of one article.",
+        help_text=gettext_lazy("The HTML source or the text of one article."),
     )
     source = forms.CharField(
         required=False,
         max_length=200,
-        help_text="For records that name no source; created if new.",
+        label=gettext_lazy("Source"),
+        help_text=gettext_lazy("For records that name no source; created if new."),
     )
     tags = forms.CharField(
         required=False,
         max_length=500,
-        help_text="Comma-separated; added to every imported article.",
+        label=gettext_lazy("Tags"),
+        help_text=gettext_lazy("Comma-separated; added to every imported article."),
     )
     status = forms.ChoiceField(
         required=False,
+        label=gettext_lazy("Status"),
         choices=[
-            ("", "Pages, feeds and text as drafts; JSON and CSV records keep theirs"),
+            (
+                "",
+                gettext_lazy(
+                    "Pages, feeds and text as drafts; JSON and CSV records keep theirs"
+                ),
+            ),
             *Article.Status.choices,
         ],
     )
     published = forms.DateField(
         required=False,
-        label="Date",
-        help_text="For records without a date (YYYY-MM-DD).",
+        label=gettext_lazy("Date"),
+        help_text=gettext_lazy("For records without a date (YYYY-MM-DD)."),
     )
-    kind = forms.ChoiceField(required=False, choices=[("", "—"), *Article.Kind.choices])
+    kind = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Kind"),
+        choices=[("", "—"), *Article.Kind.choices],
+    )
     language = forms.ChoiceField(
-        required=False, choices=[("", "—"), *Article.Language.choices]
+        required=False,
+        label=gettext_lazy("Language"),
+        choices=[("", "—"), *Article.Language.choices],
     )
     update = forms.BooleanField(
         required=False,
-        label="Update articles already in the archive (same URL or same text)",
+        label=gettext_lazy(
+            "Update articles already in the archive (same URL or same text)"
+        ),
     )
     dry_run = forms.BooleanField(
-        required=False, label="Check only: report what would happen, save nothing"
+        required=False,
+        label=gettext_lazy("Check only: report what would happen, save nothing"),
     )
 
     def clean(self):
         data = super().clean()
         if not data.get("files") and not (data.get("pasted") or "").strip():
-            raise forms.ValidationError("Choose at least one file or paste a page.")
+            raise forms.ValidationError(_("Choose at least one file or paste a page."))
         return data
 
     def inputs(self) -> list[ImportInput]:
@@ -133,10 +155,10 @@ class ResultRow:
 
 
 _LABELS = {
-    Action.CREATED: "Created",
-    Action.UPDATED: "Updated",
-    Action.DUPLICATE: "Already in the archive",
-    Action.FAILED: "Failed",
+    Action.CREATED: gettext_lazy("Created"),
+    Action.UPDATED: gettext_lazy("Updated"),
+    Action.DUPLICATE: gettext_lazy("Already in the archive"),
+    Action.FAILED: gettext_lazy("Failed"),
 }
 
 
@@ -164,13 +186,15 @@ def article_import_view(
         if form.cleaned_data["update"] and not model_admin.has_change_permission(
             request
         ):
-            form.add_error("update", "You are not allowed to change existing articles.")
+            form.add_error(
+                "update", _("You are not allowed to change existing articles.")
+            )
         else:
             report = run_import(form.inputs(), form.options())
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Article._meta,
-        "title": "Import articles",
+        "title": _("Import articles"),
         "form": form,
         "report": report,
         "rows": _rows(report, model_admin.admin_site.name) if report else [],

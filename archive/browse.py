@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from archive.filters import ArticleFilter
 from archive.listing.facets import facet_names, facet_spec
@@ -59,7 +60,7 @@ def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
         facets.append(
             Facet(
                 name=name,
-                label=facet_spec(name).label,
+                label=str(facet_spec(name).label),
                 values=tuple(
                     FacetValue(
                         value=value,
@@ -97,7 +98,7 @@ def top_values(
         result.append(
             Facet(
                 name=name,
-                label=facet_spec(name).label,
+                label=str(facet_spec(name).label),
                 values=tuple(FacetValue(v, label, n) for v, label, n in rows[:limit]),
                 truncated=len(rows) > limit,
             )
@@ -126,7 +127,8 @@ def browse_page(filterset: ArticleFilter) -> BrowsePage:
     if number > paginator.num_pages:
         if paginator.count:
             notices.append(
-                f"There is no page {number}; showing the last page, {paginator.num_pages}."
+                _("There is no page %(page)s; showing the last page, %(last)d.")
+                % {"page": number, "last": paginator.num_pages}
             )
         number = paginator.num_pages
     page = paginator.page(number)

@@ -9,6 +9,9 @@ import datetime
 import json
 import re
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from archive.models import Article
 
 SITE_NAME = "North Korea Media & Technology Archive"
@@ -180,12 +183,15 @@ def formatted_reference(article: Article, page_url: str) -> str:
     """Return a plain-text reference in a Chicago-like style (escape it on output)."""
     names = _authors(article)
     if len(names) > 1:
-        byline = ", ".join(names[:-1]) + " and " + names[-1]
+        byline = _("%(names)s and %(last)s") % {
+            "names": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
     else:
         byline = names[0] if names else ""
-    date = f"{article.published.day} {article.published:%B %Y}"
+    date = date_format(article.published, "DATE_FORMAT")
     if article.published_is_inferred:
-        date += " (date inferred)"
+        date = _("%(date)s (date inferred)") % {"date": date}
     title = _one_line(article.title).rstrip(".")
     parts = [f"{byline}." if byline else "", f"“{title}.”"]
     parts.append(f"{_one_line(article.source.name)}, {date}.")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
 from archive.sanitize import html_to_text, plain_text, sanitize_html
 from archive.urlnorm import normalize_url
@@ -68,14 +69,14 @@ class Named(Timestamped):
 
 class Source(Named):
     class Kind(models.TextChoices):
-        NEWS_OUTLET = "news-outlet", "News outlet"
-        THINK_TANK = "think-tank", "Think tank"
-        ACADEMIC = "academic", "Academic"
-        NGO = "ngo", "NGO"
-        STATE_MEDIA = "state-media", "State media"
-        GOVERNMENT = "government", "Government"
-        WIRE = "wire", "Wire service"
-        BLOG = "blog", "Blog"
+        NEWS_OUTLET = "news-outlet", pgettext_lazy("source kind", "News outlet")
+        THINK_TANK = "think-tank", pgettext_lazy("source kind", "Think tank")
+        ACADEMIC = "academic", pgettext_lazy("source kind", "Academic")
+        NGO = "ngo", pgettext_lazy("source kind", "NGO")
+        STATE_MEDIA = "state-media", pgettext_lazy("source kind", "State media")
+        GOVERNMENT = "government", pgettext_lazy("source kind", "Government")
+        WIRE = "wire", pgettext_lazy("source kind", "Wire service")
+        BLOG = "blog", pgettext_lazy("source kind", "Blog")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, blank=True)
@@ -170,26 +171,26 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(Timestamped):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", pgettext_lazy("status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("status", "Published")
 
     class Kind(models.TextChoices):
-        NEWS = "news", "News"
-        ANALYSIS = "analysis", "Analysis"
-        REPORT = "report", "Report"
-        BLOG = "blog", "Blog post"
-        INTERVIEW = "interview", "Interview"
-        STATE_MEDIA = "state-media", "State media"
+        NEWS = "news", pgettext_lazy("article kind", "News")
+        ANALYSIS = "analysis", pgettext_lazy("article kind", "Analysis")
+        REPORT = "report", pgettext_lazy("article kind", "Report")
+        BLOG = "blog", pgettext_lazy("article kind", "Blog post")
+        INTERVIEW = "interview", pgettext_lazy("article kind", "Interview")
+        STATE_MEDIA = "state-media", pgettext_lazy("article kind", "State media")
 
     class Language(models.TextChoices):
-        ENGLISH = "en", "English"
-        KOREAN = "ko", "Korean"
-        JAPANESE = "ja", "Japanese"
-        CHINESE = "zh", "Chinese"
-        RUSSIAN = "ru", "Russian"
-        FRENCH = "fr", "French"
-        GERMAN = "de", "German"
-        SPANISH = "es", "Spanish"
+        ENGLISH = "en", pgettext_lazy("language", "English")
+        KOREAN = "ko", pgettext_lazy("language", "Korean")
+        JAPANESE = "ja", pgettext_lazy("language", "Japanese")
+        CHINESE = "zh", pgettext_lazy("language", "Chinese")
+        RUSSIAN = "ru", pgettext_lazy("language", "Russian")
+        FRENCH = "fr", pgettext_lazy("language", "French")
+        GERMAN = "de", pgettext_lazy("language", "German")
+        SPANISH = "es", pgettext_lazy("language", "Spanish")
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=200, allow_unicode=True, blank=True)

@@ -5,6 +5,7 @@ from django.db.models import Count, Max, Min, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import browse
@@ -99,10 +100,13 @@ def _page(request, queryset):
         number = int(raw)
     except ValueError:
         number = 1
-        notices.append("That page number was not understood; showing page 1.")
+        notices.append(_("That page number was not understood; showing page 1."))
     if number < 1 or number > paginator.num_pages:
         clamped = min(max(number, 1), paginator.num_pages)
-        notices.append(f"There is no page {number}; showing page {clamped}.")
+        notices.append(
+            _("There is no page %(page)d; showing page %(shown)d.")
+            % {"page": number, "shown": clamped}
+        )
         number = clamped
     return paginator.page(number), notices
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import browse, citations
@@ -95,7 +96,11 @@ def article_list(request):
     query = filterset.querydict()
     path = reverse("archive:article-list")
     described = describe_filters(active_filters(query, filterset.labels))
-    title = f"Articles: {described}" if described else "All articles"
+    title = (
+        _("Articles: %(filters)s") % {"filters": described}
+        if described
+        else _("All articles")
+    )
     if fmt == "csv":
         return exports.csv_response(
             exports.iterate(filterset.qs), filename="articles.csv", request=request
@@ -104,7 +109,7 @@ def article_list(request):
         newest = filterset.qs.newest_first().with_relations()[: exports.FEED_SIZE]
         return exports.atom_response(
             newest,
-            title=f"{title} · {exports.SITE_NAME}",
+            title=f"{title} · {_(exports.SITE_NAME)}",
             page_url=request.build_absolute_uri(href(query, path)),
             feed_url=request.build_absolute_uri(format_url(query, "atom", path)),
             request=request,
@@ -154,9 +159,9 @@ def _sort_links(query, current: str, path: str) -> list[dict]:
             ),
         }
         for name, label in (
-            ("newest", "Newest first"),
-            ("oldest", "Oldest first"),
-            ("title", "Title"),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("title", _("Title")),
         )
     ]
 

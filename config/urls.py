@@ -1,14 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "North Korea Media & Technology Archive"
-admin.site.site_title = "Archive admin"
-admin.site.index_title = "Curation"
+from config.i18n import switch_language
+
+admin.site.site_header = _("North Korea Media & Technology Archive")
+admin.site.site_title = _("Archive admin")
+admin.site.index_title = _("Curation")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("search/", include("search.urls")),
-    path("", include("archive.urls")),
+    path("language/", switch_language, name="switch-language"),
+    # English pages without a prefix, Korean ones under /ko/.
+    *i18n_patterns(
+        path("search/", include("search.urls")),
+        path("", include("archive.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 handler404 = "archive.views.page_not_found"

@@ -9,11 +9,13 @@ labels and URL values.
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from archive.listing.facets import facet_spec, facets
 from archive.listing.types import Facet, FacetValue, SearchParams
 from search.engine.facets import Selection
 
-NOTICE_UNKNOWN = (
+NOTICE_UNKNOWN = gettext_lazy(
     "Ignored a filter that matches nothing in the archive: {name} “{value}”."
 )
 
@@ -89,7 +91,7 @@ def describe_facets(
         described.append(
             Facet(
                 name=name,
-                label=spec.label,
+                label=str(spec.label),
                 values=tuple(values),
                 truncated=len(ranked) > limit,
             )

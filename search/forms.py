@@ -8,6 +8,7 @@ plain-text notices saying what was ignored or changed. It never raises.
 import datetime
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from archive.listing.exports import UnknownFormat, requested_format
 from archive.listing.facets import facet_names
@@ -83,8 +84,11 @@ class SearchForm:
         if len(q) > MAX_QUERY_LENGTH:
             q = q[:MAX_QUERY_LENGTH].rstrip()
             self._reader.notices.append(
-                f"The query was longer than {MAX_QUERY_LENGTH} characters; "
-                "only its beginning was searched."
+                _(
+                    "The query was longer than %(limit)d characters; "
+                    "only its beginning was searched."
+                )
+                % {"limit": MAX_QUERY_LENGTH}
             )
         return q
 
@@ -106,8 +110,11 @@ class SearchForm:
             return True
         if value not in ("1", "true", "on", "yes"):
             self._reader.notices.append(
-                f"exact={echo(value)} is not understood (use exact=1); "
-                "spelling variants were included."
+                _(
+                    "exact=%(value)s is not understood (use exact=1); "
+                    "spelling variants were included."
+                )
+                % {"value": echo(value)}
             )
             return True
         return False

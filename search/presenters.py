@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from archive.listing.exports import EXPORT_FORMATS
 from archive.listing.facets import facets
@@ -32,9 +35,9 @@ from search.types import SearchPage
 # ride along as hidden inputs.
 OWN_INPUTS = ("from", "to", "exact")
 SORT_LABELS = {
-    "relevance": "Relevance",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
+    "relevance": gettext_lazy("Relevance"),
+    "newest": gettext_lazy("Newest first"),
+    "oldest": gettext_lazy("Oldest first"),
 }
 
 
@@ -43,25 +46,33 @@ def join_words(words: Iterable[str], conjunction: str) -> str:
     words = list(words)
     if len(words) < 2:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+    return _("%(words)s %(conjunction)s %(last)s") % {
+        "words": _(", ").join(words[:-1]),
+        "conjunction": conjunction,
+        "last": words[-1],
+    }
 
 
 def count_phrase(total: int) -> str:
     """Return "No articles", "1 article" or "12 articles"."""
     if total == 0:
-        return "No articles"
-    return f"{total:,} article{'' if total == 1 else 's'}"
+        return _("No articles")
+    return ngettext("%(count)s article", "%(count)s articles", total) % {
+        "count": number_format(total, force_grouping=True)
+    }
 
 
 def date_phrase(from_text: str, to_text: str) -> str:
     """Say a date range as typed: "2012-2015" (en dash), "from May 2012", "until 9 May 2012"."""
     start, end = (_spoken_date(text) for text in (from_text, to_text))
     if start and end:
-        return f"in {start}" if start == end else f"{start}\u2013{end}"
+        if start == end:
+            return _("in %(date)s") % {"date": start}
+        return _("%(start)s–%(end)s") % {"start": start, "end": end}  # noqa: RUF001
     if start:
-        return f"from {start}"
+        return _("from %(date)s") % {"date": start}
     if end:
-        return f"until {end}"
+        return _("until %(date)s") % {"date": end}
     return ""
 
 
@@ -72,8 +83,8 @@ def _spoken_date(text: str) -> str:
     if len(bound.text) == 4:
         return bound.text
     if len(bound.text) == 7:
-        return format_date(bound.first, "F Y")
-    return format_date(bound.first, "j F Y")
+        return format_date(bound.first, get_format("YEAR_MONTH_FORMAT"))
+    return format_date(bound.first, get_format("DATE_FORMAT"))
 
 
 def describe_search(
@@ -88,9 +99,12 @@ def describe_search(
 
     With ``total`` None the sentence starts "Articles" (a feed's title).
     """
-    head = "Articles" if total is None else count_phrase(total)
+    head = _("Articles") if total is None else count_phrase(total)
     if params.q:
-        head += f" matching “{params.q}”"
+        head = _("%(articles)s matching “%(query)s”") % {
+            "articles": head,
+            "query": params.q,
+        }
     parts = []
     # Each facet reads in the sentence as its declaration's phrase says.
     for spec in sorted(facets(), key=lambda spec: spec.phrase.position):
@@ -106,9 +120,14 @@ def describe_search(
     # after a comma ("…from Bloomberg, 2012-2015").
     tail = [date_phrase(from_text, to_text)]
     if not params.expand_variants and params.q:
-        tail.append("exact spelling only")
-    described = f"{head} {', '.join(parts)}" if parts else head
-    return "".join([described, *(f", {t}" for t in tail if t)])
+        tail.append(_("exact spelling only"))
+    described = (
+        _("%(articles)s %(filters)s")
+        % {"articles": head, "filters": _(", ").join(parts)}
+        if parts
+        else head
+    )
+    return _(", ").join([described, *(t for t in tail if t)])
 
 
 @dataclass(frozen=True)
@@ -126,7 +145,7 @@ def sort_links(query: QueryDict, current: str, path: str = "") -> list[SortLink]
     return [
         SortLink(
             name=name,
-            label=label,
+            label=str(label),
             url=replace_value(query, "sort", None if name == default else name, path),
             current=name == current,
         )

@@ -12,6 +12,7 @@ import threading
 import time
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from archive.models import Article
 from search import conf
@@ -19,23 +20,24 @@ from search.backend import get_backend
 from search.engine.api import IndexUnavailable, Matches, SearchRequest
 from search.engine.variants import EMPTY
 from search.facets import Resolved, describe_facets, resolve_selection
+from search.notices import translate_notice
 from search.snippets import article_snippet
 from search.types import Hit, SearchPage, SearchParams, YearCount
 from search.variants import current_table
 
 logger = logging.getLogger(__name__)
 
-NOTICE_NO_INDEX = (
+NOTICE_NO_INDEX = _(
     "Search is not available right now: the search index has not been built yet."
 )
-NOTICE_OUTDATED = (
+NOTICE_OUTDATED = _(
     "Search is not available right now: the search index is being rebuilt for "
     "a new version of the archive."
 )
-NOTICE_FAILED = (
+NOTICE_FAILED = _(
     "Something went wrong while searching; please try again or simplify the search."
 )
-NOTICE_PARTIAL = (
+NOTICE_PARTIAL = _(
     "This search took too long and was stopped early: the results and counts "
     "below are incomplete. Add words or filters to narrow it."
 )
@@ -58,10 +60,12 @@ def search(params: SearchParams) -> SearchPage:
         page = _search(params, started)
     except IndexUnavailable as error:
         notice = NOTICE_OUTDATED if error.outdated else NOTICE_NO_INDEX
-        page = SearchPage(params=params, page=params.page, notices=(notice,))
+        page = SearchPage(params=params, page=params.page, notices=(str(notice),))
     except Exception:
         logger.exception("Search failed for %r", params)
-        page = SearchPage(params=params, page=params.page, notices=(NOTICE_FAILED,))
+        page = SearchPage(
+            params=params, page=params.page, notices=(str(NOTICE_FAILED),)
+        )
     return page
 
 
@@ -90,12 +94,12 @@ def _search(params: SearchParams, started: float) -> SearchPage:
             budget=conf.get("SEARCH_TIME_BUDGET"),
         )
     )
-    notices = [*matches.query_notices, *resolved.notices()]
+    notices = [*map(translate_notice, matches.query_notices), *resolved.notices()]
     if not matches.searched:
         return SearchPage(params=params, page=params.page, notices=tuple(notices))
-    notices += matches.index_notices
+    notices += map(translate_notice, matches.index_notices)
     if matches.partial:
-        notices.append(NOTICE_PARTIAL)
+        notices.append(str(NOTICE_PARTIAL))
     total = matches.total
     return SearchPage(
         params=params,

@@ -5,6 +5,8 @@ import dataclasses
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive.listing import exports
@@ -52,15 +54,15 @@ def _search(form: SearchForm) -> SearchPage:
     if page.pages and form.params.page > page.pages:
         if page.page != page.pages:
             page = search(dataclasses.replace(form.params, page=page.pages))
-        notice = (
-            f"There is no page {form.requested_page:,}; "
-            f"showing the last page, {page.pages}."
-        )
+        notice = _("There is no page %(page)s; showing the last page, %(last)d.") % {
+            "page": number_format(form.requested_page, force_grouping=True),
+            "last": page.pages,
+        }
     elif form.requested_page > form.params.page:
-        notice = (
-            f"Pages stop at {form.params.page}; showing page {form.params.page} "
+        notice = _(
+            "Pages stop at %(page)d; showing page %(page)d "
             "(narrow the search to reach the rest)."
-        )
+        ) % {"page": form.params.page}
     else:
         return page
     return dataclasses.replace(page, notices=(notice, *page.notices))
@@ -96,7 +98,7 @@ def _atom(request: HttpRequest, form: SearchForm) -> HttpResponse:
     )
     return exports.atom_response(
         exports.articles_in_order(ids),
-        title=f"{title} · {exports.SITE_NAME}",
+        title=f"{title} · {_(exports.SITE_NAME)}",
         page_url=request.build_absolute_uri(replace_value(query, "page", None, path)),
         feed_url=request.build_absolute_uri(format_url(query, "atom", path)),
         request=request,

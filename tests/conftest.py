@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 
 from tests.processes import Site
 
@@ -12,6 +13,14 @@ from tests.processes import Site
 def _search_index_dir(settings, tmp_path):
     """Give every test its own empty search index directory."""
     settings.SEARCH_INDEX_DIR = tmp_path / "whoosh"
+
+
+@pytest.fixture(autouse=True)
+def _interface_language():
+    """Start every test in English: a request for a Korean page leaves Korean active."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

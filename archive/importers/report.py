@@ -3,6 +3,8 @@
 import enum
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class Action(enum.StrEnum):
     CREATED = "created"
@@ -48,10 +50,15 @@ class ImportReport:
     def summary(self) -> str:
         """E.g. "6 created, 0 updated, 1 skipped as duplicates, 2 failed"."""
         counts = {action: len(self.of(action)) for action in Action}
-        return (
-            f"{counts[Action.CREATED]} created, {counts[Action.UPDATED]} updated, "
-            f"{counts[Action.DUPLICATE]} skipped as duplicates, {counts[Action.FAILED]} failed"
-        )
+        return _(
+            "%(created)d created, %(updated)d updated, "
+            "%(duplicates)d skipped as duplicates, %(failed)d failed"
+        ) % {
+            "created": counts[Action.CREATED],
+            "updated": counts[Action.UPDATED],
+            "duplicates": counts[Action.DUPLICATE],
+            "failed": counts[Action.FAILED],
+        }
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import Protocol
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archive.models import Article, Author, Source, Tag
 
@@ -234,6 +236,7 @@ class FacetSpec:
     """One facet of the listings (see the module docstring)."""
 
     name: str  # URL parameter and the facet's name everywhere
+    # Labels, nouns and phrases are lazy translations: str() them when used.
     label: str  # heading and chip label ("Language")
     noun: str  # in notices ("There is no language …")
     json_key: str  # key of the JSON API's "facets" object
@@ -248,51 +251,61 @@ class FacetSpec:
 FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
         "source",
-        "Source",
-        "source",
+        _("Source"),
+        _("source"),
         "source",
         Registry(Source, "source"),
-        Phrase("from {}", "not from {}", "and", 0),
+        Phrase(_("from {}"), _("not from {}"), _("and"), 0),
     ),
     FacetSpec(
         "tag",
-        "Tag",
-        "tag",
+        _("Tag"),
+        _("tag"),
         "tag",
         Registry(Tag, "tags"),
-        Phrase("tagged {}", "not tagged {}", "or", 2),
+        Phrase(_("tagged {}"), _("not tagged {}"), _("or"), 2),
     ),
     FacetSpec(
         "author",
-        "Author",
-        "author",
+        _("Author"),
+        _("author"),
         "author",
         Registry(Author, "authors"),
-        Phrase("by {}", "not by {}", "or", 1),
+        Phrase(_("by {}"), _("not by {}"), _("or"), 1),
     ),
     FacetSpec(
         "year",
-        "Year",
-        "year",
+        _("Year"),
+        _("year"),
         "year",
         Year("published"),
-        Phrase("in {}", "not in {}", "and", 5),
+        Phrase(
+            pgettext_lazy("year", "in {}"),
+            pgettext_lazy("year", "not in {}"),
+            _("and"),
+            5,
+        ),
     ),
     FacetSpec(
         "lang",
-        "Language",
-        "language",
+        _("Language"),
+        _("language"),
         "language",
         Choices("language", Article.Language),
-        Phrase("in {}", "not in {}", "or", 4),
+        Phrase(
+            pgettext_lazy("language", "in {}"),
+            pgettext_lazy("language", "not in {}"),
+            _("or"),
+            4,
+        ),
     ),
     FacetSpec(
         "kind",
-        "Kind",
-        "kind",
+        _("Kind"),
+        _("kind"),
         "kind",
         Choices("kind", Article.Kind),
-        Phrase("of kind {}", "not of kind {}", "or", 3),
+        Phrase(_("of kind {}"), _("not of kind {}"), _("or"), 3),
     ),
 )
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from archive.listing.facets import facet_names, facet_spec
 
@@ -129,7 +130,8 @@ class ListingReader:
             values = data.getlist(name)
             if len(set(map(clean_text, values))) > 1:
                 self.notices.append(
-                    f"“{name}” was given {len(values)} times; only the first was used."
+                    _("“%(name)s” was given %(count)d times; only the first was used.")
+                    % {"name": name, "count": len(values)}
                 )
 
     def facets(self, values: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
@@ -145,9 +147,14 @@ class ListingReader:
             both = set(kept[facet_name]) & set(kept[excluded])
             for value in sorted(both):
                 self.notices.append(
-                    f"The {facet_spec(facet_name).noun} "
-                    f"{echo(self.labels[facet_name, value])} was "
-                    "both chosen and excluded; it is excluded."
+                    _(
+                        "The %(noun)s %(value)s was both chosen and excluded; "
+                        "it is excluded."
+                    )
+                    % {
+                        "noun": facet_spec(facet_name).noun,
+                        "value": echo(self.labels[facet_name, value]),
+                    }
                 )
             kept[facet_name] = [v for v in kept[facet_name] if v not in both]
         return kept
@@ -156,15 +163,16 @@ class ListingReader:
         values = clean_values(values)
         if len(values) > MAX_VALUES_PER_FILTER:
             self.notices.append(
-                f"Only the first {MAX_VALUES_PER_FILTER} values of “{name}” were used."
+                _("Only the first %(count)d values of “%(name)s” were used.")
+                % {"count": MAX_VALUES_PER_FILTER, "name": name}
             )
             values = values[:MAX_VALUES_PER_FILTER]
         known = known_values(facet_name, values)
         for value in values:
             if value not in known:
                 self.notices.append(
-                    f"There is no {facet_spec(facet_name).noun} {echo(value)}; "
-                    "that filter was ignored."
+                    _("There is no %(noun)s %(value)s; that filter was ignored.")
+                    % {"noun": facet_spec(facet_name).noun, "value": echo(value)}
                 )
         self.labels.update(((facet_name, v), label) for v, label in known.items())
         return [v for v in values if v in known]
@@ -174,18 +182,30 @@ class ListingReader:
     ) -> tuple[DateBound | None, DateBound | None]:
         """Return the ``from`` and ``to`` bounds, in order; a non-date is dropped."""
         bounds = []
-        for text, noun in ((start_text, "start"), (end_text, "end")):
+        for text, message in (
+            (
+                start_text,
+                _(
+                    "The start date %(value)s is not a date (use 2012, 2012-05 "
+                    "or 2012-05-09); it was ignored."
+                ),
+            ),
+            (
+                end_text,
+                _(
+                    "The end date %(value)s is not a date (use 2012, 2012-05 "
+                    "or 2012-05-09); it was ignored."
+                ),
+            ),
+        ):
             bound = parse_date(text) if text else None
             if text and bound is None:
-                self.notices.append(
-                    f"The {noun} date {echo(text)} is not a date (use 2012, 2012-05 "
-                    "or 2012-05-09); it was ignored."
-                )
+                self.notices.append(message % {"value": echo(text)})
             bounds.append(bound)
         start, end = bounds
         if start and end and start.first > end.last:
             self.notices.append(
-                "The start date was after the end date; the two were swapped."
+                _("The start date was after the end date; the two were swapped.")
             )
             start, end = end, start
         return start, end
@@ -195,8 +215,16 @@ class ListingReader:
         if not value or value in sorts:
             return value or default
         self.notices.append(
-            f"Unknown sort order {echo(value)}; sorted by {default} instead "
-            f"(choose {', '.join(sorts[:-1])} or {sorts[-1]})."
+            _(
+                "Unknown sort order %(value)s; sorted by %(default)s instead "
+                "(choose %(sorts)s or %(last)s)."
+            )
+            % {
+                "value": echo(value),
+                "default": default,
+                "sorts": ", ".join(sorts[:-1]),
+                "last": sorts[-1],
+            }
         )
         return default
 
@@ -206,11 +234,14 @@ class ListingReader:
             return 1
         if not _PAGE.fullmatch(text):
             self.notices.append(
-                f"Page {echo(text)} is not a page number; showing page 1."
+                _("Page %(value)s is not a page number; showing page 1.")
+                % {"value": echo(text)}
             )
             return 1
         if int(text) < 1:
-            self.notices.append(f"There is no page {int(text)}; showing page 1.")
+            self.notices.append(
+                _("There is no page %(page)d; showing page 1.") % {"page": int(text)}
+            )
             return 1
         return int(text)
 
@@ -220,5 +251,8 @@ class ListingReader:
         names = facet_names()
         for value in values:
             if value not in names:
-                self.notices.append(f"There is no facet {echo(value)} to show in full.")
+                self.notices.append(
+                    _("There is no facet %(value)s to show in full.")
+                    % {"value": echo(value)}
+                )
         return frozenset(v for v in values if v in names)

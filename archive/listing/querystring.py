@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from archive.listing.facets import facet_names, facet_spec
 from archive.listing.types import Facet
@@ -206,14 +207,14 @@ def active_filters(
                 active.append(
                     ActiveFilter(
                         name=prefix + name,
-                        label=facet_spec(name).label,
+                        label=str(facet_spec(name).label),
                         value=value,
                         value_label=labels.get((name, value), value),
                         excluded=excluded,
                         remove_url=remove_pair(query, prefix + name, value, path),
                     )
                 )
-    for name, label in (("from", "Published from"), ("to", "Published until")):
+    for name, label in (("from", _("Published from")), ("to", _("Published until"))):
         if value := query.get(name):
             active.append(
                 ActiveFilter(
@@ -231,9 +232,11 @@ def active_filters(
 def describe_filters(active: Iterable[ActiveFilter]) -> str:
     """Say in words what a listing is filtered by ("Source: Bloomberg; not Tag: radio")."""
     parts = [
-        f"{'not ' if f.excluded else ''}{f.label}: {f.value_label}" for f in active
+        (_("not %(facet)s: %(value)s") if f.excluded else _("%(facet)s: %(value)s"))
+        % {"facet": f.label, "value": f.value_label}
+        for f in active
     ]
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 def clear_filters_url(query: QueryDict, path: str = "") -> str:

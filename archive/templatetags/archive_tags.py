@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from archive.listing.querystring import toggle_pair
 from archive.listing.types import YearCount
@@ -65,7 +66,7 @@ def build_chart(
     histogram: Iterable[YearCount],
     query: QueryDict | None = None,
     path: str = "",
-    caption: str = "Articles per year",
+    caption: str = "",
     width: int = CHART_WIDTH,
 ) -> Chart | None:
     """Lay out one bar per year, each linking to ``path`` with that year toggled."""
@@ -110,7 +111,7 @@ def build_chart(
         height=BAR_AREA_HEIGHT + LABEL_HEIGHT,
         baseline_y=BAR_AREA_HEIGHT - 1,
         label_y=BAR_AREA_HEIGHT + LABEL_HEIGHT - 3,
-        caption=caption,
+        caption=caption or _("Articles per year"),
         total=sum(yc.count for yc in years),
         peak=peak,
         first_year=years[0].year,
@@ -119,8 +120,6 @@ def build_chart(
 
 
 @register.inclusion_tag("includes/_histogram.html")
-def year_histogram(
-    histogram, query=None, path="", caption="Articles per year", width=CHART_WIDTH
-):
+def year_histogram(histogram, query=None, path="", caption="", width=CHART_WIDTH):
     """Render a year bar chart (inline SVG); each bar toggles its year on ``path``."""
     return {"chart": build_chart(histogram, query, path, caption, width)}
