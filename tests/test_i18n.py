@@ -5,8 +5,10 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from archive.models import Article
+from search.notices import TEMPLATES
 from tests.archive.sample_archive import build_sample_archive
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +176,17 @@ def test_admin_follows_the_browser_language(admin_client):
     page = text(admin_client.get("/admin/archive/article/import/", **KOREAN_BROWSER))
     assert "기사 가져오기" in page
     assert "점검만 하기" in page
+
+
+def test_every_engine_notice_has_its_translatable_twin():
+    with translation.override("en"):
+        for english, translatable in TEMPLATES:
+            assert str(translatable) == english
+
+
+def test_the_engines_notices_reach_a_korean_reader_in_korean(client, archive):
+    page = text(client.get("/ko/search/", {"q": "ra* ra*dio"}))
+    assert "“ra*”은(는) 너무 짧아 확장할 수 없으므로" in page
+    assert "*는 단어의 끝에만 쓸 수 있으므로" in page
+    english = text(client.get("/search/", {"q": "ra* ra*dio"}))
+    assert "“ra*” is too short to complete" in english
