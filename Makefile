@@ -73,7 +73,7 @@ browser:
 			apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-# GNU gettext, for updating and checking the translation catalogs (locale/). The
+# GNU gettext, for updating and checking the translation catalogs (config/locale/). The
 # compiled catalogs are committed, so `make run` needs none of it.
 gettext:
 	@if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then \
@@ -82,7 +82,7 @@ gettext:
 			apt-get install -y -qq gettext >/dev/null; \
 	fi
 
-# After changing user-visible text: collect the new messages into locale/ko,
+# After changing user-visible text: collect the new messages into config/locale/ko,
 # translate them there, and run it again to compile.
 messages: install gettext
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) update_translations

@@ -101,7 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # language and the switch on every page remembers the reader's choice.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Dates as each language writes them (config/formats/<lang>/formats.py).

@@ -50,16 +50,18 @@ def _catalog(mo_file: Path) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Update the translation catalogs (locale/), or with --check fail when they are behind."
+    help = "Update the translation catalogs (config/locale/), or with --check fail when they are behind."
 
     CURRENT = "The translation catalogs are current."
     NEW_MESSAGES = (
-        "The code has messages that locale/{language} does not (or the other way "
-        "round): run `make messages`, translate, and commit locale/.\n{diff}"
+        "The code has messages that config/locale/{language} does not (or the other "
+        "way round): run `make messages`, translate, and commit config/locale/.\n{diff}"
     )
-    UNTRANSLATED = "locale/{language} has messages without a translation: {stats}"
+    UNTRANSLATED = (
+        "config/locale/{language} has messages without a translation: {stats}"
+    )
     STALE_MO = (
-        "locale/{language}/LC_MESSAGES/django.mo is not compiled from its .po: "
+        "config/locale/{language}/LC_MESSAGES/django.mo is not compiled from its .po: "
         "run `make messages`."
     )
 
@@ -86,14 +88,16 @@ class Command(BaseCommand):
         committed = locale_dir / language / CATALOG
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "project"
-            self._copy_project(locale_dir.parent, copy)
+            self._copy_project(Path(settings.BASE_DIR), copy)
             subprocess.run(  # noqa: S603 - our own interpreter and manage.py
                 [sys.executable, "manage.py", "makemessages", *self._cli_options()],
                 cwd=copy,
                 check=True,
                 capture_output=True,
             )
-            fresh = (copy / "locale" / language / CATALOG).read_text()
+            fresh = (
+                copy / locale_dir.relative_to(settings.BASE_DIR) / language / CATALOG
+            ).read_text()
             diff = list(
                 difflib.unified_diff(
                     _without_date(committed.read_text()),
@@ -120,7 +124,7 @@ class Command(BaseCommand):
     @staticmethod
     def _copy_project(root: Path, copy: Path) -> None:
         copy.mkdir()
-        for name in (*SOURCES, "locale"):
+        for name in SOURCES:
             source = root / name
             if source.is_dir():
                 shutil.copytree(
