@@ -152,6 +152,7 @@ class ResultRow:
     outcome: Outcome
     label: str
     change_url: str
+    status_label: str = ""  # the article's status as the admin names it
 
 
 _LABELS = {
@@ -163,6 +164,7 @@ _LABELS = {
 
 
 def _rows(report: ImportReport, admin_name: str) -> list[ResultRow]:
+    statuses = dict(Article.Status.choices)
     rows = []
     for outcome in report.outcomes:
         url = ""
@@ -170,7 +172,14 @@ def _rows(report: ImportReport, admin_name: str) -> list[ResultRow]:
             url = reverse(
                 f"{admin_name}:archive_article_change", args=[outcome.article_id]
             )
-        rows.append(ResultRow(outcome, _LABELS[outcome.action], url))
+        rows.append(
+            ResultRow(
+                outcome,
+                _LABELS[outcome.action],
+                url,
+                str(statuses.get(outcome.status, outcome.status)),
+            )
+        )
     return rows
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from archive.listing.facets import facets
 from archive.listing.types import Facet, YearCount
@@ -52,9 +53,11 @@ def requested_format(query: QueryDict) -> str:
     if value not in FORMATS:
         shown = value if len(value) <= 40 else value[:39] + "…"
         raise UnknownFormat(
-            f"Unknown format “{shown}”. Use one of: "
-            + ", ".join(f"format={name}" for name in FORMATS)
-            + "."
+            _("Unknown format “%(value)s”. Use one of: %(formats)s.")
+            % {
+                "value": shown,
+                "formats": ", ".join(f"format={name}" for name in FORMATS),
+            }
         )
     return value
 

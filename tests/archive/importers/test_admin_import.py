@@ -66,7 +66,7 @@ def test_uploaded_files_are_imported_and_listed_with_links_to_the_drafts(editor_
         f'<a href="{change}">Foreign Media in North Korea - How Kpop is Challenging the Regime</a>'
         in html
     )
-    assert "draft, needs review" in html
+    assert "Draft, needs review" in html
     assert "mixed.jsonl, line 4" in html and "invalid JSON" in html
     assert editor_client.get(change).status_code == 200
 
