@@ -1,10 +1,10 @@
-"""Admin for the spelling variants curators maintain, and a read-only view of the log."""
+"""Admin for the spelling variants curators maintain; read-only views of the log and servers."""
 
 from django.contrib import admin
 from django.utils.html import format_html_join
 
 from search.engine.variants import searchable_form
-from search.models import IndexLog, VariantGroup
+from search.models import IndexLog, SearchServer, VariantGroup
 
 
 @admin.register(VariantGroup)
@@ -34,14 +34,8 @@ class VariantGroupAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(IndexLog)
-class IndexLogAdmin(admin.ModelAdmin):
-    """The search index log, for diagnosing sync problems; rows are written by search."""
-
-    list_display = ("seq", "article_id", "reason", "created")
-    list_filter = ("reason",)
-    search_fields = ("article_id",)
-    ordering = ("-seq",)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that search writes itself: shown for diagnosis, never edited."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -51,3 +45,21 @@ class IndexLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(IndexLog)
+class IndexLogAdmin(ReadOnlyAdmin):
+    """The search index log, for diagnosing sync problems; rows are written by search."""
+
+    list_display = ("seq", "article_id", "reason", "created")
+    list_filter = ("reason",)
+    search_fields = ("article_id",)
+    ordering = ("-seq",)
+
+
+@admin.register(SearchServer)
+class SearchServerAdmin(ReadOnlyAdmin):
+    """The app servers following the log: how far each got and when it was last heard."""
+
+    list_display = ("name", "applied_seq", "heartbeat", "dropped")
+    list_filter = ("dropped",)

@@ -30,9 +30,12 @@ DEFAULTS = {
     # How long a hole in the log sequence is re-checked: a transaction that
     # took a sequence number but has not committed yet.
     "SEARCH_LOG_GAP_SECONDS": 3600,
-    # Log rows older than this are pruned by sync_search_index; an index
-    # that has not synced for longer is reconciled with the database.
-    "SEARCH_LOG_RETENTION_DAYS": 30,
+    # This server's name among those following the log (each keeps its own
+    # index); None: the host name and the index folder.
+    "SEARCH_SERVER_NAME": None,
+    # Seconds after which a server not heard from is dropped: the log is
+    # pruned past it, and it rebuilds its index when it returns.
+    "SEARCH_SERVER_TIMEOUT": 7 * 24 * 3600,
     # Documents of small segments one commit may merge: after a save (in the
     # web request) and in sync_search_index. Large segments are never merged;
     # rebuild_search_index compacts the index.

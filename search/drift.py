@@ -5,7 +5,6 @@ recomputes it from the database, so it also finds articles whose source,
 author or tag was renamed without the index following.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -115,9 +114,3 @@ def reconcile(
     return drift, apply_pending_log(
         time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
     )
-
-
-def is_stale(path, *, retention_days: int) -> bool:
-    """Return True when the index in ``path`` has not synced within the log's retention."""
-    state = read_state(path)
-    return state is None or state.synced < time.time() - retention_days * 86400

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.models import Article
-from search import conf
+from search import conf, servers
 from search.backend import get_backend
 from search.documents import article_to_document
 from search.engine.api import Writer, WriterBusy
@@ -46,6 +46,8 @@ class ApplyReport:
     remaining: bool = False  # stopped by the time budget with rows left
     built: bool = False  # there was no index, so one was built from the database
     missing: bool = False  # there is no index and none was built
+    # This server was away too long and was dropped; its index must be rebuilt.
+    dropped: bool = False
 
 
 @dataclass
@@ -101,13 +103,18 @@ def apply_pending_log(
     Call it outside any transaction (after commit), never inside one.
     """
     backend = get_backend()
+    # Applying to the index in use is what this server reports to the others.
+    following = path is None
     path = path or backend.current()
     if path is None:
         return _build_missing_index(build_if_missing)
+    if following and servers.is_dropped():
+        return ApplyReport(dropped=True)
     deadline = None if time_budget is None else time.monotonic() + time_budget
     report = ApplyReport()
-    timeout = conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
-    with backend.sync_lock(path, timeout=timeout) as locked:
+    with backend.sync_lock(
+        path, timeout=conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
+    ) as locked:
         if not locked:
             report.locked = True
             return report
@@ -120,38 +127,47 @@ def apply_pending_log(
             )
             report.missing = True
             return report
-        while True:
-            rows = list(
-                IndexLog.objects.filter(state.pending_filter())
-                .order_by("seq")
-                .values_list("seq", "article_id")[:batch_size]
-            )
-            if not rows:
-                break
-            try:
-                with backend.writer(
-                    path, timeout=timeout, merge_limit=conf.get(merge)
-                ) as writer:
-                    indexed, removed = index_articles(
-                        [article_id for _, article_id in rows], writer=writer
-                    )
-            except WriterBusy:
-                report.locked = True
-                break
-            state = state.advanced(seq for seq, _ in rows)
-            write_state(path, state)
-            report.rows += len(rows)
-            report.indexed += indexed
-            report.removed += removed
-            if deadline is not None and time.monotonic() > deadline:
-                report.remaining = IndexLog.objects.filter(
-                    state.pending_filter()
-                ).exists()
-                break
-        if not report.rows and not report.locked:
-            # Nothing to do: still record that this index is up to date.
-            write_state(path, LogState(state.seq, state.gaps, time.time()))
+        state = _apply_rows(path, state, report, batch_size, deadline, merge)
+        if following:
+            servers.report(state)
     return report
+
+
+def _apply_rows(path, state, report, batch_size, deadline, merge) -> LogState:
+    """Apply pending rows in batches (the sync lock held); return the new state."""
+    backend = get_backend()
+    timeout = conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
+    while True:
+        rows = list(
+            IndexLog.objects.filter(state.pending_filter())
+            .order_by("seq")
+            .values_list("seq", "article_id")[:batch_size]
+        )
+        if not rows:
+            break
+        try:
+            with backend.writer(
+                path, timeout=timeout, merge_limit=conf.get(merge)
+            ) as writer:
+                indexed, removed = index_articles(
+                    [article_id for _, article_id in rows], writer=writer
+                )
+        except WriterBusy:
+            report.locked = True
+            break
+        state = state.advanced(seq for seq, _ in rows)
+        write_state(path, state)
+        report.rows += len(rows)
+        report.indexed += indexed
+        report.removed += removed
+        if deadline is not None and time.monotonic() > deadline:
+            report.remaining = IndexLog.objects.filter(state.pending_filter()).exists()
+            break
+    if not report.rows and not report.locked:
+        # Nothing to do: still record that this index is up to date.
+        state = LogState(state.seq, state.gaps, time.time())
+        write_state(path, state)
+    return state
 
 
 def _build_missing_index(build: bool | None) -> ApplyReport:
@@ -194,6 +210,9 @@ def rebuild_index(
         if not locked:
             raise RebuildInProgress(backend.build_lock_holder())
         state = current_log_state()
+        # Registered while it runs, so no server prunes the rows it catches up on.
+        builder = servers.server_name() + servers.REBUILD_SUFFIX
+        servers.report(state, name=builder, rejoin=True)
         path = backend.new_generation()
         try:
             documents = _fill(path, chunk_size, progress, procs)
@@ -208,8 +227,12 @@ def rebuild_index(
             )
         except BaseException:
             backend.discard(path)
+            servers.forget(builder)
             raise
         backend.make_current(path)
+        # The new index holds everything: this server follows the log again.
+        servers.report(read_state(path), rejoin=True)
+        servers.forget(builder)
         caught_up = apply_pending_log(
             time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
         )

@@ -84,3 +84,26 @@ class VariantGroup(models.Model):
                     "common words or punctuation): " + "; ".join(unsearchable)
                 }
             )
+
+
+class SearchServer(models.Model):
+    """An app server that keeps its own index and follows the index log.
+
+    The log is pruned only below what every live server has applied; a
+    server not heard from for ``SEARCH_SERVER_TIMEOUT`` seconds is dropped
+    (the log no longer waits for it) and rebuilds its index when it returns.
+    """
+
+    name = models.CharField(max_length=300, unique=True)
+    # Every log row up to this sequence number is in this server's index.
+    applied_seq = models.BigIntegerField(default=0)
+    heartbeat = models.DateTimeField()
+    # When it was dropped for being away; None while it follows the log.
+    dropped = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "search server"
+
+    def __str__(self) -> str:
+        return self.name

@@ -184,3 +184,6 @@ TASKS = {
 DEFAULT_SEARCH_INDEX_DIR = VAR_DIR / "whoosh"
 SEARCH_INDEX_DIR = env_path("SEARCH_INDEX_DIR", DEFAULT_SEARCH_INDEX_DIR)
 SEARCH_REBUILD_PROCS = env_int("SEARCH_REBUILD_PROCS", 2)
+# This app server's name among those following the index log (empty: the
+# host name and the index folder).
+SEARCH_SERVER_NAME = env_str("SEARCH_SERVER_NAME", "")

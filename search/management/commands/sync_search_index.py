@@ -5,23 +5,21 @@ Run it after loading data (make run does), from cron, or as a service with
 built for another schema version, it builds one from the database first.
 """
 
-import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from search import conf
 from search.backend import get_backend
-from search.drift import is_stale, reconcile
+from search.drift import reconcile
 from search.indexing import (
     SYNC_BATCH,
     RebuildInProgress,
     apply_pending_log,
     rebuild_index,
 )
-from search.logstate import read_state
 from search.management.commands._progress import ProgressBar
-from search.models import IndexLog
+from search.servers import prune_log, server_name
 
 
 class Command(BaseCommand):
@@ -45,10 +43,23 @@ class Command(BaseCommand):
         "changes before it lets go (or run this again)."
     )
     RECONCILED = (
-        "The search index had not synced within the log's retention "
-        "(%(days)d days): compared it with the database and repaired %(count)d articles."
+        "The search index had no record of how far it applied the log: compared "
+        "it with the database and repaired %(count)d articles."
     )
-    PRUNED = "Removed %(count)d log entries older than %(days)d days."
+    DROPPED = (
+        "This server (%(name)s) was not heard from for more than %(away)s, so "
+        "it was dropped from the servers following the index log and missed "
+        "changes the others have pruned: rebuilding its index from the database."
+    )
+    REJOINED = (
+        "Rebuilt this server's search index with %(documents)d articles in "
+        "%(seconds).1f s; it follows the index log again."
+    )
+    DROPPED_OTHER = (
+        "Dropped server %(name)s from the index log's followers: not heard from for "
+        "more than %(away)s. It rebuilds its index when it returns."
+    )
+    PRUNED = "Removed %(count)d log entries that every live server has applied."
     REBUILDING = "A rebuild of the search index is running; try again when it is done."
 
     def add_arguments(self, parser):
@@ -83,30 +94,30 @@ class Command(BaseCommand):
         if path is None:
             self.build()
             return
-        days = conf.get("SEARCH_LOG_RETENTION_DAYS")
-        if read_state(path) is not None and is_stale(path, retention_days=days):
-            drift, _ = reconcile(repair=True)
-            self.stdout.write(
-                self.RECONCILED % {"days": days, "count": len(drift.article_ids)}
-            )
         report = apply_pending_log(
             time_budget=None, batch_size=SYNC_BATCH, merge="SEARCH_MERGE_ON_SYNC"
         )
-        if report.missing:
-            drift, _ = reconcile(repair=True)
+        if report.dropped:
             self.stdout.write(
-                self.RECONCILED % {"days": days, "count": len(drift.article_ids)}
+                self.style.WARNING(
+                    self.DROPPED % {"name": server_name(), "away": _away()}
+                )
             )
+            self.build(message=self.REJOINED)
+        elif report.missing:
+            drift, _ = reconcile(repair=True)
+            self.stdout.write(self.RECONCILED % {"count": len(drift.article_ids)})
         elif report.locked:
             self.stdout.write(self.style.WARNING(self.BUSY))
         elif report.rows:
             self.stdout.write(self.APPLIED % vars(report))
         elif not quiet:
             self.stdout.write(self.UP_TO_DATE)
-        self.prune(days)
+        self.prune()
 
-    def build(self) -> None:
-        message = self.UPGRADED if get_backend().linked() else self.BUILT
+    def build(self, message: str | None = None) -> None:
+        if message is None:
+            message = self.UPGRADED if get_backend().linked() else self.BUILT
         bar = ProgressBar(self.stdout, "Indexing", enabled=self.verbosity > 0)
         try:
             report = rebuild_index(progress=bar)
@@ -120,9 +131,21 @@ class Command(BaseCommand):
             )
         )
 
-    def prune(self, days: int) -> None:
-        cutoff = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
-        old = IndexLog.objects.filter(created__lt=cutoff)
-        count, _ = old.delete()
+    def prune(self) -> None:
+        count, dropped = prune_log()
+        for name in dropped:
+            self.stdout.write(
+                self.style.WARNING(self.DROPPED_OTHER % {"name": name, "away": _away()})
+            )
         if count:
-            self.stdout.write(self.PRUNED % {"count": count, "days": days})
+            self.stdout.write(self.PRUNED % {"count": count})
+
+
+def _away() -> str:
+    """Return ``SEARCH_SERVER_TIMEOUT`` in words ("7 days", "1 minute")."""
+    seconds = conf.get("SEARCH_SERVER_TIMEOUT")
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size, 1)
+            return f"{n:g} {unit}{'' if n == 1 else 's'}"
+    return f"{seconds:g} seconds"
