@@ -11,8 +11,9 @@ from tests.processes import Site
 
 @pytest.fixture(autouse=True)
 def _search_index_dir(settings, tmp_path):
-    """Give every test its own empty search index directory."""
+    """Give every test its own empty search index and capture directories."""
     settings.SEARCH_INDEX_DIR = tmp_path / "whoosh"
+    settings.CAPTURE_DIR = tmp_path / "captures"
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +66,14 @@ def postgres_site(transactional_db, settings) -> Site:
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     url = f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
     return Site(url, settings.SEARCH_INDEX_DIR)
+
+
+@pytest.fixture
+def web():
+    """A real HTTP server on 127.0.0.1 (tests/web.py), stopped after the test."""
+    from tests.web import WebServer
+
+    server = WebServer().start()
+    yield server
+    if server.server is not None:
+        server.stop()

@@ -240,3 +240,8 @@ def run_import(
     except KeyboardInterrupt:
         report.interrupted = True
     return report
+
+
+def import_record(raw: RawRecord, options: ImportOptions, name: str) -> Outcome:
+    """Check and save one record read elsewhere (a fetched page), as an import would."""
+    return _Importer(options, ImportReport(), None)._import(name, raw)

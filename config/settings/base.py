@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "archive",
     "archive.jobs",
+    "archive.collect",
     "search",
 ]
 
@@ -177,6 +178,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Collecting (archive/collect): where captures' WARC files go, and how pages
+# are fetched (archive/collect/conf.py has the defaults).
+CAPTURE_DIR = env_path("CAPTURE_DIR", VAR_DIR / "captures")
+CAPTURE_TIMEOUT = env_int("CAPTURE_TIMEOUT", 30)
+CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_BYTES", 20 * 1024 * 1024)
+CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 5)
+CAPTURE_HOST_DELAY = float(env_str("CAPTURE_HOST_DELAY", "1.0"))
+CAPTURE_ALLOW_PRIVATE_NETWORKS = env_bool("CAPTURE_ALLOW_PRIVATE_NETWORKS", False)
+CAPTURE_CONTACT_URL = env_str(
+    "CAPTURE_CONTACT_URL", "https://github.com/nk-media-archive/archive"
+)
 
 # Search (see search/conf.py for what each one means, and the other SEARCH_*
 # settings with their defaults).

@@ -12,3 +12,6 @@ STORAGES = {
 }
 # Tests do not run collectstatic; serve from the finders instead of var/staticfiles.
 WHITENOISE_AUTOREFRESH = True
+# Tests fetch from servers they start on 127.0.0.1, as fast as they like.
+CAPTURE_ALLOW_PRIVATE_NETWORKS = True
+CAPTURE_HOST_DELAY = 0.0

@@ -1,0 +1,180 @@
+"""Collecting in the admin: "Add from URL", the batches it queues, and the captures."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from archive.collect.fetch import FetchError, check_url
+from archive.collect.models import Capture, CaptureRequest
+from archive.collect.requests import request_captures
+from archive.models import Source, Tag
+
+MAX_URLS = 200
+
+
+class CaptureUrlsForm(forms.Form):
+    urls = forms.CharField(
+        label="URLs",
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 90}),
+        help_text=f"One per line, up to {MAX_URLS}.",
+        error_messages={"required": "Paste at least one URL."},
+    )
+    source = forms.ModelChoiceField(
+        Source.objects.all(),
+        required=False,
+        help_text="File the articles under this source (otherwise the one the page names).",
+    )
+    tags = forms.ModelMultipleChoiceField(
+        Tag.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    publish = forms.BooleanField(
+        required=False, label="Publish at once (otherwise they arrive as drafts)"
+    )
+
+    def clean_urls(self) -> list[str]:
+        lines = []
+        for line in self.cleaned_data["urls"].splitlines():
+            if line.strip() and line.strip() not in lines:
+                lines.append(line.strip())
+        if not lines:
+            raise forms.ValidationError("Paste at least one URL.")
+        if len(lines) > MAX_URLS:
+            raise forms.ValidationError(
+                f"{len(lines)} URLs: give at most {MAX_URLS} at a time, "
+                "or use manage.py capture_url."
+            )
+        return lines
+
+
+@admin.register(CaptureRequest)
+class CaptureRequestAdmin(admin.ModelAdmin):
+    """The add page is "Add from URL"; each submission is shown as a batch."""
+
+    list_display = ["url", "state", "message", "article_link", "requested_at"]
+    list_filter = ["state"]
+    search_fields = ["url", "message"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        batch = path(
+            "batch/<uuid:batch>/",
+            self.admin_site.admin_view(self.batch_view),
+            name="collect_capturerequest_batch",
+        )
+        return [batch, *super().get_urls()]
+
+    @admin.display(description="Article")
+    def article_link(self, obj):
+        if not obj.article_id:
+            return "—"
+        url = reverse("admin:archive_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.article_id)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CaptureUrlsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            batch = self._queue(request, form.cleaned_data)
+            return redirect("admin:collect_capturerequest_batch", batch=batch)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Add articles from URLs",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/collect/capture_urls.html", context)
+
+    def _queue(self, request, data):
+        good, refused = [], {}
+        for url in data["urls"]:
+            try:
+                check_url(url)
+                good.append(url)
+            except FetchError as problem:
+                refused[url] = str(problem)
+        batch = request_captures(
+            good,
+            source=data["source"],
+            tags=[tag.name for tag in data["tags"]],
+            publish=data["publish"],
+            user=request.user,
+        )
+        # Lines that are no web address are answered at once, in the same batch.
+        CaptureRequest.objects.bulk_create(
+            CaptureRequest(
+                batch=batch,
+                url=url,
+                state=CaptureRequest.State.FAILED,
+                message=message,
+                requested_by=request.user,
+                finished_at=timezone.now(),
+            )
+            for url, message in refused.items()
+        )
+        return batch
+
+    def batch_view(self, request, batch):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = list(
+            CaptureRequest.objects.filter(batch=batch).select_related(
+                "article", "capture"
+            )
+        )
+        waiting = any(
+            row.state in (CaptureRequest.State.PENDING, CaptureRequest.State.RUNNING)
+            for row in rows
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Captures requested",
+            "rows": rows,
+            "waiting": waiting,
+            "failed": sum(row.state == CaptureRequest.State.FAILED for row in rows),
+        }
+        return TemplateResponse(request, "admin/collect/capture_batch.html", context)
+
+
+@admin.register(Capture)
+class CaptureAdmin(admin.ModelAdmin):
+    """Captures are evidence: listed and read, never edited."""
+
+    list_display = [
+        "final_url",
+        "fetched_at",
+        "http_status",
+        "shown_size",
+        "short_sha256",
+        "origin",
+        "article",
+    ]
+    list_filter = ["origin", "http_status"]
+    search_fields = ["url", "final_url", "sha256"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article", "revisit_of"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Size", ordering="size")
+    def shown_size(self, obj):
+        return filesizeformat(obj.size)
+
+    @admin.display(description="SHA-256")
+    def short_sha256(self, obj):
+        return format_html('<code title="{}">{}…</code>', obj.sha256, obj.sha256[:12])
