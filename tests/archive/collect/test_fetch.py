@@ -148,4 +148,6 @@ def test_requests_to_one_host_are_spaced_by_the_host_delay(web, settings):
     for _ in range(3):
         fetch(web.url("/a"))
     times = [seen.at for seen in web.hits("/a")]
-    assert all(later - earlier >= 0.28 for earlier, later in itertools.pairwise(times))
+    # Arrival times jitter on a busy machine; without pacing they'd be ~1 ms apart.
+    assert all(later - earlier >= 0.2 for earlier, later in itertools.pairwise(times))
+    assert times[-1] - times[0] >= 0.5
