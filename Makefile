@@ -16,13 +16,14 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}
 
 .PHONY: help install install-dev run serve setup superuser demo index test lint fmt \
-	migrations-check messages messages-check gettext check bench browser clean
+	migrations-check messages messages-check gettext check bench bench-collect browser clean
 
 help:
 	@echo "make run        set everything up and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test       lint + the whole test suite (SQLite, then PostgreSQL)"
 	@echo "make superuser  create an admin account"
 	@echo "make bench      search benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
+	@echo "make bench-collect  capture throughput against a local server"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -120,6 +121,14 @@ bench: install
 	DATABASE_URL=sqlite:///$(BENCH_DIR)/bench-$(BENCH_COUNT).sqlite3 \
 	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
 	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
+
+# Capture throughput against a local server, on its own database and folder.
+bench-collect: install
+	mkdir -p $(BENCH_DIR)
+	DJANGO_SETTINGS_MODULE=config.settings.test \
+	DATABASE_URL=sqlite:///$(BENCH_DIR)/collect.sqlite3 \
+	CAPTURE_DIR=$(BENCH_DIR)/captures SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-collect \
+	$(PY) -m bench.collect --pages $${BENCH_PAGES:-100}
 
 clean:
 	rm -rf $(VENV) var/staticfiles

@@ -204,6 +204,7 @@ def article_detail(request, pk: int, slug: str):
         else (),
         "reference": citations.formatted_reference(article, page_url),
         "browse_url": reverse("archive:article-list"),
+        "captures": article.captures.all(),
     }
     response = render(request, "archive/article_detail.html", context)
     if not article.is_published:

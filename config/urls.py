@@ -15,6 +15,7 @@ urlpatterns = [
     # English pages without a prefix, Korean ones under /ko/.
     *i18n_patterns(
         path("search/", include("search.urls")),
+        path("", include("archive.collect.urls")),
         path("", include("archive.urls")),
         prefix_default_language=False,
     ),
