@@ -101,9 +101,20 @@ def article_list(request):
         if described
         else _("All articles")
     )
+    stem = f"articles {described}"
     if fmt == "csv":
         return exports.csv_response(
-            exports.iterate(filterset.qs), filename="articles.csv", request=request
+            exports.iterate(filterset.qs),
+            filename=exports.export_filename(stem, fmt),
+            request=request,
+        )
+    if fmt in exports.CITATION_FORMATS:
+        return exports.citations_response(
+            exports.iterate(filterset.qs),
+            fmt=fmt,
+            total=filterset.qs.count(),
+            filename=exports.export_filename(stem, fmt),
+            request=request,
         )
     if fmt == "atom":
         newest = filterset.qs.newest_first().with_relations()[: exports.FEED_SIZE]
@@ -144,7 +155,10 @@ def article_list(request):
         "filter_inputs": filter_inputs(query),
         "sort_links": _sort_links(query, filterset.sort_order, path),
         "article_query": listing_link_query(query, "browse"),
-        "exports": _export_links(query, path),
+        "exports": exports.export_links(query, path),
+        "citation_cap": exports.CITATION_LIMIT
+        if listing.total > exports.CITATION_LIMIT
+        else None,
     }
     return render(request, "archive/article_list.html", context)
 
@@ -164,10 +178,6 @@ def _sort_links(query, current: str, path: str) -> list[dict]:
             ("title", _("Title")),
         )
     ]
-
-
-def _export_links(query, path: str) -> dict:
-    return {fmt: format_url(query, fmt, path) for fmt in exports.EXPORT_FORMATS}
 
 
 @require_safe
@@ -202,6 +212,7 @@ def article_detail(request, pk: int, slug: str):
         "related": related_articles(article, RELATED_COUNT)
         if article.is_published
         else (),
+        "citation": citations.cite(article, page_url),
         "reference": citations.formatted_reference(article, page_url),
         "browse_url": reverse("archive:article-list"),
         "captures": article.captures.all(),

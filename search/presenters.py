@@ -14,14 +14,14 @@ from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from archive.listing.exports import EXPORT_FORMATS
+from archive.listing import exports
+from archive.listing.exports import export_links
 from archive.listing.facets import facets
 from archive.listing.params import parse_date
 from archive.listing.querystring import (
     active_filters,
     clear_filters_url,
     filter_inputs,
-    format_url,
     link_facets,
     listing_link_query,
     page_links,
@@ -212,7 +212,10 @@ def results_context(form: SearchForm, page: SearchPage) -> dict:
         "sort_links": sort_links(query, params.sort, path) if page.total else [],
         "histogram": continuous_years(page.histogram),
         "article_query": listing_link_query(query, "search"),
-        "exports": {fmt: format_url(query, fmt, path) for fmt in EXPORT_FORMATS},
+        "exports": export_links(query, path),
+        "citation_cap": exports.CITATION_LIMIT
+        if page.total > exports.CITATION_LIMIT
+        else None,
         "exact_url": replace_value(query, "exact", "1", path),
         "variants_url": replace_value(query, "exact", None, path),
         "suggestion_url": replace_value(query, "q", page.suggestion, path)

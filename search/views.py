@@ -27,10 +27,20 @@ def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if form.format_error:
         return exports.bad_format_response(form.format_error)
+    stem = f"search {form.params.q}"
     if form.format == "csv":
         return exports.csv_response(
             exports.articles_in_order(search_ids(form.params)),
-            filename="search.csv",
+            filename=exports.export_filename(stem, form.format),
+            request=request,
+        )
+    if form.format in exports.CITATION_FORMATS:
+        ids = search_ids(form.params)
+        return exports.citations_response(
+            exports.articles_in_order(ids[: exports.CITATION_LIMIT]),
+            fmt=form.format,
+            total=len(ids),
+            filename=exports.export_filename(stem, form.format),
             request=request,
         )
     if form.format == "atom":

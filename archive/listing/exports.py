@@ -1,4 +1,4 @@
-"""Listings in other formats: Atom feed, streamed CSV and JSON, for browse and search.
+"""Listings in other formats: Atom, streamed CSV, citations and JSON, for browse and search.
 
 Each builder takes articles (or ids, through ``articles_in_order``) and what
 the page knows about the listing, so the browse and search pages produce the
@@ -6,11 +6,15 @@ same files from the same code:
 
 - ``atom_response(articles, title=…, page_url=…, feed_url=…)`` the newest matches;
 - ``csv_response(articles, filename=…, request=…)`` every match, streamed;
+- ``citations_response(articles, fmt=…, total=…, filename=…, request=…)`` RIS,
+  BibTeX or CSL-JSON of every match (the first ``CITATION_LIMIT``), streamed;
 - ``listing_json(…)`` the page as our JSON API (``JsonResponse(listing_json(…))``).
 """
 
 import csv
 import datetime
+import itertools
+import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 
@@ -19,25 +23,43 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import escape
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
+from archive import citations
 from archive.listing.facets import facets
+from archive.listing.querystring import format_url
 from archive.listing.types import Facet, YearCount
 from archive.models import Article
 
-FORMATS = ("html", "json", "csv", "atom")
+FORMATS = ("html", "json", "csv", "atom", "ris", "bibtex", "csljson")
 # What a listing page links to besides itself.
-EXPORT_FORMATS = ("atom", "csv", "json")
+EXPORT_FORMATS = ("atom", "csv", "json", "ris", "bibtex", "csljson")
+# Citation formats: (content type, file extension).
+CITATION_FORMATS = {
+    "ris": ("application/x-research-info-systems", "ris"),
+    "bibtex": ("application/x-bibtex", "bib"),
+    "csljson": ("application/vnd.citationstyles.csl+json", "json"),
+}
+# Reference managers import a file in one go; past this many items they stall,
+# so a citation file holds the first CITATION_LIMIT matches and says so.
+CITATION_LIMIT = 5000
 FEED_SIZE = 50
 CHUNK_SIZE = 500
 CSV_HEADER = (
     "id", "title", "url", "original_url", "source", "source_slug", "published",
-    "authors", "tags", "language", "kind", "summary",
+    "published_is_inferred", "authors", "tags", "language", "kind", "summary",
 )  # fmt: skip
+# Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark.
+CSV_BOM = "\ufeff"
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SITE_NAME = "North Korea Media & Technology Archive"
+
+
+def export_links(query: QueryDict, path: str) -> dict[str, str]:
+    """The listing's links in every other format, by format name."""
+    return {fmt: format_url(query, fmt, path) for fmt in EXPORT_FORMATS}
 
 
 class UnknownFormat(ValueError):
@@ -183,6 +205,7 @@ def csv_row(article: Article, request: HttpRequest) -> list[str]:
         article.source.name,
         article.source.slug,
         article.published.isoformat(),
+        "true" if article.published_is_inferred else "",
         ";".join(author.name for author in article.byline),
         ";".join(tag.name for tag in article.tags.all()),
         article.language,
@@ -202,7 +225,7 @@ class _Echo:
 def csv_lines(articles: Iterable[Article], request: HttpRequest) -> Iterator[str]:
     """Yield the CSV text: the header, then one line per article."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+    yield CSV_BOM + writer.writerow(CSV_HEADER)
     for article in articles:
         yield writer.writerow(csv_row(article, request))
 
@@ -215,6 +238,76 @@ def csv_response(
         csv_lines(articles, request), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Citations ------------------------------------------------------------
+
+
+def export_filename(stem: str, fmt: str, today: datetime.date | None = None) -> str:
+    """A download's name after what it holds and when: ``search-kim-jong-un-2026-12-04.csv``."""
+    extension = CITATION_FORMATS[fmt][1] if fmt in CITATION_FORMATS else fmt
+    words = slugify(stem)[:60].strip("-") or "articles"
+    return f"{words}-{(today or datetime.date.today()).isoformat()}.{extension}"
+
+
+def cap_notice(total: int) -> str:
+    """What a capped citation file says about the matches it leaves out ("" if none)."""
+    if total <= CITATION_LIMIT:
+        return ""
+    return (
+        f"This file holds the first {CITATION_LIMIT:,} of {total:,} matches, in the "
+        "listing's order; narrow the search (dates, filters) to export the rest."
+    )
+
+
+def _citation_chunks(
+    articles: Iterable[Article], fmt: str, notice: str, request: HttpRequest
+) -> Iterator[str]:
+    def cited(article: Article) -> citations.Citation:
+        return citations.cite(
+            article, request.build_absolute_uri(article.get_absolute_url())
+        )
+
+    if fmt == "ris":
+        for article in articles:
+            yield citations.ris_record(cited(article))
+    elif fmt == "bibtex":
+        if notice:
+            yield "@comment{" + citations.bibtex_escape(notice) + "}\n\n"
+        taken: set[str] = set()
+        for article in articles:
+            yield citations.bibtex_entry(cited(article), taken=taken) + "\n"
+    else:
+        yield "["
+        separator = "\n"
+        for article in articles:
+            item = json.dumps(citations.csl_item(cited(article)), ensure_ascii=False)
+            yield separator + item
+            separator = ",\n"
+        yield "\n]\n"
+
+
+def citations_response(
+    articles: Iterable[Article],
+    *,
+    fmt: str,
+    total: int,
+    filename: str,
+    request: HttpRequest,
+) -> StreamingHttpResponse:
+    """Stream the first ``CITATION_LIMIT`` of ``articles`` (``total`` in all) as ``fmt``."""
+    content_type = CITATION_FORMATS[fmt][0]
+    notice = cap_notice(total)
+    response = StreamingHttpResponse(
+        _citation_chunks(
+            itertools.islice(articles, CITATION_LIMIT), fmt, notice, request
+        ),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if notice:
+        response["X-Export-Notice"] = notice
     return response
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django import template
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.html import format_html
 
+from archive import citations
 from archive.listing.querystring import toggle_pair
 from archive.listing.types import YearCount
 
@@ -20,6 +22,18 @@ BAR_AREA_HEIGHT = 100
 LABEL_HEIGHT = 16
 MAX_SLOT = 60
 LABEL_SPACING = 36
+
+
+@register.simple_tag(takes_context=True)
+def coins(context, article) -> str:
+    """A COinS span, so reference managers can offer to save the listing's items."""
+    request = context.get("request")
+    page = article.get_absolute_url()
+    page_url = request.build_absolute_uri(page) if request else page
+    return format_html(
+        '<span class="Z3988" title="{}"></span>',
+        citations.coins(citations.cite(article, page_url)),
+    )
 
 
 @register.filter

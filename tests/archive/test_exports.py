@@ -1,12 +1,19 @@
 import csv
 import datetime
+import html
 import io
 import json
+import re
+from urllib.parse import parse_qsl
 
+import bibtexparser
 import feedparser
+import jsonschema
 import pytest
+import rispy
 from django.http import QueryDict
 
+from archive.listing import exports
 from archive.listing.exports import (
     CSV_HEADER,
     UnknownFormat,
@@ -16,6 +23,7 @@ from archive.listing.exports import (
 )
 from archive.models import Article
 from tests.archive.sample_archive import build_sample_archive
+from tests.archive.test_citations import CSL_SCHEMA
 from tests.factories import AuthorFactory, SourceFactory, make_article
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +36,9 @@ def archive():
 
 def read_csv(response) -> list[dict]:
     assert response.streaming
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    data = b"".join(response.streaming_content)
+    assert data.startswith("\ufeff".encode()), "Excel needs the byte-order mark"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 # --- Atom -------------------------------------------------------------------
@@ -113,6 +122,7 @@ def test_csv_columns_and_joined_lists(client, archive):
         "source": "38 North",
         "source_slug": "38-north",
         "published": "2015-03-01",
+        "published_is_inferred": "",
         "authors": "Martyn Williams;Jieun Baek",
         "tags": "internet",
         "language": "en",
@@ -125,8 +135,29 @@ def test_csv_header_line_is_exact(client, archive):
     response = client.get("/articles/?format=csv")
     first_line = b"".join(response.streaming_content).decode().splitlines()[0]
     assert first_line == (
-        "id,title,url,original_url,source,source_slug,published,authors,tags,"
-        "language,kind,summary"
+        "\ufeffid,title,url,original_url,source,source_slug,published,"
+        "published_is_inferred,authors,tags,language,kind,summary"
+    )
+
+
+def test_csv_flags_an_inferred_date_and_is_named_after_the_listing_and_day(client):
+    source = SourceFactory(name="Wire", slug="wire")
+    make_article(title="Undated", source=source, published_is_inferred=True)
+    response = client.get("/articles/?source=wire&format=csv")
+    (row,) = read_csv(response)
+    assert row["published_is_inferred"] == "true"
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="articles-source-wire-{today}.csv"'
+    )
+
+
+def test_search_csv_is_named_after_the_query(client):
+    make_article(title="Kim Jong Un visits a factory")
+    response = client.get("/search/?q=Kim+Jong-un&format=csv")
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="search-kim-jong-un-{today}.csv"'
     )
 
 
@@ -234,3 +265,90 @@ def test_exports_respect_exclusions(client, archive):
     rows = read_csv(client.get("/articles/?format=csv&not_source=daily-nk"))
     assert len(rows) == 4
     assert Article.objects.published().count() == 8
+
+
+# --- Citations of a whole result set ------------------------------------------
+
+
+def streamed_text(response) -> str:
+    assert response.streaming
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_ris_of_a_listing_holds_every_match_with_structured_names(client):
+    source = SourceFactory(name="Wire", slug="wire", kind="wire")
+    author = AuthorFactory(name="Kim Tong-hyung")
+    made = [
+        make_article(title=f"Wire {n}", source=source, authors=[author])
+        for n in range(45)
+    ]
+    make_article(title="Elsewhere")
+    response = client.get("/articles/?source=wire&format=ris")
+    assert response["Content-Type"].startswith("application/x-research-info-systems")
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="articles-source-wire-{today}.ris"'
+    )
+    records = rispy.loads(streamed_text(response))
+    assert {r["title"] for r in records} == {a.title for a in made}
+    assert {r["type_of_reference"] for r in records} == {"NEWS"}
+    assert records[0]["authors"] == ["Kim, Tong-hyung"]
+    assert "X-Export-Notice" not in response
+
+
+def test_search_citations_follow_the_ranking_in_bibtex_and_csl_json(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Radio jamming", body="<p>radio radio radio</p>")
+        make_article(title="A note", body="<p>one radio</p>")
+        make_article(title="Unrelated", body="<p>phones</p>")
+    library = bibtexparser.parse_string(
+        streamed_text(client.get("/search/?q=radio&format=bibtex"))
+    )
+    assert not library.failed_blocks
+    assert [e.fields_dict["title"].value for e in library.entries] == [
+        "Radio jamming",
+        "A note",
+    ]
+    items = json.loads(streamed_text(client.get("/search/?q=radio&format=csljson")))
+    jsonschema.validate(items, CSL_SCHEMA)
+    assert [item["title"] for item in items] == ["Radio jamming", "A note"]
+
+
+def test_an_empty_result_set_is_an_empty_but_valid_file(client):
+    assert json.loads(streamed_text(client.get("/search/?q=zzz&format=csljson"))) == []
+    assert streamed_text(client.get("/articles/?source=none&format=ris")) == ""
+
+
+def test_a_large_set_is_capped_with_a_notice(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(exports, "CITATION_LIMIT", 3)
+    source = SourceFactory(name="Wire", slug="wire")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            make_article(title=f"Wire {n}", source=source)
+    response = client.get("/articles/?source=wire&format=bibtex")
+    text = streamed_text(response)
+    notice = "This file holds the first 3 of 5 matches"
+    assert response["X-Export-Notice"].startswith(notice)
+    library = bibtexparser.parse_string(text)
+    assert len(library.entries) == 3
+    assert notice in library.comments[0].comment
+    assert (
+        len(rispy.loads(streamed_text(client.get("/search/?q=wire&format=ris")))) == 3
+    )
+    page = client.get("/articles/?source=wire").content.decode()
+    assert "Citation files hold the first 3 matches" in page
+
+
+def test_listings_link_the_citation_files_and_carry_coins_for_zotero(client, archive):
+    page = client.get("/articles/?tag=radio").content.decode()
+    for fmt in ("ris", "bibtex", "csljson"):
+        assert f"tag=radio&amp;format={fmt}" in page
+    spans = re.findall(r'<span class="Z3988" title="([^"]+)"', page)
+    assert len(spans) == 3  # one per listed article: "save these 3 items"
+    pairs = parse_qsl(html.unescape(spans[0]))
+    assert ("rft.type", "newspaperArticle") in pairs
+    assert ("rft.title", archive.korean_2023.title) in pairs

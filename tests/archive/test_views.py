@@ -245,10 +245,12 @@ def test_zotero_meta_tags_describe_the_article(client, archive):
     article = archive.intranet
     meta = MetaTags(html(client.get(article.get_absolute_url()))).meta
     assert meta["citation_title"] == ["Kwangmyong: the national intranet"]
-    # Authors are kept in name order (the archive stores no byline order).
-    assert meta["citation_author"] == ["Martyn Williams", "Jieun Baek"]
+    # Family name first, in byline order.
+    assert meta["citation_author"] == ["Williams, Martyn", "Baek, Jieun"]
     assert meta["citation_publication_date"] == ["2015/03/01"]
-    assert meta["citation_journal_title"] == ["38 North"]
+    # A think tank's page is no journal article.
+    assert "citation_journal_title" not in meta
+    assert meta["citation_publisher"] == ["38 North"]
     assert meta["og:type"] == ["article"]
     assert meta["og:title"] == ["Kwangmyong: the national intranet"]
     assert meta["og:url"] == [f"http://testserver{article.get_absolute_url()}"]
@@ -267,7 +269,8 @@ def test_cite_block_gives_a_reference_and_three_downloads(client, archive):
     article = archive.koryolink
     page = html(client.get(article.get_absolute_url()))
     assert (
-        "Martyn Williams. “Koryolink passes two million subscribers.” Daily NK" in page
+        "Williams, Martyn. “Koryolink passes two million subscribers.” "
+        "Daily NK, May 9, 2012. Accessed " in page
     )
     for ext in ("ris", "bib", "json"):
         assert f'href="/articles/{article.pk}/cite.{ext}"' in page
