@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config.i18n import switch_language
+from search.views import trends
 
 admin.site.site_header = _("North Korea Media & Technology Archive")
 admin.site.site_title = _("Archive admin")
@@ -16,6 +17,7 @@ urlpatterns = [
     *i18n_patterns(
         path("search/", include("search.urls")),
         path("", include("archive.collect.urls")),
+        path("trends/", trends, name="trends"),
         path("", include("archive.urls")),
         prefix_default_language=False,
     ),

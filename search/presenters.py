@@ -170,6 +170,14 @@ def all_notices(form: SearchForm, page: SearchPage) -> list[str]:
     return list(dict.fromkeys([*form.notices, *page.notices]))
 
 
+def trends_url(query: QueryDict) -> str:
+    """The trends page for this search: its words and filters, counted by year."""
+    start = query.copy()
+    for name in ("page", "sort", "more", "format"):
+        start.pop(name, None)
+    return replace_value(start, "page", None, reverse("trends"))
+
+
 def results_context(form: SearchForm, page: SearchPage) -> dict:
     """Everything the results template shows, with every link built from the cleaned query."""
     path = reverse("search:results")
@@ -216,6 +224,7 @@ def results_context(form: SearchForm, page: SearchPage) -> dict:
         "citation_cap": exports.CITATION_LIMIT
         if page.total > exports.CITATION_LIMIT
         else None,
+        "trends_url": trends_url(query),
         "exact_url": replace_value(query, "exact", "1", path),
         "variants_url": replace_value(query, "exact", None, path),
         "suggestion_url": replace_value(query, "q", page.suggestion, path)

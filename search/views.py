@@ -1,6 +1,8 @@
 """The search page and its help: form → one search → the page, JSON, CSV or a feed."""
 
+import csv
 import dataclasses
+import io
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -19,7 +21,11 @@ from search.presenters import (
     results_context,
 )
 from search.service import search, search_ids
+from search.trend_chart import build_trend_chart, period_label
+from search.trends import MAX_SERIES, compare, trends_json, trends_rows
 from search.types import SearchPage
+
+TREND_FORMATS = ("html", "json", "csv")
 
 
 @require_safe
@@ -51,6 +57,85 @@ def results(request: HttpRequest) -> HttpResponse:
             _json(request, page, form), json_dumps_params={"ensure_ascii": False}
         )
     return render(request, "search/results.html", results_context(form, page))
+
+
+@require_safe
+def trends(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "").strip().lower() or "html"
+    if fmt not in TREND_FORMATS:
+        return exports.bad_format_response(
+            "Unknown format. Use one of: format=json, format=csv."
+        )
+    result = compare(request.GET)
+    if fmt == "json":
+        return JsonResponse(
+            trends_json(result), json_dumps_params={"ensure_ascii": False}
+        )
+    stem = "trends " + " ".join(result.queries)
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(
+            [[exports.csv_safe(cell) for cell in row] for row in trends_rows(result)]
+        )
+        response = HttpResponse(
+            exports.CSV_BOM + out.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        filename = exports.export_filename(stem, "csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    measure = "share" if request.GET.get("measure") == "share" else "count"
+    return render(
+        request, "search/trends.html", _trends_context(request, result, measure)
+    )
+
+
+def _trends_context(request: HttpRequest, result, measure: str) -> dict:
+    path = reverse("trends")
+    query = result.filters.copy()
+    query.pop("sort", None)
+    query.setlist("q", list(result.queries))
+    if result.interval != "year":
+        query["interval"] = result.interval
+    rows = [
+        {
+            "period": period_label(period),
+            "total": result.totals[i],
+            "cells": [(s.counts[i], s.shares[i]) for s in result.series],
+        }
+        for i, period in enumerate(result.periods)
+    ]
+    boxes = [*result.queries, *[""] * (MAX_SERIES - len(result.queries))]
+    return {
+        "nav_section": "trends",
+        "result": result,
+        "chart": build_trend_chart(result, measure),
+        "measure": measure,
+        "rows": rows,
+        "query_boxes": list(enumerate(boxes[:MAX_SERIES], start=1)),
+        "hidden_inputs": [
+            (k, v)
+            for k, vs in result.filters.lists()
+            if k not in ("q", "sort")
+            for v in vs
+        ],
+        "measure_urls": {
+            "count": replace_value(query, "measure", None, path),
+            "share": replace_value(query, "measure", "share", path),
+        },
+        "interval_urls": {
+            "year": replace_value(query, "interval", None, path),
+            "month": replace_value(query, "interval", "month", path),
+        },
+        "csv_url": format_url(query, "csv", path),
+        "json_url": format_url(query, "json", path),
+        "search_urls": [
+            (
+                s.query,
+                replace_value(result.filters, "q", s.query, reverse("search:results")),
+            )
+            for s in result.series
+        ],
+    }
 
 
 @require_safe
