@@ -50,8 +50,26 @@ class OneMessagePerField:
         super().add_error(field, error)
 
 
+REVIEW_CONFIRM_LABEL = "Publish with the review note unresolved"
+
+
+def unresolved_review_message(note: str) -> str:
+    shown = note if len(note) <= 200 else note[:199] + "…"
+    return (
+        f"The review note is unresolved: “{shown}” Check what it asks and clear "
+        f"the note, or tick “{REVIEW_CONFIRM_LABEL}”."
+    )
+
+
 class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
     """The article form; its errors come from ``Article.clean()`` at the right field."""
+
+    publish_unreviewed = forms.BooleanField(
+        required=False,
+        label=REVIEW_CONFIRM_LABEL,
+        help_text="Only for an article you have checked although its review note "
+        "stays: publishing otherwise waits until the note is cleared.",
+    )
 
     class Meta:
         model = Article
@@ -105,7 +123,23 @@ class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
             ]
             rest = [author.pk for author in chosen if author.pk not in submitted]
             self.instance.author_order = list(dict.fromkeys(submitted + rest))
+        self._check_review(cleaned)
         return cleaned
+
+    def _check_review(self, cleaned: dict) -> None:
+        # Publishing a draft whose review note still asks for a check needs the
+        # curator to say so; an article already public stays editable.
+        was_published = (
+            not self.instance._state.adding
+            and Article.objects.filter(
+                pk=self.instance.pk, status=Article.Status.PUBLISHED
+            ).exists()
+        )
+        note = (cleaned.get("review_note") or "").strip()
+        publishing = cleaned.get("status") == Article.Status.PUBLISHED
+        confirmed = cleaned.get("publish_unreviewed")
+        if publishing and note and not was_published and not confirmed:
+            self.add_error("status", unresolved_review_message(note))
 
     def removed_elements(self) -> list[str]:
         """Return the names of submitted body elements the archive does not keep."""
@@ -152,6 +186,31 @@ class MergeForm(forms.Form):
         model = relation.related_model
         self.fields["into"] = _entry_field(
             relation, admin_site, f"Merge into this {model._meta.verbose_name}"
+        )
+
+
+class PublishUnreviewedForm(forms.Form):
+    """What to do with selected drafts whose review notes are unresolved."""
+
+    choice = forms.ChoiceField(
+        label="Unresolved review notes",
+        widget=forms.RadioSelect,
+        choices=[
+            ("reviewed", "Publish only the articles without a review note"),
+            ("all", "Publish all of them: I have checked the notes"),
+        ],
+        error_messages={"required": "Choose which articles to publish."},
+    )
+
+    def __init__(self, *args, unreviewed, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = [f"“{a.title}”: {a.review_note}" for a in unreviewed[:5]]
+        total = unreviewed.count()
+        if total > len(shown):
+            shown.append(f"… and {total - len(shown)} more")
+        self.fields["choice"].help_text = (
+            f"{total} of the selected drafts still have a review note. "
+            + "; ".join(shown)
         )
 
 

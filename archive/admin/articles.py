@@ -9,7 +9,12 @@ from django.utils.text import capfirst
 from archive import services
 from archive.admin.common import URL_FIELDS, choice_page, count_phrase, submitted
 from archive.admin_import import article_import_view
-from archive.forms import AddTagForm, ArticleAdminForm, RemoveTagForm
+from archive.forms import (
+    AddTagForm,
+    ArticleAdminForm,
+    PublishUnreviewedForm,
+    RemoveTagForm,
+)
 from archive.models import Article
 from archive.sanitize import mark_sanitized
 
@@ -61,6 +66,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "tags",
                     "status",
                     "review_note",
+                    "publish_unreviewed",
                 ]
             },
         ),
@@ -160,7 +166,25 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):
+        unreviewed = queryset.drafts().needing_review().order_by("pk")
+        if unreviewed.exists():
+            form = PublishUnreviewedForm(
+                request.POST if submitted(request) else None, unreviewed=unreviewed
+            )
+            if not form.is_valid():
+                return choice_page(
+                    self,
+                    request,
+                    queryset,
+                    form=form,
+                    title="Publish articles with unresolved review notes?",
+                    action="publish",
+                    button="Publish",
+                )
+            if form.cleaned_data["choice"] == "reviewed":
+                queryset = queryset.exclude(pk__in=unreviewed.values("pk"))
         self._set_status(request, queryset, Article.Status.PUBLISHED, "published")
+        return None
 
     @admin.action(description="Unpublish selected articles", permissions=["change"])
     def unpublish(self, request, queryset):

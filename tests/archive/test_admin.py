@@ -724,3 +724,64 @@ def test_the_byline_keeps_the_order_the_authors_were_picked_in(admin_client):
     )
     assert response.status_code == 302
     assert Article.objects.get().byline == [baek, williams]
+
+
+# -- review notes before publishing ------------------------------------------------
+
+
+@pytest.fixture
+def unreviewed():
+    return make_article(
+        title="Imported page",
+        status=Article.Status.DRAFT,
+        review_note="Date guessed from the URL; check the source.",
+    )
+
+
+def test_the_form_will_not_publish_an_unresolved_review_note_unasked(
+    admin_client, unreviewed
+):
+    data = form_data(
+        unreviewed.source,
+        title=unreviewed.title,
+        status="published",
+        review_note=unreviewed.review_note,
+    )
+    response = admin_client.post(change_url(unreviewed), data)
+    assert response.status_code == 200
+    assert "The review note is unresolved" in response.content.decode()
+    unreviewed.refresh_from_db()
+    assert unreviewed.status == Article.Status.DRAFT
+    # Ticking the confirmation publishes it, note and all.
+    data["publish_unreviewed"] = "on"
+    response = admin_client.post(change_url(unreviewed), data)
+    assert response.status_code == 302
+    unreviewed.refresh_from_db()
+    assert unreviewed.status == Article.Status.PUBLISHED
+    # Clearing the note needs no confirmation.
+    other = make_article(status=Article.Status.DRAFT, review_note="Check the title.")
+    data = form_data(
+        other.source, title=other.title, status="published", body="<p>Other.</p>"
+    )
+    assert admin_client.post(change_url(other), data).status_code == 302
+
+
+def test_bulk_publish_asks_before_publishing_unresolved_review_notes(
+    admin_client, shelf, unreviewed
+):
+    selection = [shelf["draft"], unreviewed]
+    asked = run_action(admin_client, "publish", selection)
+    page = asked.content.decode()
+    assert "Publish articles with unresolved review notes?" in page
+    assert "Date guessed from the URL" in page
+    unreviewed.refresh_from_db()
+    assert unreviewed.status == Article.Status.DRAFT
+    # "Only the reviewed ones" leaves the noted draft alone.
+    done = run_action(admin_client, "publish", selection, apply="1", choice="reviewed")
+    assert "Published 1 article." in messages_of(done)
+    unreviewed.refresh_from_db()
+    assert unreviewed.status == Article.Status.DRAFT
+    # "All of them" is the curator's confirmation.
+    run_action(admin_client, "publish", [unreviewed], apply="1", choice="all")
+    unreviewed.refresh_from_db()
+    assert unreviewed.status == Article.Status.PUBLISHED

@@ -87,11 +87,18 @@ def test_a_reader_walks_from_home_to_a_tag_an_article_its_source_and_browse(
     assert name.endswith(".ris")
     (record,) = rispy.loads(ris)
     assert record["title"] == title
-    assert record["publisher"] == article.source.name
+    # The source is named once: as the periodical or site, or as the publisher.
+    assert article.source.name in (
+        record.get("secondary_title"),
+        record.get("publisher"),
+    )
     assert record["year"] == str(article.published.year)
     name, bib = download_text(page, cite.get_by_role("link", name="BibTeX"))
     (entry,) = bibtexparser.parse_string(bib).entries
-    assert entry.fields_dict["publisher"].value == article.source.name
+    named = ("journaltitle", "organization", "institution")
+    assert article.source.name in [
+        entry.fields_dict[f].value for f in named if f in entry.fields_dict
+    ]
     assert entry.fields_dict["year"].value == str(article.published.year)
     name, csl = download_text(page, cite.get_by_role("link", name="CSL-JSON"))
     assert json.loads(csl)[0]["title"] == title
@@ -130,11 +137,17 @@ def test_a_reader_walks_from_home_to_a_tag_an_article_its_source_and_browse(
     name, text = download_text(
         page, exports.get_by_role("link", name=re.compile("^CSV"))
     )
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert name == "articles.csv"
+    assert text.startswith("\ufeff")  # so Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert re.fullmatch(r"articles-kind-news-\d{4}-\d\d-\d\d\.csv", name)
     assert {int(r["id"]) for r in rows} == set(
         seeded.filter(kind="news").values_list("pk", flat=True)
     )
+    name, ris = download_text(
+        page, exports.get_by_role("link", name=re.compile("^RIS"))
+    )
+    assert name.endswith(".ris")
+    assert len(rispy.loads(ris)) == len(rows)
     atom_url = exports.get_by_role("link", name=re.compile("^Atom")).get_attribute(
         "href"
     )
