@@ -22,6 +22,11 @@ BAR_AREA_HEIGHT = 100
 LABEL_HEIGHT = 16
 MAX_SLOT = 60
 LABEL_SPACING = 36
+# Labels turned upright need only their line height; below that, every few years.
+UPRIGHT_SPACING = 12
+UPRIGHT_LABEL_HEIGHT = 30
+# Room left of the bars for the scale's numbers.
+SCALE_GUTTER = 28
 
 
 @register.simple_tag(takes_context=True)
@@ -62,9 +67,18 @@ class YearLabel:
 
 
 @dataclass(frozen=True)
+class ScaleTick:
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
 class Chart:
     bars: tuple[Bar, ...]
     labels: tuple[YearLabel, ...]
+    ticks: tuple[ScaleTick, ...]
+    gutter: int
+    upright: bool
     width: int
     height: int
     baseline_y: int
@@ -90,8 +104,8 @@ def build_chart(
     query = query if query is not None else QueryDict()
     chosen = set(query.getlist("year"))
     peak = max(yc.count for yc in years) or 1
-    # Few years get bars of at most MAX_SLOT units, from the left edge.
-    slot = min(width / len(years), MAX_SLOT)
+    # Few years get bars of at most MAX_SLOT units, right of the scale.
+    slot = min((width - SCALE_GUTTER) / len(years), MAX_SLOT)
     bars = []
     for i, yc in enumerate(years):
         height = round(BAR_AREA_HEIGHT * yc.count / peak, 2)
@@ -101,7 +115,7 @@ def build_chart(
             Bar(
                 year=yc.year,
                 count=yc.count,
-                x=round(i * slot + slot * 0.1, 2),
+                x=round(SCALE_GUTTER + i * slot + slot * 0.1, 2),
                 y=round(BAR_AREA_HEIGHT - height, 2),
                 width=round(slot * 0.8, 2),
                 height=height,
@@ -109,22 +123,33 @@ def build_chart(
                 selected=str(yc.year) in chosen,
             )
         )
-    # Label every ``step``-th year counting back from the newest, so labels
-    # (about LABEL_SPACING units wide) never overlap and the newest is named.
-    step = max(1, math.ceil(LABEL_SPACING / slot))
+    # Every year is named: across when there is room, else upright; only when
+    # even upright labels would overlap, every ``step``-th year counting back
+    # from the newest (so the newest is always named).
+    upright = slot < LABEL_SPACING
+    step = max(1, math.ceil(UPRIGHT_SPACING / slot)) if upright else 1
     last = len(years) - 1
     labels = tuple(
-        YearLabel(yc.year, round(i * slot + slot / 2, 2))
+        YearLabel(yc.year, round(SCALE_GUTTER + i * slot + slot / 2, 2))
         for i, yc in enumerate(years)
         if (last - i) % step == 0
+    )
+    label_height = UPRIGHT_LABEL_HEIGHT if upright else LABEL_HEIGHT
+    # The scale: the busiest year's count at the top, half of it midway.
+    ticks = tuple(
+        ScaleTick(round(BAR_AREA_HEIGHT * (1 - value / peak), 2), value)
+        for value in sorted({peak, peak // 2} - {0}, reverse=True)
     )
     return Chart(
         bars=tuple(bars),
         labels=labels,
+        ticks=ticks,
+        gutter=SCALE_GUTTER,
+        upright=upright,
         width=width,
-        height=BAR_AREA_HEIGHT + LABEL_HEIGHT,
+        height=BAR_AREA_HEIGHT + label_height,
         baseline_y=BAR_AREA_HEIGHT - 1,
-        label_y=BAR_AREA_HEIGHT + LABEL_HEIGHT - 3,
+        label_y=BAR_AREA_HEIGHT + (6 if upright else LABEL_HEIGHT - 3),
         caption=caption or _("Articles per year"),
         total=sum(yc.count for yc in years),
         peak=peak,

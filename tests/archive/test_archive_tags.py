@@ -38,8 +38,17 @@ def test_labels_never_crowd_and_always_name_the_newest_year():
     chart = build_chart(many, width=300)
     xs = [label.x for label in chart.labels]
     assert chart.labels[-1].year == 2024
-    assert min(b - a for a, b in itertools.pairwise(xs)) >= 36
+    assert chart.upright
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= 12
     assert all(bar.x + bar.width <= chart.width for bar in chart.bars)
+
+
+def test_a_sidebar_chart_names_every_year_and_has_a_scale():
+    years = [YearCount(2010 + i, n) for i, n in enumerate([3, 9, 0, 12, 1] * 3)]
+    chart = build_chart(years, width=300)
+    assert [label.year for label in chart.labels] == list(range(2010, 2025))
+    assert [(tick.value, tick.y) for tick in chart.ticks] == [(12, 0), (6, 50)]
+    assert all(bar.x >= chart.gutter for bar in chart.bars)
 
 
 def test_no_years_draws_nothing():

@@ -168,6 +168,15 @@ def test_rebuild_command_reports_and_asks_before_starting(publish, monkeypatch):
     assert Rebuild.CANCELLED in run("rebuild_search_index")
 
 
+def test_rebuild_without_a_terminal_takes_end_of_input_as_no(publish, monkeypatch):
+    publish(title="Something")
+    monkeypatch.setattr("sys.stdin", StringIO(""))  # cron: nothing to read
+    with pytest.raises(CommandError) as caught:
+        run("rebuild_search_index")
+    assert str(caught.value) == Rebuild.NO_ANSWER
+    assert "\n" not in Rebuild.NO_ANSWER
+
+
 def test_rebuild_refuses_to_run_twice_at_once(publish):
     publish(title="Something")
     with get_backend().build_lock(timeout=0) as held:

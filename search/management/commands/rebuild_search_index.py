@@ -25,6 +25,10 @@ class Command(BaseCommand):
         "the new one is ready. Continue? [y/N] "
     )
     CANCELLED = "Cancelled; the search index was not changed."
+    NO_ANSWER = (
+        "No answer (end of input), so nothing was rebuilt; "
+        "run with --noinput from scripts and cron."
+    )
     BUSY = "Another rebuild of the search index is running; wait for it to finish."
     BUSY_PID = (
         "Another rebuild of the search index is running (process %(pid)d); "
@@ -62,7 +66,10 @@ class Command(BaseCommand):
             raise CommandError("--chunk-size and --procs must be at least 1.")
         if interactive:
             count = Article.objects.published().count()
-            answer = input(self.CONFIRM % {"dir": conf.index_dir(), "count": count})
+            try:
+                answer = input(self.CONFIRM % {"dir": conf.index_dir(), "count": count})
+            except EOFError:  # no terminal: cron, a script, stdin closed
+                raise CommandError(self.NO_ANSWER) from None
             if answer.strip().lower() not in ("y", "yes"):
                 self.stdout.write(self.CANCELLED)
                 return
