@@ -72,8 +72,8 @@ class Citation:
     type: CitationType
     title: str
     names: tuple[Name, ...]
-    source: str
-    published: datetime.date
+    source: str  # "" when the importer's stand-in is all there is
+    published: datetime.date | None  # None while no date has been found
     published_is_inferred: bool
     accessed: datetime.date
     url: str
@@ -107,7 +107,7 @@ def cited_url(article: Article, page_url: str) -> str:
 
 def cite(article: Article, page_url: str) -> Citation:
     """Return the citation of ``article`` (loaded with source, authors and tags)."""
-    source = _one_line(article.source.name)
+    source = "" if article.source_is_placeholder else _one_line(article.source.name)
     # An author credited under the outlet's own name is the outlet.
     organisations = frozenset({source.casefold()})
     return Citation(
@@ -118,7 +118,7 @@ def cite(article: Article, page_url: str) -> Citation:
             for author in article.byline
         ),
         source=source,
-        published=article.published,
+        published=None if article.date_is_placeholder else article.published,
         published_is_inferred=article.published_is_inferred,
         # When the archive captured the text: the access date of the citation.
         accessed=article.created.date() if article.created else datetime.date.today(),
@@ -140,10 +140,11 @@ def _key(citation: Citation) -> str:
     if first and not first.is_organisation:
         lead = first.family
     else:
-        lead = (first.literal if first else citation.source).split()[0:1]
+        lead = (first.literal if first else citation.source or "anon").split()[0:1]
         lead = lead[0] if lead else "anon"
     first_word = next(iter(re.findall(r"\w+", citation.title)), "article")
-    key = f"{lead}{citation.published.year}{first_word}".lower()
+    year = citation.published.year if citation.published else "nd"
+    key = f"{lead}{year}{first_word}".lower()
     return re.sub(r"[^a-z0-9]", "", key) or f"article{citation.archive_id}"
 
 
@@ -155,10 +156,11 @@ def ris_record(citation: Citation) -> str:
     published = citation.published
     lines = [("TY", citation.type.ris), ("TI", citation.title)]
     lines += [("AU", name.inverted()) for name in citation.names]
-    lines += [
-        ("PY", f"{published.year:04d}"),
-        ("DA", published.strftime("%Y/%m/%d/")),
-    ]
+    if published:
+        lines += [
+            ("PY", f"{published.year:04d}"),
+            ("DA", published.strftime("%Y/%m/%d/")),
+        ]
     if citation.container:
         lines.append(("T2", citation.container))
     if citation.publisher:
@@ -243,20 +245,23 @@ def bibtex_entry(citation: Citation, *, taken: set[str] | None = None) -> str:
     fields = [("title", bibtex_escape(citation.title))]
     if citation.names:
         fields.append(("author", " and ".join(map(_bibtex_name, citation.names))))
-    if citation.type is NEWSPAPER:
+    if source and citation.type is NEWSPAPER:
         fields += [
             ("journaltitle", source),
             ("journal", source),
             ("entrysubtype", "newspaper"),
         ]
-    elif citation.type is REPORT:
+    elif source and citation.type is REPORT:
         fields += [("institution", source), ("type", "Report")]
-    else:
+    elif source:
         fields.append(("organization", source))
+    if published:
+        fields += [
+            ("year", f"{published.year:04d}"),
+            ("month", str(published.month)),
+            ("date", published.isoformat()),
+        ]
     fields += [
-        ("year", f"{published.year:04d}"),
-        ("month", str(published.month)),
-        ("date", published.isoformat()),
         ("url", _bibtex_url(citation.url)),
         ("urldate", citation.accessed.isoformat()),
         ("language", citation.language),
@@ -288,15 +293,18 @@ def _date_parts(value: datetime.date) -> list[list[int]]:
 
 def csl_item(citation: Citation) -> dict:
     """The CSL-JSON item."""
-    issued: dict = {"date-parts": _date_parts(citation.published)}
-    if citation.published_is_inferred:
-        issued["circa"] = True
     item = {
         "id": f"article-{citation.archive_id}",
         "type": citation.type.csl,
         "title": citation.title,
         "author": [name.csl() for name in citation.names],
-        "issued": issued,
+    }
+    if citation.published:
+        issued: dict = {"date-parts": _date_parts(citation.published)}
+        if citation.published_is_inferred:
+            issued["circa"] = True
+        item["issued"] = issued
+    item |= {
         "accessed": {"date-parts": _date_parts(citation.accessed)},
         "URL": citation.url,
         "language": citation.language,
@@ -345,8 +353,9 @@ def coins(citation: Citation) -> str:
         pairs.append(("rft.source", citation.container))
     if citation.publisher:
         pairs.append(("rft.publisher", citation.publisher))
+    if citation.published:
+        pairs.append(("rft.date", citation.published.isoformat()))
     pairs += [
-        ("rft.date", citation.published.isoformat()),
         ("rft.identifier", citation.url),
         ("rft.language", citation.language),
     ]
@@ -378,13 +387,17 @@ def formatted_reference(article: Article, page_url: str) -> str:
     citation = cite(article, page_url)
     byline = _byline(citation.names)
     published = citation.published
-    date = f"{published:%B} {published.day}, {published.year}"
-    if citation.published_is_inferred:
-        date += " (date inferred)"
+    if published is None:
+        date = "n.d."
+    else:
+        date = f"{published:%B} {published.day}, {published.year}"
+        if citation.published_is_inferred:
+            date += " (date inferred)"
     title = citation.title.rstrip(".")
     parts = [f"{byline}." if byline and not byline.endswith(".") else byline]
     parts.append(f"“{title}.”")
-    parts.append(f"{citation.source}, {date}.")
+    where = ", ".join(part for part in (citation.source, date) if part)
+    parts.append(where if where.endswith(".") else f"{where}.")
     accessed = citation.accessed
     parts.append(f"Accessed {accessed:%B} {accessed.day}, {accessed.year}.")
     parts.append(f"{citation.url}.")

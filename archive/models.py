@@ -14,6 +14,10 @@ from django.utils.translation import pgettext_lazy
 from archive.sanitize import html_to_text, plain_text, sanitize_html
 from archive.urlnorm import normalize_url
 
+# What the importer files when the text does not say: stand-ins, never facts.
+UNKNOWN_SOURCE = "Unknown source (needs review)"
+IMPORT_DAY_NOTE = "no date found (the import day stands in)"
+
 tag_slug_validator = RegexValidator(
     r"^[^\W_A-Z]+(?:-[^\W_A-Z]+)*\Z",
     "Use lowercase letters, digits and single hyphens, e.g. mobile-phones or k-pop.",
@@ -256,6 +260,16 @@ class Article(Timestamped):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def date_is_placeholder(self) -> bool:
+        """True while the import day stands in for a date nobody has found yet."""
+        return IMPORT_DAY_NOTE in self.review_note
+
+    @property
+    def source_is_placeholder(self) -> bool:
+        """True while the importer's stand-in source is filed for this article."""
+        return self.source.name == UNKNOWN_SOURCE
 
     @property
     def byline(self) -> list[Author]:

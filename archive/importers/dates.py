@@ -154,3 +154,75 @@ def parse_record_date(value: object) -> FoundDate:
     if not 1800 <= year <= datetime.date.today().year + 1:
         raise ValueError(f"“{text[:40]}” is outside the years the archive covers")
     return FoundDate(value, precise=day is not None)
+
+
+# A wire dateline: "SEOUL, March 3 (Yonhap) --", "PYONGYANG, Aug. 8, 2023 (KCNA)".
+_DATELINE = re.compile(
+    rf"^\s*(?P<place>[A-Z][A-Za-z'’.-]*(?:[ /][A-Z][A-Za-z'’.-]*){{0,3}}),\s+"
+    rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\s*(?:\((?P<agency>[^)]{{1,40}})\))?",
+    re.I,
+)
+# How far into the text a printed date still dates the article itself.
+TEXT_HEAD = 300
+
+
+@dataclass(frozen=True)
+class PrintedDate:
+    """A date the article's own text prints, and what it said."""
+
+    found: FoundDate
+    printed: str
+    year_inferred: bool
+
+
+_YEAR_IN_TEXT = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _year_for(
+    month: int, day: int, text: str, today: datetime.date
+) -> datetime.date | None:
+    # A dateline leaves out the year of its own day: the text's latest year
+    # ("... in 2012 ...") names it when it mentions one, else the day is the
+    # last such one before today.
+    mentioned = {int(y) for y in _YEAR_IN_TEXT.findall(text) if int(y) <= today.year}
+    years = [max(mentioned)] if mentioned else []
+    for year in (*years, today.year, today.year - 1):
+        try:
+            candidate = datetime.date(year, month, day)
+        except ValueError:
+            continue  # 29 February
+        if candidate <= today:
+            return candidate
+    return None
+
+
+def printed_date(text: str, today: datetime.date) -> PrintedDate | None:
+    """The date the text prints at its start: a dateline (year inferred if missing) or a date."""
+    head = text.strip()[:TEXT_HEAD]
+    match = _DATELINE.match(head)
+    if match and (match.group("place").isupper() or match.group("agency")):
+        month = _MONTHS[match.group("mon")[:3].lower()]
+        day = int(match.group("d"))
+        printed = " ".join(match.group(0).split())
+        if match.group("y"):
+            try:
+                value = datetime.date(int(match.group("y")), month, day)
+            except ValueError:
+                return None
+            return PrintedDate(FoundDate(value), printed, year_inferred=False)
+        value = _year_for(month, day, text, today)
+        if value is None:
+            return None
+        return PrintedDate(FoundDate(value), printed, year_inferred=True)
+    first_line = head.split("\n", 1)[0]
+    found = find_date(first_line)
+    # Only a date that opens the text ("March 3, 2021 —", "Published 3 May
+    # 2021:"), not one a sentence mentions.
+    opening = (
+        found
+        and len(first_line[: found[1]]) <= 25
+        and "." not in first_line[: found[1]]
+    )
+    if opening and found[0].value <= today:
+        return PrintedDate(found[0], first_line[found[1] : found[2]], False)
+    return None

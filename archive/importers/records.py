@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive.importers.dates import parse_record_date
+from archive.importers.dates import parse_record_date, printed_date
 from archive.importers.language import SCRIPT_LANGUAGES, script_language, word_language
 from archive.importers.markup import (
     MarkupTooDeep,
@@ -24,10 +24,9 @@ from archive.importers.markup import (
     looks_like_html,
     text_to_html,
 )
-from archive.models import Article
-from archive.sanitize import plain_text
+from archive.models import IMPORT_DAY_NOTE, UNKNOWN_SOURCE, Article
+from archive.sanitize import html_to_text, plain_text
 
-UNKNOWN_SOURCE = "Unknown source (needs review)"
 REVIEW_PREFIX = "Imported, needs review:"
 REVIEW_ADVICE = "Check title, source and date before publishing."
 
@@ -219,8 +218,22 @@ def _published(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> d
         raise RecordError(
             "no publication date: give “published” in the record or a default date (--published)"
         )
-    review.append("no date found (the import day stands in)")
-    return {"published": datetime.date.today(), "published_is_inferred": True}
+    body = _text(raw.data.get("body"))
+    text = html_to_text(body) if looks_like_html(body) else body
+    today = datetime.date.today()
+    printed = printed_date(text, today)
+    if printed:
+        if printed.year_inferred:
+            year = printed.found.value.year
+            review.append(
+                f"date from the text (“{printed.printed}”), year {year} inferred"
+            )
+        return {
+            "published": printed.found.value,
+            "published_is_inferred": printed.year_inferred or not printed.found.precise,
+        }
+    review.append(IMPORT_DAY_NOTE)
+    return {"published": today, "published_is_inferred": True}
 
 
 def _source(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> Ref:

@@ -267,3 +267,23 @@ def test_coins_carries_what_zotero_reads():
     assert ("rft.au", "Ha, Seunghee") in pairs
     assert ("rft.source", "Liberty in North Korea (LiNK)") in pairs
     assert ("rft.identifier", "https://libertyinnorthkorea.org/blog/phones") in pairs
+
+
+def test_placeholders_are_never_cited_as_facts():
+    article = make_article(
+        title="Harvested page",
+        source=SourceFactory(name="Unknown source (needs review)"),
+        review_note="Imported, needs review: no date found (the import day stands in)",
+        published_is_inferred=True,
+    )
+    (record,) = rispy.loads(to_ris(article, PAGE_URL))
+    assert "year" not in record and "date" not in record
+    assert "secondary_title" not in record and "publisher" not in record
+    items = json.loads(to_csl_json(article, PAGE_URL))
+    jsonschema.validate(items, CSL_SCHEMA)
+    assert "issued" not in items[0] and "container-title" not in items[0]
+    (entry,) = bibtexparser.parse_string(to_bibtex(article, PAGE_URL)).entries
+    assert "year" not in entry.fields_dict and "organization" not in entry.fields_dict
+    assert formatted_reference(article, PAGE_URL).startswith(
+        "“Harvested page.” n.d. Accessed "
+    )

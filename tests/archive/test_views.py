@@ -572,3 +572,18 @@ def test_a_request_with_too_many_parameters_gets_the_styled_400_page(client):
     response = client.get(f"/articles/?{query}")
     assert response.status_code == 400
     assert b"could not read this request" in response.content
+
+
+def test_placeholder_source_and_date_are_shown_as_unknown(client):
+    article = make_article(
+        title="Harvested page",
+        source=SourceFactory(name="Unknown source (needs review)"),
+        review_note="Imported, needs review: no date found (the import day stands in)",
+        published=datetime.date(2026, 12, 4),
+        published_is_inferred=True,
+    )
+    for url in (article.get_absolute_url(), "/articles/"):
+        page = client.get(url).content.decode()
+        assert "Date unknown" in page and "Source unknown" in page
+        assert '<time datetime="2026-12-04">' not in page
+        assert ">Unknown source (needs review)</a>" not in page

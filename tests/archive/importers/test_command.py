@@ -99,3 +99,19 @@ def test_the_progress_bar_draws_in_place():
     drawn = stream.getvalue()
     assert drawn.startswith("\r[#######-----------------------]  25%  file 2/4")
     assert drawn.endswith("\r")
+
+
+def test_a_capture_without_a_date_line_takes_the_date_its_dateline_prints(tmp_path):
+    capture = tmp_path / "yonhap.txt"
+    capture.write_text(
+        "North Korea opens a new radio station\n\n"
+        "SEOUL, May 9 (Yonhap) -- North Korea has opened a radio station aimed at "
+        "listeners abroad, a survey published in 2012 said, according to officials.\n\n"
+        "The station broadcasts in English and Korean for six hours a day.\n"
+    )
+    run(capture, "--source", "Yonhap")
+    article = Article.objects.get()
+    assert article.published == datetime.date(2012, 5, 9)
+    assert article.published_is_inferred
+    assert "SEOUL, May 9 (Yonhap)" in article.review_note
+    assert "year 2012 inferred" in article.review_note

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from archive.importers.dates import parse_date_line, parse_record_date
+from archive.importers.dates import parse_date_line, parse_record_date, printed_date
 
 D = datetime.date
 
@@ -87,3 +87,51 @@ def test_record_dates_take_iso_forms(value, expected, precise):
 def test_bad_record_dates_say_why(value, reason):
     with pytest.raises(ValueError, match=reason):
         parse_record_date(value)
+
+
+TODAY = datetime.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "year_inferred"),
+    [
+        (
+            "SEOUL, March 3 (Yonhap) -- North Korea fired",
+            datetime.date(2026, 3, 3),
+            True,
+        ),
+        (
+            "PYONGYANG, Aug. 8, 2023 (KCNA) -- The leader",
+            datetime.date(2023, 8, 8),
+            False,
+        ),
+        # A day still to come this year is last year's.
+        ("SEOUL, Dec. 25 (Yonhap) -- Christmas", datetime.date(2025, 12, 25), True),
+        # The year the text talks about names the dateline's year.
+        (
+            "SEOUL, May 9 (Yonhap) -- A survey released in 2012 found radios",
+            datetime.date(2012, 5, 9),
+            True,
+        ),
+        ("WASHINGTON, May 9 -- The State Department", datetime.date(2026, 5, 9), True),
+        ("March 3, 2021 — Listeners say", datetime.date(2021, 3, 3), False),
+    ],
+)
+def test_a_date_printed_at_the_start_of_the_text_dates_it(
+    text, expected, year_inferred
+):
+    found = printed_date(text, TODAY)
+    assert found.found.value == expected
+    assert found.year_inferred is year_inferred
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting on March 3 was postponed.",
+        "Kim said, May 5 was a holiday.",
+        "Listeners say jamming has eased. Published March 3, 2021.",
+    ],
+)
+def test_dates_inside_prose_do_not_date_the_article(text):
+    assert printed_date(text, TODAY) is None
