@@ -112,7 +112,10 @@ def build_trend_chart(trends: Trends, measure: str = "count") -> TrendChart | No
     if not trends.periods or not trends.series:
         return None
     values = [s.shares if measure == "share" else s.counts for s in trends.series]
-    top_value, step = nice_ceiling(max(max(v) for v in values))
+    peak = max(max(v) for v in values)
+    top_value, step = nice_ceiling(peak)
+    if measure == "count" and step < 1:  # articles come whole
+        top_value, step = max(1, math.ceil(peak)), 1
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     n = len(trends.periods)
