@@ -9,6 +9,9 @@ from search.views import trends
 admin.site.site_header = _("North Korea Media & Technology Archive")
 admin.site.site_title = _("Archive admin")
 admin.site.index_title = _("Curation")
+# The app list in a sidebar squeezed the article list to a narrow title column
+# at laptop widths; the home page and breadcrumbs already lead everywhere.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,8 +2,9 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.text import capfirst
 
 from archive import services
@@ -129,8 +130,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def body_preview(self, obj: Article):
         if not obj.body:
             return "No body text."
+        # The article page's own stylesheet, in a frame that runs no scripts:
+        # the curator sees the body as readers will, not in the admin's styles.
+        document = render_to_string(
+            "admin/archive/article/_preview.html",
+            {"article": obj, "body": mark_sanitized(obj.body)},
+        )
         return format_html(
-            '<div class="article-preview">{}</div>', mark_sanitized(obj.body)
+            '<iframe class="article-preview" sandbox srcdoc="{}" '
+            'title="The body as readers see it"></iframe>',
+            # srcdoc is an attribute: the whole document is escaped into it
+            # (render_to_string's output is marked safe, so say so explicitly).
+            escape(document),
         )
 
     def view_on_site(self, obj: Article) -> str | None:

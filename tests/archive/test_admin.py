@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 from html.parser import HTMLParser
 
@@ -336,7 +337,13 @@ def test_hostile_markup_is_saved_harmless_everywhere_the_admin_shows_it(
     assert '<a href="https://example.org/x" rel="nofollow noopener">' in article.body
 
     change_page = admin_client.get(change_url(article)).content.decode()
-    assert '<div class="article-preview"><p>Kept paragraph.</p>' in change_page
+    # The preview: a script-less frame in the article page's own stylesheet.
+    frame = re.search(
+        r'<iframe class="article-preview" sandbox srcdoc="([^"]*)"', change_page
+    )
+    document = html.unescape(frame.group(1))
+    assert '<div class="article__body prose"><p>Kept paragraph.</p>' in document
+    assert "css/site.css" in document
     assert_nothing_executable(change_page)
     assert_nothing_executable(admin_client.get(CHANGELIST).content.decode())
     assert_nothing_executable(admin_client.get(f"{CHANGELIST}?q=Kim").content.decode())

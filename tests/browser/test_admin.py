@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from archive.models import Article, Author, Source
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import SourceFactory, TagFactory, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,7 +74,18 @@ def test_article_form_autocomplete_and_add_popup_work_under_the_csp(
     assert [a.name for a in article.authors.all()] == ["Nicole Gaouette"]
     assert [t.name for t in article.tags.all()] == ["radio"]
     assert article.body == "<p>Smuggled <em>DVDs</em>.</p>"
-    assert page.inner_text(".article-preview") == "Smuggled DVDs."
+    preview = page.frame_locator(".article-preview")
+    assert preview.locator(".article__body").inner_text() == "Smuggled DVDs."
+    # Styled as the article page is, not as the admin.
+    font = preview.locator(".article__body p").evaluate(
+        "el => getComputedStyle(el).fontFamily"
+    )
+    site_font = page.evaluate("fetch('/static/css/site.css').then(r => r.text())")
+    assert font.split(",")[0].strip("\"' ") in site_font
+    page.locator(".article-preview").scroll_into_view_if_needed()
+    page.locator(".article-preview").screenshot(
+        path=str(ARTIFACTS / "admin-article-preview.png")
+    )
     screenshot(page, "admin-article-change")
 
 
@@ -149,3 +161,22 @@ def test_authors_picked_in_the_article_form_keep_their_byline_order(admin_page):
     page.click("input[name=_continue]")
     page.wait_for_selector(".article-preview")
     assert Article.objects.get().byline == [williams, baek]
+
+
+def test_the_article_list_gives_titles_room_at_1280_pixels(admin_page, screenshot):
+    source = SourceFactory(name="Korea JoongAng Daily")
+    tag = TagFactory(name="artificial intelligence and machine learning")
+    for n in range(3):
+        make_article(
+            title=f"Despite ban, North Korea's global AI collaborations grow ({n})",
+            source=source,
+            tags=[tag],
+        )
+    page = admin_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/archive/article/")
+    screenshot(page, "admin-article-list")
+    title = page.locator("#result_list tbody th.field-title").first
+    assert title.bounding_box()["width"] >= 300
+    # The title reads in a line or two, not a narrow column.
+    assert title.locator("a").bounding_box()["height"] < 50
