@@ -41,6 +41,16 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
+# A folder's own documentation (the seed folder's README.md) is not an article;
+# named on the command line, such a file is still read.
+FOLDER_DOCUMENTATION = ("readme", "license", "licence", "changelog", "contributing")
+
+
+def is_folder_documentation(path: Path) -> bool:
+    """True for README, LICENSE and the like, which describe a folder of captures."""
+    return path.stem.lower() in FOLDER_DOCUMENTATION
+
+
 def expand_paths(paths: list[str]) -> list[ImportInput]:
     """The files named by ``paths``; a directory stands for the files inside it."""
     inputs = []
@@ -50,6 +60,7 @@ def expand_paths(paths: list[str]) -> list[ImportInput]:
             files = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not is_folder_documentation(p)
             )  # fmt: skip
             inputs.extend(ImportInput.from_path(p) for p in files)
         else:

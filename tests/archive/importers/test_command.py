@@ -115,3 +115,19 @@ def test_a_capture_without_a_date_line_takes_the_date_its_dateline_prints(tmp_pa
     assert article.published_is_inferred
     assert "SEOUL, May 9 (Yonhap)" in article.review_note
     assert "year 2012 inferred" in article.review_note
+
+
+def test_a_folders_readme_is_not_imported_as_an_article(tmp_path):
+    (tmp_path / "README.md").write_text(
+        "# Seed documents\n\nThese captures were made in 2024 for the archive.\n"
+    )
+    (tmp_path / "capture.txt").write_text(
+        "Radio Jamming Falters Along the Border\n\nPublished: March 3, 2021\n\n"
+        "Listeners in the border provinces say foreign broadcasts have become easier "
+        "to hear since the jamming stations lost power, according to interviews.\n"
+    )
+    out, _ = run(tmp_path, "--source", "Daily NK")
+    assert list(Article.objects.values_list("title", flat=True)) == [
+        "Radio Jamming Falters Along the Border"
+    ]
+    assert "README" not in out
