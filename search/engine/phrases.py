@@ -33,7 +33,6 @@ def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bo
         if not candidates:
             return 0, True
     wanted = bitmaps.mask(candidates, candidates.bit_length())
-    slop = max(phrase.slop, 1)
     reached = None
     for word in words:
         if word not in read:
@@ -41,7 +40,7 @@ def phrase_docs(snapshot, leaf, phrase: query.Phrase, deadline) -> tuple[int, bo
                 return 0, False
             read[word] = with_positions(snapshot, leaf, fieldname, word)[1]
         keys = _keys(read[word], wanted)
-        reached = keys if reached is None else _following(reached, keys, slop)
+        reached = keys if reached is None else _next_word(reached, keys, phrase.slop)
         if not reached.size:
             return 0, True
     # Keys are sorted, so the documents are too; from_docnums ignores repeats.
@@ -55,6 +54,21 @@ def _keys(found, wanted: np.ndarray) -> np.ndarray:
     docs = np.repeat(found.ids[inside].astype(np.int64), found.counts[inside])
     at = np.repeat(inside, found.counts)
     return (docs << _SHIFT) | found.flat[at].astype(np.int64)
+
+
+def _next_word(before: np.ndarray, here: np.ndarray, slop: int) -> np.ndarray:
+    # An exact phrase keeps its order; proximity ("control media"~5) is about
+    # nearness, as the help page says, whichever word comes first.
+    if slop > 1:
+        return _near(before, here, slop)
+    return _following(before, here, max(slop, 1))
+
+
+def _near(before: np.ndarray, here: np.ndarray, slop: int) -> np.ndarray:
+    """Return the keys of ``here`` at most ``slop`` positions before or after one of ``before``."""
+    first = np.searchsorted(before, here - slop, side="left")
+    last = np.searchsorted(before, here + slop, side="right")
+    return here[last > first]
 
 
 def _following(before: np.ndarray, here: np.ndarray, slop: int) -> np.ndarray:

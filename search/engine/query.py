@@ -34,6 +34,7 @@ NOTICE_PLAIN_WORDS = (
     "Your search could not be read as written, so its words were searched "
     "without any operators."
 )
+NOTICE_CLOSED = "An unclosed quote or bracket was closed: searched for {text}"
 NOTICE_NO_WORDS = (
     "Your search has no words that can be searched: very common words (the, of, "
     "and) and single letters or digits are ignored."
@@ -162,10 +163,27 @@ def clean_query_text(text: str, limit: int) -> tuple[str, list[str]]:
     return " ".join(text.split()), notices
 
 
+def close_open_syntax(text: str) -> str:
+    """Close an unclosed quote or bracket at the end, as the help page promises.
+
+    A closing bracket with nothing to close is dropped.
+    """
+    kept, depth, in_quote = [], 0, False
+    for char in text:
+        if char == '"':
+            in_quote = not in_quote
+        elif char == "(" and not in_quote:
+            depth += 1
+        elif char == ")" and not in_quote:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return "".join(kept) + ('"' if in_quote else "") + ")" * depth
+
+
 def _is_malformed(text: str) -> bool:
-    """True for an unmatched quote or parenthesis, or a field the language lacks."""
-    if text.count('"') % 2 or text.count("(") != text.count(")"):
-        return True
+    """True for a field the language lacks."""
     return any(
         name.lower() not in _TYPED_FIELDS for name in _FIELD_PREFIX.findall(text)
     )
@@ -176,6 +194,10 @@ def parse_query(
 ) -> ParsedQuery:
     """Parse a user's query; never raises. Variants expand it when given."""
     text, notices = clean_query_text(text, limits.max_length)
+    closed = close_open_syntax(text)
+    if closed != text:
+        text = closed
+        notices.append(NOTICE_CLOSED.format(text=text))
     if _is_malformed(text):
         text = " ".join(_SYNTAX.sub(" ", text).split())
         notices.append(NOTICE_PLAIN_WORDS)

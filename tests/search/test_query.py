@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from archive.listing.types import SearchParams
 from search.backend import get_backend
-from search.engine.query import NOTICE_PLAIN_WORDS, parse_query
+from search.engine.query import NOTICE_CLOSED, NOTICE_PLAIN_WORDS, parse_query
 from search.models import VariantGroup
 from search.service import search
 
@@ -57,6 +57,9 @@ def articles(publish):
         ("“mobile phone”", {"Mobile phone crackdown"}),
         ('"phone radio"', set()),
         ('"phone radio"~5', {"Phone calls and radio"}),
+        # Proximity does not depend on word order; an exact phrase does.
+        ('"radio phone"~5', {"Phone calls and radio"}),
+        ('"radio calls"', set()),
         ("televis*", {"Television signals"}),
         ("title:radio", {"Radio jamming", "Phone calls and radio"}),
         ("jamm*", {"Radio jamming"}),
@@ -220,12 +223,32 @@ def test_a_ten_thousand_character_query_is_cut_with_a_notice(articles):
     assert any("first" in n and "characters" in n for n in page.notices)
 
 
-@pytest.mark.parametrize(
-    "text", ['"foreign media', "((radio", "radio)", "foo:bar radio"]
-)
+@pytest.mark.parametrize("text", ["foo:bar radio", "nosuchfield:radio"])
 def test_a_query_that_cannot_be_read_is_searched_as_plain_words_with_a_notice(text):
     parsed = parse_query(text, limits=get_backend().limits)
     assert NOTICE_PLAIN_WORDS in parsed.notices
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ('"foreign media', '"foreign media"'),
+        ("((radio", "((radio))"),
+        ("radio)", "radio"),
+        ('(radio OR "state media', '(radio OR "state media")'),
+        ('say "a (b', 'say "a (b"'),
+    ],
+)
+def test_an_unclosed_quote_or_bracket_is_closed_as_the_help_says(text, closed):
+    parsed = parse_query(text)
+    assert parsed.text == closed
+    assert NOTICE_PLAIN_WORDS not in parsed.notices
+    assert NOTICE_CLOSED.format(text=closed) in parsed.notices
+
+
+def test_a_closed_quote_searches_the_phrase(articles):
+    assert found('"mobile phone') == {"Mobile phone crackdown"}
+    assert found('"phone radio') == set()
 
 
 @pytest.mark.parametrize("text", ['"foreign media"', "(radio OR tv)", "title:radio"])
