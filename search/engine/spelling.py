@@ -33,9 +33,15 @@ def suggest_query(
         key=lambda reader: reader.doc_count_all(),
         reverse=True,
     )[:_SEGMENTS_SEARCHED]
+    # A word typed in capitals (KCNA, KJU) is an acronym, not a misspelling.
+    acronyms = {
+        _ANALYZER.term(word) for word in re.findall(r"\b[A-Z]{2,}\b", raw_query)
+    }
     corrections = {}
     for term in typed_terms[:_MAX_WORDS]:
-        if is_cjk(term) or any((schema.CONTENT, term) in r for r in leaves):
+        if is_cjk(term) or term in acronyms:
+            continue
+        if any((schema.CONTENT, term) in r for r in leaves):
             continue
         stem = _nearest_stem(leaves, term)
         word = _real_word(searcher, stem, text_of) if stem else None
@@ -54,7 +60,10 @@ def suggest_query(
 
 
 def _nearest_stem(readers, term: str) -> str | None:
-    for distance in (1, 2):
+    # Two edits turn any short word into another (kcna -> kind): short words
+    # get one edit, and words of three letters or fewer none.
+    distances = (1, 2) if len(term) >= 5 else (1,) if len(term) >= 4 else ()
+    for distance in distances:
         candidates = {}
         for reader in readers:
             for word in reader.terms_within(schema.CONTENT, term, distance, prefix=1):

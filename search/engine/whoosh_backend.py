@@ -137,6 +137,10 @@ class WhooshBackend:
                 suggestion = suggest_query(
                     snapshot.searcher, parsed.text, parsed.typed_terms, self.text_of
                 )
+                if suggestion and not self._finds_any(
+                    snapshot, request, suggestion, deadline
+                ):
+                    suggestion = None  # only offer what finds more than nothing
         return Matches(
             ranked=tuple((pk[docnum], score) for score, docnum in ranked),
             total=evaluation.total,
@@ -149,6 +153,16 @@ class WhooshBackend:
             partial=evaluation.partial or deadline.hit,
             highlight_terms=compiled.highlight_terms if compiled else frozenset(),
         )
+
+    def _finds_any(
+        self, snapshot, request: SearchRequest, text: str, deadline: Deadline
+    ) -> bool:
+        """True when ``text``, searched with the request's filters, matches something."""
+        parsed = parse_query(text, variants=request.variants, limits=self.limits)
+        if parsed.is_empty:
+            return False
+        compiled = compile_query(parsed, snapshot.searcher.reader(), self.limits)
+        return bool(self._evaluate(snapshot, request, compiled, deadline).total)
 
     def _evaluate(
         self, snapshot, request: SearchRequest, compiled, deadline: Deadline

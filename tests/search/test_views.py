@@ -297,9 +297,19 @@ def test_nothing_matched_offers_to_drop_each_filter(client):
 @pytest.mark.usefixtures("corpus")
 def test_a_misspelled_word_gets_a_did_you_mean_link_that_finds_something(client):
     page = get_page(client, data={"q": "koryolnik"})
-    links = page.xpath("//p[@class='search-suggestion']/a/@href")
-    assert links, "no suggestion for a misspelling"
+    links = page.xpath(
+        "//a[starts-with(@href, '/search/?q=')][contains(., 'koryolink')]/@href"
+    )
+    assert len(links) == 1, "a suggestion, offered once"
+    assert "Did you mean" in text(page, "//main")
+    assert text(page, "//main").count("Did you mean") == 1
     assert get_json(client, links[0])["total"] >= 1
+
+
+@pytest.mark.usefixtures("corpus")
+@pytest.mark.parametrize("q", ["KCNA", "KJU", "zzqx"])
+def test_acronyms_and_far_off_words_get_no_nonsense_suggestion(client, q):
+    assert get_json(client, data={"q": q})["suggestion"] is None
 
 
 @pytest.mark.usefixtures("corpus")
