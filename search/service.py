@@ -133,7 +133,7 @@ def _hits(matches: Matches, first_rank: int) -> tuple[Hit, ...]:
         .order_by()
         .in_bulk([pk for pk, _ in pks])
     )
-    terms = matches.highlight_terms
+    terms, phrases = matches.highlight_terms, matches.highlight_phrases
     hits = []
     for pk, score in pks:
         article = articles.get(pk)
@@ -144,7 +144,7 @@ def _hits(matches: Matches, first_rank: int) -> tuple[Hit, ...]:
                 article=article,
                 rank=first_rank + len(hits),
                 score=score,
-                snippet=article_snippet(article, terms),
+                snippet=article_snippet(article, terms, phrases),
             )
         )
     return tuple(hits)

@@ -19,13 +19,15 @@ def plain_snippet(text: str) -> SafeString:
     return escape(Truncator(" ".join(text.split())).chars(SNIPPET_CHARS))
 
 
-def article_snippet(article, terms: frozenset[str]) -> SafeString:
-    """Return the snippet of a hit: its body (or summary) with the terms marked."""
-    key = (article.pk, article.updated, terms)
+def article_snippet(
+    article, terms: frozenset[str], phrases: frozenset = frozenset()
+) -> SafeString:
+    """Return the snippet of a hit: its body (or summary) with what matched marked."""
+    key = (article.pk, article.updated, terms, phrases)
     snippet = _snippets.get(key)
     if snippet is None:
         for text in (article.body_text, article.summary):
-            marked = highlight_snippet(text, terms)
+            marked = highlight_snippet(text, terms, phrases)
             if marked is not None:
                 snippet = mark_safe(marked)  # noqa: S308 - escaped text and <mark> only
                 break

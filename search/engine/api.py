@@ -66,6 +66,8 @@ class Matches:
     index_notices: tuple[str, ...] = ()
     partial: bool = False  # the budget ran out: results and counts incomplete
     highlight_terms: frozenset[str] = frozenset()
+    # (words, slop) of phrases: marked only where the words occur together.
+    highlight_phrases: frozenset[tuple[tuple[str, ...], int]] = frozenset()
 
 
 @dataclass(frozen=True)

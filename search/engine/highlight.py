@@ -21,14 +21,23 @@ _BETWEEN = " … "
 _ANALYZER = build_analyzer()
 
 
-def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+Phrase = tuple[tuple[str, ...], int]  # (words, slop) of "a phrase"~slop
+
+
+def _matches(
+    text: str, terms: frozenset[str], phrases: frozenset[Phrase] = frozenset()
+) -> list[tuple[int, int, str]]:
     """Return (start, end, term) of matched words, in text order.
 
-    The text is read a chunk at a time and reading stops once every term
+    A word searched only as part of a phrase counts only where the phrase
+    is. The text is read a chunk at a time and reading stops once every term
     was seen: a snippet needs two passages, not every match of a long text.
     """
     term_of = _ANALYZER.term
+    wanted = terms | {word for words, _ in phrases for word in words}
     found = []
+    places = []  # the word's place among the text's words, for phrases
+    word_number = 0
     seen = set()
     limit = min(len(text), _SCAN_CHARS)
     position = 0
@@ -39,8 +48,11 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
             start, end = match.span()
             if match.lastgroup == "word":
                 term = term_of(match.group())
-                if term in terms:
+                if term is not None:
+                    word_number += 1
+                if term in wanted:
                     found.append((start, end, term))
+                    places.append(word_number)
                     seen.add(term)
                 continue
             run = match.group()
@@ -50,17 +62,50 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
                 else [run[i : i + 2] for i in range(len(run) - 1)]
             )
             for i, gram in enumerate(grams):
-                if gram in terms:
+                if gram in wanted:
                     found.append((start + i, start + i + len(gram), gram))
+                    places.append(-1)
                     seen.add(gram)
         position = stop
         # Enough for two passages: every term seen, or plenty of matches
         # (a search for variants has terms that a text never holds all of).
-        if len(found) >= _ENOUGH or (
-            len(seen) == len(terms) and len(found) >= PASSAGES
+        if len(found) >= _ENOUGH * (2 if phrases else 1) or (
+            len(seen) == len(wanted) and len(found) >= PASSAGES and not phrases
         ):
             break
-    return found
+    if not phrases:
+        return found
+    kept = _in_phrases(found, places, phrases)
+    return [m for i, m in enumerate(found) if m[2] in terms or i in kept]
+
+
+def _in_phrases(found, places: list[int], phrases: frozenset[Phrase]) -> set[int]:
+    """Indexes into ``found`` of the words that make up a whole phrase."""
+    at = {}  # (term, place) -> index in found
+    for i, ((_, _, term), place) in enumerate(zip(found, places, strict=True)):
+        if place >= 0:
+            at[(term, place)] = i
+    kept: set[int] = set()
+    for words, slop in phrases:
+        reach = max(slop, 1)
+        for (term, place), i in list(at.items()):
+            if term != words[0]:
+                continue
+            chain, here = [i], place
+            for word in words[1:]:
+                # In order, or either side within the slop for proximity.
+                steps = range(1, reach + 1)
+                options = [here + d for d in steps]
+                if slop > 1:
+                    options += [here - d for d in steps]
+                nxt = next((p for p in options if (word, p) in at), None)
+                if nxt is None:
+                    break
+                chain.append(at[(word, nxt)])
+                here = nxt
+            else:
+                kept.update(chain)
+    return kept
 
 
 def _passages(text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
@@ -114,11 +159,17 @@ def _render(text: str, begin: int, end: int, matches) -> str:
     return " ".join("".join(out).split())
 
 
-def highlight_snippet(text: str, terms: frozenset[str]) -> str | None:
-    """Return up to two escaped passages of ``text`` with matches marked, or None."""
-    if not text or not terms:
+def highlight_snippet(
+    text: str, terms: frozenset[str], phrases: frozenset[Phrase] = frozenset()
+) -> str | None:
+    """Return up to two escaped passages of ``text`` with matches marked, or None.
+
+    ``terms`` are marked wherever they occur; the words of ``phrases`` only
+    where the whole phrase occurs.
+    """
+    if not text or not (terms or phrases):
         return None
-    matches = _matches(text, terms)
+    matches = _matches(text, terms, phrases)
     if not matches:
         return None
     edges = [_word_edges(text, b, e) for b, e in _passages(text, matches)]

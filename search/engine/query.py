@@ -233,6 +233,40 @@ def parse_query(
     )
 
 
+def _typed_names(q: query.Query) -> tuple[set[int], set[tuple[tuple[str, ...], int]]]:
+    """The words typed as a name that has spelling variants (kim jong un), as phrases.
+
+    The variant expander ORs the typed words with the variants; for marking,
+    the typed words are a phrase like the variants, so "Kim" alone (Kim Il
+    Sung) is not marked for a search for Kim Jong-un.
+    """
+    leaves: set[int] = set()
+    phrases: set[tuple[tuple[str, ...], int]] = set()
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, query.Or) and len(node.subqueries) > 1:
+            for child in node.subqueries:
+                words = _run_words(child)
+                if words:
+                    phrases.add((words, 1))
+                    leaves.update(id(leaf) for leaf in child.subqueries)
+        if isinstance(node, (query.CompoundQuery, query.Not)):
+            stack.extend(node.children())
+    return leaves, phrases
+
+
+def _run_words(q: query.Query) -> tuple[str, ...] | None:
+    """The words of an AND of plain words and exact phrases in one field, else None."""
+    if not isinstance(q, query.And):
+        return None
+    parts = [query_words(child) for child in q.subqueries]
+    fields = {getattr(child, "fieldname", None) for child in q.subqueries}
+    if None in parts or len(fields) != 1:
+        return None
+    return tuple(word for part in parts for word in part)
+
+
 def _leaves(q: query.Query, negated: bool = False):
     """Yield (leaf query, negated) for every leaf of ``q``."""
     if isinstance(q, query.Not):
@@ -259,6 +293,8 @@ class CompiledQuery:
     ranking_terms: tuple[tuple[str, str, float], ...]
     highlight_terms: frozenset[str]
     notices: tuple[str, ...] = ()
+    # Phrases as (words, slop): their words are marked only where they occur together.
+    highlight_phrases: frozenset[tuple[tuple[str, ...], int]] = frozenset()
 
 
 def compile_query(parsed: ParsedQuery, reader, limits: QueryLimits) -> CompiledQuery:
@@ -266,9 +302,23 @@ def compile_query(parsed: ParsedQuery, reader, limits: QueryLimits) -> CompiledQ
     notices: list[str] = []
     match = _Compiler(reader, notices, limits).visit(parsed.tree).normalize()
     ranking: dict[tuple[str, str], float] = {}
+    single: set[str] = set()
+    name_leaves, phrases = _typed_names(match)
     for leaf, negated in _leaves(match):
         if negated:
             continue
+        if id(leaf) in name_leaves:
+            pass  # marked as the whole name, like its variants
+        # Hangul is indexed as overlapping pairs (김정, 정은): its phrases
+        # are marked pair by pair, as the snippet finds them.
+        elif (
+            isinstance(leaf, query.Phrase)
+            and len(leaf.words) > 1
+            and not all(is_cjk(word) for word in leaf.words)
+        ):
+            phrases.add((tuple(leaf.words), leaf.slop))
+        else:
+            single.update(query_words(leaf) or ())
         for word in query_words(leaf) or getattr(leaf, "words", None) or ():
             ranking[(leaf.fieldname, word)] = leaf.boost
             if leaf.fieldname == schema.CONTENT:
@@ -277,8 +327,9 @@ def compile_query(parsed: ParsedQuery, reader, limits: QueryLimits) -> CompiledQ
     return CompiledQuery(
         match=match,
         ranking_terms=tuple((f, t, b) for (f, t), b in ranking.items()),
-        highlight_terms=frozenset(text for _, text in ranking),
+        highlight_terms=frozenset(single),
         notices=tuple(dict.fromkeys(notices)),
+        highlight_phrases=frozenset(phrases),
     )
 
 

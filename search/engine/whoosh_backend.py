@@ -152,6 +152,7 @@ class WhooshBackend:
             index_notices=compiled.notices if compiled else (),
             partial=evaluation.partial or deadline.hit,
             highlight_terms=compiled.highlight_terms if compiled else frozenset(),
+            highlight_phrases=compiled.highlight_phrases if compiled else frozenset(),
         )
 
     def _finds_any(

@@ -1,6 +1,7 @@
 """search(), search_ids() and more_like_this() against a small real index."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -325,3 +326,30 @@ def test_the_year_facet_reads_as_a_timeline_newest_first(publish):
     page = search(SearchParams(q="timeline"))
     years = next(f for f in page.facets if f.name == "year")
     assert [v.value for v in years.values] == ["2020", "2016", "2012"]
+
+
+def marked(snippet) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", str(snippet))
+
+
+def test_a_phrase_is_marked_only_where_it_matched(publish):
+    publish(
+        title="Listening abroad",
+        body="<p>The media office said little. Smuggled foreign media reach "
+        "homes; the people trade drives.</p>",
+    )
+    (hit,) = run('"foreign media"').hits
+    assert marked(hit.snippet) == ["foreign", "media"]
+    (hit,) = run('"media foreign"~3').hits
+    assert marked(hit.snippet) == ["foreign", "media"]
+
+
+def test_a_variant_phrase_marks_the_name_not_its_first_word_elsewhere(publish):
+    # The seeded spelling variants hold Kim Jong Un's romanizations.
+    publish(
+        title="Founders and heirs",
+        body="<p>Statues of Kim Il Sung stand in every town; Kim Jŏng-ŭn visited "
+        "one.</p>",
+    )
+    (hit,) = run("Kim Jong-un").hits
+    assert marked(hit.snippet) == ["Kim", "Jŏng", "ŭn"]
