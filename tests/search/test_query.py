@@ -240,7 +240,7 @@ def test_a_query_that_cannot_be_read_is_searched_as_plain_words_with_a_notice(te
     ],
 )
 def test_an_unclosed_quote_or_bracket_is_closed_as_the_help_says(text, closed):
-    parsed = parse_query(text)
+    parsed = parse_query(text, limits=get_backend().limits)
     assert parsed.text == closed
     assert NOTICE_PLAIN_WORDS not in parsed.notices
     assert NOTICE_CLOSED.format(text=closed) in parsed.notices
