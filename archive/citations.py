@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-
 from archive.models import Article, Source
 from archive.names import Name, structured_name
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django import template
 from django.http import QueryDict
-from django.utils.translation import gettext as _
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from archive import citations
 from archive.listing.querystring import toggle_pair
