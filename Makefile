@@ -102,7 +102,7 @@ fmt: install-dev
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 
-test: install-dev browser lint migrations-check
+test: install-dev browser gettext lint migrations-check messages-check
 	$(VENV)/bin/pytest --create-db -q
 	@if $(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
