@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive.collect.fetch import FetchError, check_url
 from archive.collect.models import Capture, CaptureRequest
@@ -20,23 +22,28 @@ MAX_URLS = 200
 
 class CaptureUrlsForm(forms.Form):
     urls = forms.CharField(
-        label="URLs",
+        label=gettext_lazy("URLs"),
         widget=forms.Textarea(attrs={"rows": 10, "cols": 90}),
-        help_text=f"One per line, up to {MAX_URLS}.",
-        error_messages={"required": "Paste at least one URL."},
+        help_text=gettext_lazy("One per line, up to %(count)d.") % {"count": MAX_URLS},
+        error_messages={"required": gettext_lazy("Paste at least one URL.")},
     )
     source = forms.ModelChoiceField(
         Source.objects.all(),
         required=False,
-        help_text="File the articles under this source (otherwise the one the page names).",
+        label=gettext_lazy("Source"),
+        help_text=gettext_lazy(
+            "File the articles under this source (otherwise the one the page names)."
+        ),
     )
     tags = forms.ModelMultipleChoiceField(
         Tag.objects.all(),
         required=False,
+        label=gettext_lazy("Tags"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     publish = forms.BooleanField(
-        required=False, label="Publish at once (otherwise they arrive as drafts)"
+        required=False,
+        label=gettext_lazy("Publish at once (otherwise they arrive as drafts)"),
     )
 
     def clean_urls(self) -> list[str]:
@@ -45,11 +52,14 @@ class CaptureUrlsForm(forms.Form):
             if line.strip() and line.strip() not in lines:
                 lines.append(line.strip())
         if not lines:
-            raise forms.ValidationError("Paste at least one URL.")
+            raise forms.ValidationError(_("Paste at least one URL."))
         if len(lines) > MAX_URLS:
             raise forms.ValidationError(
-                f"{len(lines)} URLs: give at most {MAX_URLS} at a time, "
-                "or use manage.py capture_url."
+                _(
+                    "%(count)d URLs: give at most %(limit)d at a time, "
+                    "or use manage.py capture_url."
+                )
+                % {"count": len(lines), "limit": MAX_URLS}
             )
         return lines
 
@@ -90,7 +100,7 @@ class CaptureRequestAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Add articles from URLs",
+            "title": _("Add articles from URLs"),
             "form": form,
         }
         return TemplateResponse(request, "admin/collect/capture_urls.html", context)
@@ -139,7 +149,7 @@ class CaptureRequestAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Captures requested",
+            "title": _("Captures requested"),
             "rows": rows,
             "waiting": waiting,
             "failed": sum(row.state == CaptureRequest.State.FAILED for row in rows),

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class Capture(models.Model):
@@ -62,10 +63,10 @@ class CaptureRequest(models.Model):
     """A URL a curator asked to capture in the admin, done by the background worker."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        RUNNING = "running", "Fetching"
-        DONE = "done", "Captured"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", pgettext_lazy("capture", "Waiting")
+        RUNNING = "running", pgettext_lazy("capture", "Fetching")
+        DONE = "done", pgettext_lazy("capture", "Captured")
+        FAILED = "failed", pgettext_lazy("capture", "Failed")
 
     batch = models.UUIDField(db_index=True)
     url = models.CharField(max_length=2000)
