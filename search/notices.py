@@ -27,6 +27,10 @@ TEMPLATES = (
         ),
     ),
     (
+        query.NOTICE_CLOSED,
+        _("An unclosed quote or bracket was closed: searched for {text}"),
+    ),
+    (
         query.NOTICE_NO_WORDS,
         _(
             "Your search has no words that can be searched: very common words "

@@ -9,6 +9,9 @@ import calendar
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from search.trends import Trends
 
 WIDTH, HEIGHT = 720, 300
@@ -151,5 +154,8 @@ def build_trend_chart(trends: Trends, measure: str = "count") -> TrendChart | No
         ticks=ticks,
         labels=tuple(_labels(trends.periods, xs, slot)),
         measure=measure,
-        unit="% of the archive's articles" if measure == "share" else "articles",
+        # xgettext:no-python-format
+        unit=_("% of the archive's articles")
+        if measure == "share"
+        else pgettext("chart unit", "articles"),
     )

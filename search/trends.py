@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from archive.models import Article
 from search.forms import SearchForm
@@ -68,8 +69,11 @@ def read_queries(data: QueryDict) -> tuple[list[str], list[str]]:
     notices = []
     if len(queries) > MAX_SERIES:
         notices.append(
-            f"Up to {MAX_SERIES} queries can be compared; "
-            f"“{queries[MAX_SERIES]}” and after were left out."
+            _(
+                "Up to %(limit)d queries can be compared; "
+                "“%(query)s” and after were left out."
+            )
+            % {"limit": MAX_SERIES, "query": queries[MAX_SERIES]}
         )
         queries = queries[:MAX_SERIES]
     return queries, notices

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import translation
 
 from archive.models import Article
+from search.engine import query
 from search.notices import TEMPLATES
 from tests.archive.sample_archive import build_sample_archive
 
@@ -182,6 +183,10 @@ def test_every_engine_notice_has_its_translatable_twin():
     with translation.override("en"):
         for english, translatable in TEMPLATES:
             assert str(translatable) == english
+    engine_notices = {
+        value for name, value in vars(query).items() if name.startswith("NOTICE_")
+    }
+    assert engine_notices == {english for english, _ in TEMPLATES}
 
 
 def test_the_engines_notices_reach_a_korean_reader_in_korean(client, archive):
