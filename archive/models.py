@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from archive.sanitize import html_to_text, plain_text, sanitize_html
 from archive.urlnorm import normalize_url
@@ -90,6 +90,14 @@ class Source(Named):
     )
     country = models.CharField(
         max_length=100, blank=True, help_text="Where the source is based."
+    )
+    trusted = models.BooleanField(
+        gettext_lazy("trusted"),
+        default=False,
+        help_text=gettext_lazy(
+            "New items from this source's feeds are published at once "
+            "instead of being filed as drafts."
+        ),
     )
 
     class Meta:

@@ -1,11 +1,13 @@
 """Sources, authors and tags: article counts, search, merging, service saves."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from archive import services
 from archive.admin.common import URL_FIELDS, choice_page, count_phrase, submitted
+from archive.collect.admin import FeedInline, SourceFeedsFilter
 from archive.forms import DistinctNameForm, MergeForm
 from archive.models import Article, Author, Source, Tag
 
@@ -92,12 +94,28 @@ class RegistryAdmin(admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(RegistryAdmin):
     form = DistinctNameForm
-    list_display = ["name", "kind", "country", "article_count"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "kind", "country", "trusted", "article_count"]
+    list_filter = [SourceFeedsFilter, "trusted", "kind", "country"]
     search_fields = ["name", "slug", "country"]
-    fields = ["name", "slug", "kind", "homepage", "country", "created", "updated"]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "homepage",
+        "country",
+        "trusted",
+        "created",
+        "updated",
+    ]
+    inlines = [FeedInline]
     relation_name = "source"
     merge_service = staticmethod(services.source_merge)
+
+    def get_inline_instances(self, request, obj=None):
+        # The "+" popup of an article's form adds a source by its name alone.
+        if IS_POPUP_VAR in request.GET or IS_POPUP_VAR in request.POST:
+            return []
+        return super().get_inline_instances(request, obj)
 
 
 @admin.register(Author)

@@ -1,8 +1,10 @@
-"""Collecting in the admin: "Add from URL", the batches it queues, and the captures."""
+"""Collecting in the admin: "Add from URL", the batches it queues, the captures, and feeds."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -10,10 +12,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from archive.collect.fetch import FetchError, check_url
-from archive.collect.models import Capture, CaptureRequest
+from archive.collect.models import Capture, CaptureRequest, Feed
 from archive.collect.requests import request_captures
 from archive.models import Source, Tag
 
@@ -188,3 +190,196 @@ class CaptureAdmin(admin.ModelAdmin):
     @admin.display(description="SHA-256")
     def short_sha256(self, obj):
         return format_html('<code title="{}">{}…</code>', obj.sha256, obj.sha256[:12])
+
+
+def feed_health(feed: Feed, now=None) -> str:
+    """The feed's state in a few words: failing, quiet, never polled or fine."""
+    now = now or timezone.now()
+    if not feed.active:
+        return _("Inactive")
+    if feed.failures:
+        return ngettext(
+            "Failing (%(count)d failure)",
+            "Failing (%(count)d failures in a row)",
+            feed.failures,
+        ) % {"count": feed.failures}
+    if feed.last_polled is None:
+        return _("Not polled yet")
+    if feed.quiet_after and feed.quiet_after <= now:
+        return _("Quiet")
+    return _("Healthy")
+
+
+class FeedHealthFilter(admin.SimpleListFilter):
+    title = gettext_lazy("health")
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failing", _("Failing")),
+            ("quiet", _("Quiet: no new item for three times the usual interval")),
+            ("never", _("Not polled yet")),
+            ("healthy", _("Healthy")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case "failing":
+                return queryset.failing()
+            case "quiet":
+                return queryset.quiet(now)
+            case "never":
+                return queryset.filter(last_polled__isnull=True)
+            case "healthy":
+                return queryset.filter(failures=0, last_success__isnull=False).exclude(
+                    quiet_after__lte=now
+                )
+        return queryset
+
+
+class SourceFeedsFilter(admin.SimpleListFilter):
+    """Sources by the health of their feeds (for the source list)."""
+
+    title = gettext_lazy("feeds")
+    parameter_name = "feeds"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failing", _("With a failing feed")),
+            ("quiet", _("Quiet: no new item for three times the usual interval")),
+            ("any", _("With feeds")),
+            ("none", _("Without feeds")),
+        ]
+
+    def queryset(self, request, queryset):
+        active = Feed.objects.filter(active=True, source=OuterRef("pk"))
+        now = timezone.now()
+        match self.value():
+            case "failing":
+                return queryset.filter(Exists(active.failing()))
+            case "quiet":
+                # Quiet when no active feed had a new item within three of its
+                # usual intervals (feeds whose interval is unknown say nothing).
+                return queryset.filter(Exists(active.quiet(now))).exclude(
+                    Exists(active.filter(quiet_after__gt=now))
+                )
+            case "any":
+                return queryset.filter(
+                    Exists(Feed.objects.filter(source=OuterRef("pk")))
+                )
+            case "none":
+                return queryset.exclude(
+                    Exists(Feed.objects.filter(source=OuterRef("pk")))
+                )
+        return queryset
+
+
+class FeedHealthColumns:
+    """The health columns shared by the feed list and the feeds on a source's page."""
+
+    @admin.display(description=gettext_lazy("health"))
+    def health(self, obj):
+        return feed_health(obj)
+
+    @admin.display(description=gettext_lazy("last error"))
+    def error(self, obj):
+        return obj.last_error or "—"
+
+
+class FeedInline(FeedHealthColumns, admin.TabularInline):
+    model = Feed
+    extra = 1
+    fields = [
+        "url",
+        "active",
+        "poll_minutes",
+        "health",
+        "last_success",
+        "last_new_item",
+        "error",
+    ]
+    readonly_fields = ["health", "last_success", "last_new_item", "error"]
+    formfield_overrides = {
+        models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}
+    }
+
+
+@admin.register(Feed)
+class FeedAdmin(FeedHealthColumns, admin.ModelAdmin):
+    """The sources' feeds with their health; "Poll now" asks the worker to poll them."""
+
+    list_display = [
+        "url",
+        "source",
+        "active",
+        "health",
+        "last_success",
+        "last_new_item",
+        "error",
+        "next_poll",
+    ]
+    list_filter = [FeedHealthFilter, "active"]
+    list_select_related = ["source"]
+    search_fields = ["url", "source__name"]
+    autocomplete_fields = ["source"]
+    actions = ["poll_now"]
+    fieldsets = [
+        (None, {"fields": ["source", "url", "active", "poll_minutes"]}),
+        (
+            gettext_lazy("Health"),
+            {
+                "fields": [
+                    "health",
+                    "last_polled",
+                    "last_success",
+                    "last_new_item",
+                    "failures",
+                    "error",
+                    "next_poll",
+                    "item_interval",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "health",
+        "last_polled",
+        "last_success",
+        "last_new_item",
+        "failures",
+        "error",
+        "next_poll",
+        "item_interval",
+    ]
+
+    @admin.action(description=gettext_lazy("Poll now"), permissions=["change"])
+    def poll_now(self, request, queryset):
+        from archive.collect.tasks import poll_feeds
+
+        inactive = queryset.filter(active=False).count()
+        count = queryset.filter(active=True).update(next_poll=timezone.now(), claim="")
+        transaction.on_commit(poll_feeds.enqueue)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d feed will be polled by the background worker within a "
+                "minute; reload this page to see the result.",
+                "%(count)d feeds will be polled by the background worker within a "
+                "minute; reload this page to see the results.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        if inactive:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d inactive feed was left alone: make it active first.",
+                    "%(count)d inactive feeds were left alone: make them active first.",
+                    inactive,
+                )
+                % {"count": inactive},
+                messages.WARNING,
+            )

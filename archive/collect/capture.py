@@ -8,7 +8,7 @@ becomes another capture of that article.
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -57,6 +57,8 @@ class CaptureOutcome:
     article_id: int | None = None
     capture_id: int | None = None
     created: bool = False
+    # Filed from a feed's entry because the page could not be fetched.
+    from_feed: bool = False
 
 
 def existing_article(url: str) -> Article | None:
@@ -176,15 +178,23 @@ def capture_url(url: str, options: CaptureOptions | None = None) -> CaptureOutco
     """Fetch ``url`` and keep it; never raises for what the web does, says it instead."""
     options = options or CaptureOptions()
     url = url.strip()
+    article = None
     try:
         check_url(url)
         article = existing_article(url)
         fetched = fetch(url)
     except FetchError as problem:
+        if article is None and options.fallback is not None:
+            why = f"the page {url} could not be fetched ({problem})"
+            return file_from_feed(url, options, why)
         return CaptureOutcome(url, False, str(problem))
     final = fetched.final
     article = article or existing_article(final.url)
     if not 200 <= final.status < 300:
+        if article is None and options.fallback is not None:
+            answer = f"the server answered {final.status} {final.reason}".strip()
+            why = f"the page {url} could not be fetched ({answer})"
+            return file_from_feed(url, options, why)
         return _not_a_page(fetched, article, options)
     if article is not None:
         capture = store(fetched, article, options.origin)
@@ -225,8 +235,22 @@ def _not_a_page(fetched: Fetched, article: Article | None, options) -> CaptureOu
     )
 
 
+def file_from_feed(url: str, options: CaptureOptions, why: str) -> CaptureOutcome:
+    """File the feed's own entry (``options.fallback``) for a page not fetched, saying ``why``."""
+    raw = options.fallback
+    raw.review.insert(
+        0, f"{why}: filed from the feed's entry, with no capture of the page"
+    )
+    raw.data["url"] = url
+    if options.source:
+        raw.data["source"] = {"name": options.source.name, "slug": options.source.slug}
+    with transaction.atomic():
+        outcome = _file_article(url, None, raw, options)
+    return replace(outcome, from_feed=outcome.created)
+
+
 def _file_article(
-    url: str, fetched: Fetched, raw: RawRecord, options
+    url: str, fetched: Fetched | None, raw: RawRecord, options
 ) -> CaptureOutcome:
     defaults = ImportDefaults(
         tags=options.tags,
@@ -241,25 +265,29 @@ def _file_article(
             return None
         return Article.objects.get(pk=outcome.article_id)
 
-    capture = store(fetched, None, options.origin, save_article)
+    if fetched is None:
+        save_article()
+        capture_id = None
+    else:
+        capture_id = store(fetched, None, options.origin, save_article).pk
     outcome = outcomes[0]
     if outcome.action is Action.FAILED:
+        if capture_id is None:
+            return CaptureOutcome(url, False, f"not filed: {outcome.message}")
         message = f"captured, but not filed as an article: {outcome.message}"
-        return CaptureOutcome(url, False, message, None, capture.pk)
+        return CaptureOutcome(url, False, message, None, capture_id)
     if outcome.action is Action.DUPLICATE:
+        kept = ": kept as a new capture" if capture_id else ""
         return CaptureOutcome(
-            url,
-            True,
-            f"{outcome.message}: kept as a new capture",
-            outcome.article_id,
-            capture.pk,
+            url, True, f"{outcome.message}{kept}", outcome.article_id, capture_id
         )
     note = ", needs review" if outcome.needs_review else ""
+    origin = ", from the feed's entry" if capture_id is None else ""
     return CaptureOutcome(
         url,
         True,
-        f"filed as #{outcome.article_id} “{outcome.title}” ({outcome.status}{note})",
+        f"filed as #{outcome.article_id} “{outcome.title}” ({outcome.status}{note}{origin})",
         outcome.article_id,
-        capture.pk,
+        capture_id,
         created=True,
     )

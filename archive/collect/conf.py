@@ -9,6 +9,7 @@ DEFAULTS = {
     "CAPTURE_HOST_DELAY": 1.0,  # seconds between two requests to one host
     "CAPTURE_ALLOW_PRIVATE_NETWORKS": False,
     "CAPTURE_CONTACT_URL": "https://github.com/nk-media-archive/archive",
+    "COLLECT_THREADS": 8,  # feeds polled at once (each host still paced)
     "CAPTURE_USER_AGENT": "NKMediaArchive/1.0 (web archive; +{contact})",
 }
 

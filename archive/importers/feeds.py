@@ -92,6 +92,14 @@ def _entry_record(number: int, entry: dict, channel: dict) -> RawRecord:
     )
 
 
+def entry_records(feed: feedparser.FeedParserDict) -> list[RawRecord]:
+    """The entries of a feed feedparser has read, each as a record (a polled feed's items)."""
+    return [
+        _entry_record(number, entry, feed.feed)
+        for number, entry in enumerate(feed.entries, 1)
+    ]
+
+
 def parse_feed(decoded: Decoded) -> list[RawRecord | BrokenRecord]:
     """Read an RSS or Atom feed; each entry becomes a draft article."""
     # A stream, never a string: feedparser treats strings as URLs or paths.
@@ -100,8 +108,4 @@ def parse_feed(decoded: Decoded) -> list[RawRecord | BrokenRecord]:
         if feed.bozo:
             raise FileProblem(f"not a readable feed ({feed.bozo_exception})")
         raise FileProblem("the feed has no entries")
-    channel = feed.feed
-    return [
-        _entry_record(number, entry, channel)
-        for number, entry in enumerate(feed.entries, 1)
-    ]
+    return entry_records(feed)

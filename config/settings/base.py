@@ -190,6 +190,8 @@ CAPTURE_ALLOW_PRIVATE_NETWORKS = env_bool("CAPTURE_ALLOW_PRIVATE_NETWORKS", Fals
 CAPTURE_CONTACT_URL = env_str(
     "CAPTURE_CONTACT_URL", "https://github.com/nk-media-archive/archive"
 )
+# Feeds polled at once by `manage.py collect` and the worker (each host paced as above).
+COLLECT_THREADS = env_int("COLLECT_THREADS", 8)
 
 # Search (see search/conf.py for what each one means, and the other SEARCH_*
 # settings with their defaults).

@@ -15,3 +15,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tests fetch from servers they start on 127.0.0.1, as fast as they like.
 CAPTURE_ALLOW_PRIVATE_NETWORKS = True
 CAPTURE_HOST_DELAY = 0.0
+# A test runs inside one transaction, which other threads' connections cannot
+# share: feeds are polled one at a time unless a test asks for threads (and a
+# transactional database).
+COLLECT_THREADS = 1
