@@ -23,7 +23,7 @@ help:
 	@echo "make test       lint + the whole test suite (SQLite, then PostgreSQL)"
 	@echo "make superuser  create an admin account"
 	@echo "make bench      search benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
-	@echo "make bench-collect  capture throughput against a local server"
+	@echo "make bench-collect  capture throughput and polling 1,000 unchanged feeds"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -122,13 +122,14 @@ bench: install
 	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
 	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
 
-# Capture throughput against a local server, on its own database and folder.
+# Capture throughput and polling 1,000 unchanged feeds against local servers,
+# on its own database and folder.
 bench-collect: install
 	mkdir -p $(BENCH_DIR)
 	DJANGO_SETTINGS_MODULE=config.settings.test \
 	DATABASE_URL=sqlite:///$(BENCH_DIR)/collect.sqlite3 \
 	CAPTURE_DIR=$(BENCH_DIR)/captures SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-collect \
-	$(PY) -m bench.collect --pages $${BENCH_PAGES:-100}
+	$(PY) -m bench.collect --pages $${BENCH_PAGES:-100} --feeds $${BENCH_FEEDS:-1000}
 
 clean:
 	rm -rf $(VENV) var/staticfiles
