@@ -195,6 +195,8 @@ class CaptureAdmin(admin.ModelAdmin):
 def feed_health(feed: Feed, now=None) -> str:
     """The feed's state in a few words: failing, quiet, never polled or fine."""
     now = now or timezone.now()
+    if feed.pk is None:  # the blank row for a new feed
+        return ""
     if not feed.active:
         return _("Inactive")
     if feed.failures:

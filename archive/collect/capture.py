@@ -3,7 +3,9 @@
 The article is extracted by the saved-page importer (the same title, date,
 byline and boilerplate rules as an imported page) and filed as a draft with
 its review note. A URL already in the archive is not filed twice: the fetch
-becomes another capture of that article.
+becomes another capture of that article. An item of a feed carries the feed's
+entry (``CaptureOptions.fallback``): filed instead when the page cannot be
+fetched or holds no article, and the review note says so.
 """
 
 import logging

@@ -166,6 +166,6 @@ def test_poll_now_asks_the_worker_and_the_worker_polls(
 
 
 def test_health_words_are_translated():
-    feed = Feed(active=True, failures=2)
+    feed = Feed(pk=1, active=True, failures=2)
     with translation.override("ko"):
         assert feed_health(feed) != "Failing (2 failures in a row)"
