@@ -311,15 +311,14 @@ class FeedInline(FeedHealthColumns, admin.TabularInline):
 class FeedAdmin(FeedHealthColumns, admin.ModelAdmin):
     """The sources' feeds with their health; "Poll now" asks the worker to poll them."""
 
+    # Inactive feeds say so under health; the next poll is on each feed's page.
     list_display = [
         "url",
         "source",
-        "active",
         "health",
         "last_success",
         "last_new_item",
         "error",
-        "next_poll",
     ]
     list_filter = [FeedHealthFilter, "active"]
     list_select_related = ["source"]
