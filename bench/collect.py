@@ -166,6 +166,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     shutil.rmtree(os.environ["CAPTURE_DIR"], ignore_errors=True)
+    # A revisit protects the capture it refers to: revisits go first.
+    Capture.objects.exclude(revisit_of=None).delete()
     Capture.objects.all().delete()
     from archive.models import Article
 

@@ -12,6 +12,7 @@ from archive.collect.models import Capture, Feed
 from archive.jobs.schedule import site_jobs
 from archive.models import Article
 from tests.archive.collect.feeds import item_page, rss, serve_feed, serve_items
+from tests.archive.collect.pages import KOREAN_TEXT
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +314,25 @@ def test_a_second_poller_takes_no_feed_already_claimed(web):
     assert claim_due() == []
     assert item_page(1)  # the pages differ per number
     assert item_page(1) != item_page(2)
+
+
+def test_a_korean_feed_in_euc_kr_is_read_in_its_encoding(web):
+    text = KOREAN_TEXT * 2
+    body = rss(
+        [
+            {
+                "title": "평양에서 새 손전화 봉사망 개통",
+                "link": web.url("/gone"),
+                "text": text,
+            }
+        ]
+    )
+    body = body.replace("encoding='utf-8'", "encoding='euc-kr'").encode("cp949")
+    web.page("/feed.xml", body, headers={"Content-Type": "application/rss+xml"})
+    make_feed(web)
+    [outcome] = poll_due()
+    assert outcome.from_feed == 1, outcome.message
+    article = Article.objects.get()
+    assert article.title == "평양에서 새 손전화 봉사망 개통"
+    assert "손전화 봉사망이 개통되였다" in article.body_text
+    assert article.language == "ko"
