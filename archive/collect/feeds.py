@@ -102,13 +102,30 @@ class _LinkLocks:
 LINKS = _LinkLocks()
 
 
+# Byte order marks, or how "<" starts a document, in the wide encodings an XML
+# parser recognises by themselves (UTF-32 before UTF-16: its marks start alike).
+_WIDE_STARTS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+
+
 def _xml_text(payload: bytes) -> bytes:
-    """The document's start in an ASCII-compatible form, to look at its DTD."""
-    head = payload[:65536]
-    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            return head.decode(codec, "ignore").encode("ascii", "ignore")
-    return head
+    """The document in an ASCII-compatible form, to look for a DTD in it.
+
+    The whole document: comments may push the DTD far from the start. The
+    ASCII-compatible encodings (UTF-8, EUC-KR, CP949 …) are read as they are.
+    """
+    for start, codec in _WIDE_STARTS:
+        if payload.startswith(start):
+            return payload.decode(codec, "ignore").encode("ascii", "ignore")
+    return payload
 
 
 def _described(problem: Exception) -> str:
@@ -147,7 +164,7 @@ def read_feed(payload: bytes, exchange: Exchange) -> feedparser.FeedParserDict:
             )
         if problem is not None:
             raise FeedProblem(
-                f"not a feed: the answer is not well-formed XML ({problem})"
+                f"not a feed: the answer is not well-formed XML ({_described(problem)})"
             )
         raise FeedProblem("not a feed: the answer is XML, but not RSS or Atom")
     # Undefined (HTML) entities are common in feeds and read as meant; other

@@ -336,3 +336,22 @@ def test_a_korean_feed_in_euc_kr_is_read_in_its_encoding(web):
     assert article.title == "평양에서 새 손전화 봉사망 개통"
     assert "손전화 봉사망이 개통되였다" in article.body_text
     assert article.language == "ko"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda xml: xml.encode("utf-16"),  # with its byte order mark
+        lambda xml: xml.encode("utf-16-be"),
+        lambda xml: xml.encode("utf-32"),
+        # A DTD may come after any number of comments.
+        lambda xml: xml.replace("?>", "?>" + "<!-- padding -->" * 20_000, 1).encode(),
+    ],
+)
+def test_entities_are_refused_in_any_encoding_and_anywhere_before_the_feed(web, encode):
+    body, message = HOSTILE["billion laughs"]
+    web.page("/feed.xml", encode(body), headers={"Content-Type": "application/xml"})
+    make_feed(web)
+    [outcome] = poll_due()
+    assert outcome.message.startswith(message)
+    assert not Article.objects.exists()
