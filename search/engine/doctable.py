@@ -8,15 +8,18 @@ place), so counting a facet over any set of documents is one AND and one
 popcount per value.
 """
 
+import itertools
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from whoosh.columns import VarBytesColumn
 
 from search.engine import bitmaps, schema
-from search.engine.documents import Layout, unpack_meta
+from search.engine.documents import Layout, meta_decoder
 
 # A facet with more distinct values than this is counted per document
 # instead (bitmaps of every author of a very large archive would not fit).
@@ -38,38 +41,33 @@ class SegmentValues:
     @classmethod
     def load(cls, reader, layout: Layout) -> "SegmentValues":
         """Decode the meta column of one segment reader."""
-        pk, stamp, day, length = array("q"), array("q"), array("l"), array("l")
-        columns: dict[str, list | array] = {
-            f.name: array("q") if f.stored == "int" and not f.multi else []
-            for f in layout.fields
-        }
-        appends = [columns[f.name].append for f in layout.fields]
-        # One object per distinct language, kind, tag list ... (not for ids).
-        shared = [{} if f.multi or f.stored != "int" else None for f in layout.fields]
-        empty = tuple(
-            () if f.multi else 0 if f.stored == "int" else "" for f in layout.fields
+        decode = meta_decoder(layout)
+        # A slot left by a deleted document decodes to None.
+        empty = (
+            0,
+            0,
+            0,
+            0,
+            tuple(
+                () if f.multi else 0 if f.stored == "int" else "" for f in layout.fields
+            ),
         )
-        for data in reader.column_reader(schema.META, translate=False):
-            meta = unpack_meta(data, layout)
-            if meta is None:  # a slot left by a deleted document
-                pk.append(0)
-                stamp.append(0)
-                day.append(0)
-                length.append(0)
-                values = empty
+        rows = [decode(data) or empty for data in _column_values(reader)]
+        pk, stamp, day, length, values = zip(*rows, strict=True) if rows else [()] * 5
+        by_field = zip(*values, strict=True) if rows else [()] * len(layout.fields)
+        columns: dict[str, list | array] = {}
+        for f, column in zip(layout.fields, by_field, strict=True):
+            if f.stored == "int" and not f.multi:
+                columns[f.name] = array("q", column)
             else:
-                pk.append(meta.pk)
-                stamp.append(meta.stamp)
-                day.append(meta.day)
-                length.append(meta.length)
-                values = meta.values
-            for append, known, value in zip(appends, shared, values, strict=True):
-                append(value if known is None else known.setdefault(value, value))
+                # One object per distinct language, kind, tag list ...
+                shared: dict = {}
+                columns[f.name] = [shared.setdefault(v, v) for v in column]
         return cls(
-            pk=pk,
-            stamp=stamp,
-            day=day,
-            length=length,
+            pk=array("q", pk),
+            stamp=array("q", stamp),
+            day=array("l", day),
+            length=array("l", length),
             columns=columns,
             multi=frozenset(f.name for f in layout.fields if f.multi),
         )
@@ -103,6 +101,21 @@ class SegmentValues:
                 else {v: bitmaps.from_docnums(d) for v, d in docs.items()}
             )
         return self._bitmaps[name]
+
+
+def _column_values(reader) -> list[bytes] | Iterable[bytes]:
+    """Return every document's value of the meta column of a segment reader.
+
+    Whoosh reads a variable-length column one seek and read per document;
+    its values lie end to end, so they are read here in one piece and cut.
+    """
+    column = reader.column_reader(schema.META, translate=False)
+    if not isinstance(column, VarBytesColumn.Reader):
+        return column
+    lengths = column._lengths
+    data = column._dbfile.get(column._basepos, sum(lengths))
+    ends = list(itertools.accumulate(lengths))
+    return list(map(data.__getitem__, map(slice, [0, *ends[:-1]], ends)))
 
 
 class DocTable:

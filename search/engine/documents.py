@@ -1,8 +1,11 @@
 """What the index stores about a document: its text fields and packed facet values."""
 
 import hashlib
+import struct
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from search.engine import schema
 from search.engine.analyzers import PART_SEPARATOR
@@ -148,30 +151,66 @@ def pack_meta(meta: DocMeta, layout: Layout, *, stamp: int) -> bytes:
 
 def unpack_meta(data: bytes, layout: Layout) -> DocMeta | None:
     """Return the ``DocMeta`` stored in ``data`` (None for an empty value)."""
-    if not data:
-        return None
-    count = array(_INTS)
-    count.frombytes(data[:_INT_SIZE])
-    ints = array(_INTS)
-    ints.frombytes(data[: count[0] * _INT_SIZE])
-    strings = iter(data[count[0] * _INT_SIZE :].decode().split(_STRINGS))
-    at = _HEAD
-    values = []
-    for field in layout.fields:
-        if field.stored == "int":
-            if field.multi:
-                n = ints[at]
-                values.append(tuple(ints[at + 1 : at + 1 + n]))
-                at += 1 + n
-            else:
-                values.append(ints[at])
-                at += 1
+    decoded = meta_decoder(layout)(data)
+    return None if decoded is None else DocMeta(*decoded)
+
+
+# (pk, stamp, day, length, values) of one document, as ``DocMeta`` takes them.
+Decoded = tuple[int, int, int, int, tuple]
+
+
+@cache
+def meta_decoder(layout: Layout) -> Callable[[bytes], Decoded | None]:
+    """Return a function decoding ``pack_meta``'s bytes for ``layout`` (None if empty).
+
+    Opening a segment decodes every document's value, so the decoder is
+    written out once per layout as straight-line code (where each value
+    sits, which are strings, which carry a count) instead of walking the
+    layout's fields for every document.
+    """
+    lines = [
+        "def decode(data):",
+        "    if not data:",
+        "        return None",
+        "    n = count(data)[0]",
+        "    ints = integers(n)(data)",
+    ]
+    if any(f.stored != "int" for f in layout.fields):
+        lines.append(f"    strings = data[n * {_INT_SIZE}:].decode().split(STRINGS)")
+    at, strings, names = str(_HEAD), 0, []
+    for i, field in enumerate(layout.fields):
+        name = f"v{i}"
+        names.append(name)
+        if field.stored == "int" and field.multi:
+            lines += [
+                f"    k = ints[{at}]",
+                f"    {name} = ints[{at} + 1 : {at} + 1 + k]",
+                f"    at = {at} + 1 + k",
+            ]
+            at = "at"
+        elif field.stored == "int":
+            lines.append(f"    {name} = ints[{at}]")
+            at = str(int(at) + 1) if at.isdigit() else f"{at} + 1"
         else:
-            text = next(strings, "")
+            lines.append(f"    {name} = strings[{strings}]")
             if field.multi:
-                values.append(tuple(text.split(_PARTS)) if text else ())
-            else:
-                values.append(text)
-    return DocMeta(
-        pk=ints[1], stamp=ints[2], day=ints[3], length=ints[4], values=tuple(values)
-    )
+                lines.append(
+                    f"    {name} = tuple({name}.split(PARTS)) if {name} else ()"
+                )
+            strings += 1
+    values = f"({', '.join(names)},)" if names else "()"
+    lines.append(f"    return ints[1], ints[2], ints[3], ints[4], {values}")
+    namespace = {
+        "count": struct.Struct(f"={_INTS}").unpack_from,
+        "integers": _integers,
+        "STRINGS": _STRINGS,
+        "PARTS": _PARTS,
+    }
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from the layout
+    return namespace["decode"]
+
+
+@cache
+def _integers(n: int) -> Callable[[bytes], tuple[int, ...]]:
+    """Return a reader of the first ``n`` packed integers (one per count seen)."""
+    return struct.Struct(f"={n}{_INTS}").unpack_from
