@@ -13,6 +13,7 @@ at this import path, and bump ``schema.SCHEMA_VERSION`` when its output changes.
 No I/O here.
 """
 
+import itertools
 import re
 import unicodedata
 from array import array
@@ -36,6 +37,9 @@ TOKEN_PATTERN = re.compile(
 )
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
 _WORD = re.compile(rf"{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
+# The same patterns under public names, for the highlighter.
+CJK_PATTERN = _CJK_RUN
+WORD_PATTERN = _WORD
 _STRIP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 # Letters that Unicode decomposition leaves alone.
 _EXTRA_FOLDS = str.maketrans(
@@ -71,6 +75,7 @@ STOP = frozenset(STOP_WORDS) | {
 # word -> index term, shared by every analyzer of this process.
 _TERM_CACHES: dict[bool, dict[str, str | None]] = {True: {}, False: {}}
 _TERM_CACHE_SIZE = 100_000
+_UNKNOWN = object()  # a word not in the cache yet
 MIN_WORD_LENGTH = 2
 MAX_WORD_LENGTH = 60
 
@@ -130,6 +135,16 @@ class ArchiveTokenizer(Tokenizer):
             cache.clear()
         cache[word] = result
         return result
+
+    def terms(self, words: list[str]) -> list[str | None]:
+        """Return ``term(word)`` for each of ``words``, looked up in bulk."""
+        found = list(map(self._cache.get, words, itertools.repeat(_UNKNOWN)))
+        if _UNKNOWN in found:
+            found = [
+                self.term(word) if term is _UNKNOWN else term
+                for word, term in zip(words, found, strict=True)
+            ]
+        return found
 
     def __call__(
         self,

@@ -7,9 +7,18 @@ is marked for a search for "broadcasting", and 김정은 inside 김정은은), o
 the plain text stored in the database.
 """
 
+import functools
 import html
+import itertools
+import operator
+import re
 
-from search.engine.analyzers import TOKEN_PATTERN, build_analyzer
+from search.engine.analyzers import (
+    CJK_PATTERN,
+    TOKEN_PATTERN,
+    WORD_PATTERN,
+    build_analyzer,
+)
 
 SNIPPET_CHARS = 240
 PASSAGES = 2
@@ -33,39 +42,30 @@ def _matches(
     is. The text is read a chunk at a time and reading stops once every term
     was seen: a snippet needs two passages, not every match of a long text.
     """
-    term_of = _ANALYZER.term
     wanted = terms | {word for words, _ in phrases for word in words}
-    found = []
-    places = []  # the word's place among the text's words, for phrases
+    found: list[tuple[int, int, str]] = []
+    places: list[int] = []  # the word's place among the text's words, for phrases
     word_number = 0
-    seen = set()
+    seen: set[str] = set()
     limit = min(len(text), _SCAN_CHARS)
+    # Without phrases no word needs its place, so plain-letter text is
+    # searched only for the words that may analyze to a wanted term.
+    candidates = None if phrases else _candidate_pattern(wanted)
     position = 0
     while position < limit:
         stop = text.find(" ", min(position + _CHUNK, limit))
         stop = limit if stop == -1 else min(stop, limit)
-        for match in TOKEN_PATTERN.finditer(text, position, stop):
-            start, end = match.span()
-            if match.lastgroup == "word":
-                term = term_of(match.group())
-                if term is not None:
-                    word_number += 1
-                if term in wanted:
-                    found.append((start, end, term))
-                    places.append(word_number)
-                    seen.add(term)
-                continue
-            run = match.group()
-            grams = (
-                [run]
-                if len(run) == 1
-                else [run[i : i + 2] for i in range(len(run) - 1)]
+        before = len(found)
+        if candidates is not None and text[position:stop].isascii():
+            _scan_candidates(text, position, stop, candidates, wanted, found)
+        elif candidates is not None:
+            _scan_grams(text, position, stop, wanted, found)
+        else:
+            scan = (
+                _scan_mixed if CJK_PATTERN.search(text, position, stop) else _scan_words
             )
-            for i, gram in enumerate(grams):
-                if gram in wanted:
-                    found.append((start + i, start + i + len(gram), gram))
-                    places.append(-1)
-                    seen.add(gram)
+            word_number = scan(text, position, stop, wanted, found, places, word_number)
+        seen.update(term for _, _, term in found[before:])
         position = stop
         # Enough for two passages: every term seen, or plenty of matches
         # (a search for variants has terms that a text never holds all of).
@@ -77,6 +77,131 @@ def _matches(
         return found
     kept = _in_phrases(found, places, phrases)
     return [m for i, m in enumerate(found) if m[2] in terms or i in kept]
+
+
+@functools.lru_cache(maxsize=256)
+def _candidate_pattern(wanted: frozenset[str]) -> re.Pattern:
+    """Return a pattern finding the ASCII words that may analyze to a ``wanted`` term.
+
+    Stemming rewrites at most the last three letters of a word, so a word
+    analyzing to a term starts with the term but for those (apostrophes
+    are dropped, so one may sit between any two letters). Each word found
+    is then analyzed to be sure.
+    """
+    prefixes = sorted(
+        {
+            "'?".join(re.escape(c) for c in term[: max(1, len(term) - 3)])
+            for term in wanted
+            if term.isascii() and term.isalnum()
+        }
+    )
+    if not prefixes:
+        return re.compile(r"(?!)")  # nothing in plain letters can match
+    # Starting with the letters lets the search skip ahead to them; that a
+    # word starts there is checked on each word found (``_scan_candidates``).
+    return re.compile(
+        rf"(?:{'|'.join(prefixes)})[A-Za-z0-9]*(?:'[A-Za-z0-9]+)*", re.IGNORECASE
+    )
+
+
+def _starts_word(text: str, start: int) -> bool:
+    """True when the ASCII word matched at ``start`` is not the end of a longer one."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    if before == "'":
+        return start < 2 or not text[start - 2].isalnum()
+    return not before.isalnum()
+
+
+def _scan_candidates(text, start, stop, pattern, wanted, found) -> None:
+    """Add the matches in ``text[start:stop]`` (ASCII) among the words ``pattern`` finds."""
+    term_of = _ANALYZER.term
+    for match in pattern.finditer(text, start, stop):
+        if not _starts_word(text, match.start()):
+            continue
+        term = term_of(match.group())
+        if term in wanted:
+            found.append((match.start(), match.end(), term))
+
+
+@functools.lru_cache(maxsize=256)
+def _gram_pattern(wanted: frozenset[str]) -> re.Pattern:
+    """Return a pattern finding the CJK terms of ``wanted`` where the index has them.
+
+    A pair of characters is a term wherever it occurs (overlapping pairs
+    too, hence the lookahead); a single character only standing alone.
+    """
+    cjk = [term for term in wanted if CJK_PATTERN.fullmatch(term)]
+    pairs = sorted(re.escape(t) for t in cjk if len(t) == 2)
+    singles = sorted(re.escape(t) for t in cjk if len(t) == 1)
+    letter = CJK_PATTERN.pattern.removesuffix("+")
+    alternatives = []
+    if pairs:
+        alternatives.append(f"(?=({'|'.join(pairs)}))")
+    if singles:
+        alternatives.append(f"(?<!{letter})({'|'.join(singles)})(?!{letter})")
+    return re.compile("|".join(alternatives) or "(?!)")
+
+
+def _scan_grams(text, start, stop, wanted, found) -> None:
+    """Add the matches in ``text[start:stop]`` (words and CJK grams), places unneeded."""
+    chunk: list[tuple[int, int, str]] = []
+    _scan_words(text, start, stop, wanted, chunk, [], 0)
+    for match in _gram_pattern(wanted).finditer(text, start, stop):
+        gram = match.group(1) or match.group(2)
+        begin = match.start(1) if match.group(1) else match.start(2)
+        chunk.append((begin, begin + len(gram), gram))
+    chunk.sort()
+    found += chunk
+
+
+def _scan_words(text, start, stop, wanted, found, places, word_number) -> int:
+    """Add the matches among ``text[start:stop]``'s words (no CJK there).
+
+    The words are found and analyzed in bulk (a regular expression, then the
+    analyzer's cache of terms), and only the matching ones are located:
+    a hit's text is never analyzed word by word in Python.
+    """
+    words = WORD_PATTERN.findall(text, start, stop)
+    if not words:
+        return word_number
+    terms = _ANALYZER.terms(words)
+    # How many words before and at each one are indexed (stop words are not).
+    counted = list(itertools.accumulate(map(operator.truth, terms)))
+    at = list(itertools.compress(itertools.count(), map(wanted.__contains__, terms)))
+    spans = WORD_PATTERN.finditer(text, start, stop)
+    previous = -1
+    for index in at:
+        match = next(itertools.islice(spans, index - previous - 1, None))
+        previous = index
+        found.append((match.start(), match.end(), terms[index]))
+        places.append(word_number + counted[index])
+    return word_number + counted[-1]
+
+
+def _scan_mixed(text, start, stop, wanted, found, places, word_number) -> int:
+    """Add the matches in ``text[start:stop]``, which holds CJK runs (two-character grams)."""
+    term_of = _ANALYZER.term
+    for match in TOKEN_PATTERN.finditer(text, start, stop):
+        begin, end = match.span()
+        if match.lastgroup == "word":
+            term = term_of(match.group())
+            if term is not None:
+                word_number += 1
+            if term in wanted:
+                found.append((begin, end, term))
+                places.append(word_number)
+            continue
+        run = match.group()
+        grams = (
+            [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+        )
+        for i, gram in enumerate(grams):
+            if gram in wanted:
+                found.append((begin + i, begin + i + len(gram), gram))
+                places.append(-1)
+    return word_number
 
 
 def _in_phrases(found, places: list[int], phrases: frozenset[Phrase]) -> set[int]:

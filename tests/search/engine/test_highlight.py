@@ -1,0 +1,51 @@
+"""Snippets mark the words that analyze to a searched term, and only whole words."""
+
+import html
+
+import pytest
+
+from search.engine.analyzers import build_analyzer
+from search.engine.highlight import highlight_snippet
+
+_ANALYZER = build_analyzer()
+
+
+def terms(*words: str) -> frozenset[str]:
+    return frozenset(_ANALYZER.term(w) or w for w in words)
+
+
+@pytest.mark.parametrize(
+    ("text", "searched", "marked"),
+    [
+        # Other endings of the word, and its possessive.
+        ("Radios and radio's signal", ("radio",), ["Radios", "radio's"]),
+        # Inside a longer word, or after an apostrophe inside one: no mark.
+        ("A comrade left; a radar.", ("rad",), []),
+        ("O'Carroll wrote; Carroll did not.", ("carroll",), ["Carroll"]),
+        ("O'Carroll wrote.", ("o'carroll",), ["O'Carroll"]),
+        # After an underscore or a quote a word starts.
+        ("file_radio 'radio'", ("radio",), ["radio", "radio"]),
+        # Accents and apostrophes are folded as the index folds them.
+        ("P'yŏngyang and Pyongyang", ("pyongyang",), ["P'yŏngyang", "Pyongyang"]),
+        # Stemming may rewrite a word's last letters.
+        ("sensibility is sensible", ("sensibility",), ["sensibility", "sensible"]),
+        # Hangul pairs inside longer words, and a lone character alone only.
+        ("김정은은 말했다", ("김정은",), ["김정은"]),
+        ("북 북한", ("북",), ["북"]),
+    ],
+)
+def test_marks_fall_on_whole_words_that_match(text, searched, marked):
+    wanted = frozenset(
+        t for word in searched for t, _, _ in _ANALYZER._terms(word, True)
+    )
+    snippet = highlight_snippet(text, wanted) or ""
+    found = [
+        html.unescape(part.split("</mark>")[0]) for part in snippet.split("<mark>")[1:]
+    ]
+    assert found == marked
+
+
+def test_a_long_text_is_marked_beyond_its_first_chunk():
+    text = "filler words here " * 400 + "the jamming of radio"
+    snippet = highlight_snippet(text, terms("jamming"))
+    assert "<mark>jamming</mark>" in snippet
