@@ -135,6 +135,12 @@ class Tag(Named):
         return reverse("archive:tag-detail", args=[self.slug])
 
 
+def in_byline_order(authors, author_order) -> list:
+    """Return ``authors`` in the order of ``author_order`` (ids); the others after, as given."""
+    place = {pk: n for n, pk in enumerate(author_order or ())}
+    return sorted(authors, key=lambda a: place.get(a.pk, len(place)))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -285,8 +291,7 @@ class Article(Timestamped):
 
         Authors without a recorded place (older entries) follow, by name.
         """
-        place = {pk: n for n, pk in enumerate(self.author_order or ())}
-        return sorted(self.authors.all(), key=lambda a: place.get(a.pk, len(place)))
+        return in_byline_order(self.authors.all(), self.author_order)
 
     def clean(self) -> None:
         """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""

@@ -6,12 +6,13 @@ those values (a query per registry) and gives the counted values their
 labels and URL values.
 """
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
-from archive.listing.facets import facet_spec, facets
+from archive.listing.facets import FacetSpec, Registry, facet_spec, facets
 from archive.listing.types import Facet, FacetValue, SearchParams
 from search.engine.facets import Selection
 
@@ -53,9 +54,16 @@ def resolve_selection(params: SearchParams) -> Resolved:
 
 
 def describe_facets(
-    counts: dict[str, Counter], selection: Selection, params: SearchParams
+    counts: dict[str, Counter],
+    selection: Selection,
+    params: SearchParams,
+    index_version: str = "",
 ) -> tuple[Facet, ...]:
-    """Return the facets with labels from the database, top values first."""
+    """Return the facets with labels from the database, top values first.
+
+    Labels of counted registry values are kept for ``index_version`` (see
+    ``_labels``); the chosen and excluded values are always read afresh.
+    """
     described = []
     for spec in facets():
         name, chronological = spec.name, spec.values.chronological
@@ -72,7 +80,7 @@ def describe_facets(
         )
         limit = len(ranked) if everything else max(params.facet_limit, 0)
         shown = list(dict.fromkeys([*ranked[:limit], *sorted(pinned, key=str)]))
-        labels = spec.values.from_index(shown) if shown else {}
+        labels = _labels(spec, shown, pinned, index_version) if shown else {}
         values = [
             FacetValue(
                 value=labels[key][0],
@@ -97,3 +105,43 @@ def describe_facets(
             )
         )
     return tuple(described)
+
+
+# (facet, index value) -> (URL value, label) of registry values (sources,
+# tags, authors) counted in a search, for one version of the index. Renaming
+# or removing a source, tag or author re-indexes its published articles (the
+# slug too: see search.signals), so the index's version changes and these
+# are read again; a value no indexed article has is never counted, only
+# chosen or excluded, and those are read afresh every time.
+_kept_labels: dict = {}
+_kept_version = [""]
+_kept_lock = threading.Lock()
+_LABELS_KEPT = 50_000
+
+
+def _labels(
+    spec: FacetSpec, keys: list, pinned: frozenset, index_version: str
+) -> dict[object, tuple[str, str]]:
+    if not index_version or not isinstance(spec.values, Registry):
+        return spec.values.from_index(keys)
+    with _kept_lock:
+        if _kept_version[0] != index_version:
+            _kept_labels.clear()
+            _kept_version[0] = index_version
+        known = {
+            key: _kept_labels[(spec.name, key)]
+            for key in keys
+            if key not in pinned and (spec.name, key) in _kept_labels
+        }
+    missing = [key for key in keys if key not in known]
+    read = spec.values.from_index(missing) if missing else {}
+    with _kept_lock:
+        if _kept_version[0] == index_version:
+            if len(_kept_labels) > _LABELS_KEPT:
+                _kept_labels.clear()
+            _kept_labels.update(
+                ((spec.name, key), label)
+                for key, label in read.items()
+                if key not in pinned
+            )
+    return {**known, **read}

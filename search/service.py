@@ -21,6 +21,7 @@ from search.engine.api import IndexUnavailable, Matches, SearchRequest
 from search.engine.variants import EMPTY
 from search.facets import Resolved, describe_facets, resolve_selection
 from search.notices import translate_notice
+from search.rows import load_rows
 from search.snippets import article_snippet
 from search.types import Hit, SearchPage, SearchParams, YearCount
 from search.variants import current_table
@@ -51,13 +52,17 @@ def has_filters(params: SearchParams) -> bool:
     )
 
 
-def search(params: SearchParams) -> SearchPage:
-    """Return one page of results; never raises for any query or filter."""
+def search(params: SearchParams, *, rows: bool = False) -> SearchPage:
+    """Return one page of results; never raises for any query or filter.
+
+    With ``rows`` each hit's ``article`` is a ``search.rows.HitRow`` (what the
+    JSON answer shows, read without model instances) instead of an Article.
+    """
     started = time.perf_counter()
     if not params.q.strip() and not has_filters(params):
         return SearchPage(params=params, page=params.page)
     try:
-        page = _search(params, started)
+        page = _search(params, started, rows)
     except IndexUnavailable as error:
         notice = NOTICE_OUTDATED if error.outdated else NOTICE_NO_INDEX
         page = SearchPage(params=params, page=params.page, notices=(str(notice),))
@@ -81,7 +86,7 @@ def _request(params: SearchParams, resolved: Resolved, **slice_) -> SearchReques
     )
 
 
-def _search(params: SearchParams, started: float) -> SearchPage:
+def _search(params: SearchParams, started: float, rows: bool) -> SearchPage:
     resolved = resolve_selection(params)
     size = max(1, min(params.page_size, _MAX_PAGE_SIZE))
     page_number = max(1, min(params.page, conf.get("SEARCH_MAX_PAGE")))
@@ -103,11 +108,13 @@ def _search(params: SearchParams, started: float) -> SearchPage:
     total = matches.total
     return SearchPage(
         params=params,
-        hits=_hits(matches, first_rank=(page_number - 1) * size + 1),
+        hits=_hits(matches, first_rank=(page_number - 1) * size + 1, rows=rows),
         total=total,
         page=page_number,
         pages=min(math.ceil(total / size), conf.get("SEARCH_MAX_PAGE")),
-        facets=describe_facets(matches.counts, resolved.selection, params),
+        facets=describe_facets(
+            matches.counts, resolved.selection, params, matches.index_version
+        ),
         histogram=tuple(YearCount(year, n) for year, n in matches.histogram),
         suggestion=matches.suggestion,
         also_matched=matches.also_matched,
@@ -117,22 +124,11 @@ def _search(params: SearchParams, started: float) -> SearchPage:
     )
 
 
-def _hits(matches: Matches, first_rank: int) -> tuple[Hit, ...]:
+def _hits(matches: Matches, first_rank: int, rows: bool) -> tuple[Hit, ...]:
     pks = matches.ranked
     if not pks:
         return ()
-    articles = (
-        Article.objects.published()
-        .select_related("source")
-        .prefetch_related("authors", "tags")
-        # Result lists show the snippet, made from body_text; the HTML body
-        # is only read on the article's own page.
-        .defer("body")
-        # No ORDER BY: the rank order is ours, and sorting by date would make
-        # the database walk its date index instead of fetching 20 rows.
-        .order_by()
-        .in_bulk([pk for pk, _ in pks])
-    )
+    articles = load_rows([pk for pk, _ in pks]) if rows else _articles(pks)
     terms, phrases = matches.highlight_terms, matches.highlight_phrases
     hits = []
     for pk, score in pks:
@@ -148,6 +144,21 @@ def _hits(matches: Matches, first_rank: int) -> tuple[Hit, ...]:
             )
         )
     return tuple(hits)
+
+
+def _articles(pks) -> dict:
+    return (
+        Article.objects.published()
+        .select_related("source")
+        .prefetch_related("authors", "tags")
+        # Result lists show the snippet, made from body_text; the HTML body
+        # is only read on the article's own page.
+        .defer("body")
+        # No ORDER BY: the rank order is ours, and sorting by date would make
+        # the database walk its date index instead of fetching 20 rows.
+        .order_by()
+        .in_bulk([pk for pk, _ in pks])
+    )
 
 
 # Related articles of recently shown pages: "related reading" may lag the

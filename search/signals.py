@@ -122,9 +122,9 @@ _REGISTRIES = {Source: "source", Author: "authors", Tag: "tags"}
 
 
 def registry_before_save(sender, instance, **kwargs):
-    instance._search_previous_name = (
+    instance._search_previous = (
         sender._default_manager.filter(pk=instance.pk)
-        .values_list("name", flat=True)
+        .values_list("name", "slug")
         .first()
         if instance.pk
         else None
@@ -132,8 +132,10 @@ def registry_before_save(sender, instance, **kwargs):
 
 
 def registry_saved(sender, instance, created, using, **kwargs):
-    previous = getattr(instance, "_search_previous_name", None)
-    if created or previous is None or previous == instance.name:
+    # The index holds the name; search pages show the slug beside it (facet
+    # links, labels kept per index version), so a new slug re-indexes too.
+    previous = getattr(instance, "_search_previous", None)
+    if created or previous is None or previous == (instance.name, instance.slug):
         return
     kind = type(instance).__name__.lower()
     record(_published_ids(**{_REGISTRIES[sender]: instance}), f"{kind} renamed", using)

@@ -68,6 +68,9 @@ class Matches:
     highlight_terms: frozenset[str] = frozenset()
     # (words, slop) of phrases: marked only where the words occur together.
     highlight_phrases: frozenset[tuple[tuple[str, ...], int]] = frozenset()
+    # Names the state of the index searched: it changes with every commit
+    # and rebuild (what is cached about the index's values is keyed by it).
+    index_version: str = ""
 
 
 @dataclass(frozen=True)

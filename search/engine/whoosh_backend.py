@@ -126,6 +126,7 @@ class WhooshBackend:
             ranked = self._rank(snapshot, request, compiled, evaluation, stop, deadline)
             ranked = ranked[request.offset :]
             pk = snapshot.table.pk
+            version = f"{snapshot.path}:{snapshot.generation}"
             if (
                 request.suggest
                 and self.text_of is not None
@@ -153,6 +154,7 @@ class WhooshBackend:
             partial=evaluation.partial or deadline.hit,
             highlight_terms=compiled.highlight_terms if compiled else frozenset(),
             highlight_phrases=compiled.highlight_phrases if compiled else frozenset(),
+            index_version=version,
         )
 
     def _finds_any(
