@@ -223,20 +223,41 @@ def poll_due(
     claimed = _interleaved(claim_due(now, feeds))
     threads = threads or int(conf.get("COLLECT_THREADS"))
     if threads <= 1 or len(claimed) <= 1:
-        return [poll_feed(feed) for feed in claimed]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(_poll_in_thread, claimed))
+        outcomes = [poll_feed(feed) for feed in claimed]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            outcomes = list(pool.map(_poll_in_thread, claimed))
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _poll_in_thread(feed: Feed) -> PollOutcome:
+def _poll_in_thread(feed: Feed) -> PollOutcome | None:
     try:
         return poll_feed(feed)
     finally:
         connections.close_all()  # this thread's own connections
 
 
-def poll_feed(feed: Feed) -> PollOutcome:
-    """Poll one feed and record the result on it; never raises for what a feed does."""
+def _still_ours(feed: Feed) -> bool:
+    """Renew this poller's claim on ``feed`` as its poll starts; False when it was lost.
+
+    A long run (many new items, each host paced) may reach a feed after its
+    claim ran out and another poller took it: that poller polls it, not this one.
+    """
+    if not feed.claim:
+        return True
+    lease = timezone.now() + CLAIM_FOR
+    return bool(
+        Feed.objects.filter(pk=feed.pk, claim=feed.claim).update(next_poll=lease)
+    )
+
+
+def poll_feed(feed: Feed) -> PollOutcome | None:
+    """Poll one feed and record the result on it; never raises for what a feed does.
+
+    None when another poller has taken the feed meanwhile.
+    """
+    if not _still_ours(feed):
+        return None
     started = timezone.now()
     outcome = PollOutcome(feed.pk, feed.url, feed.source.name, True, "")
     try:
