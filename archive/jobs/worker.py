@@ -7,6 +7,8 @@ enqueues the site's periodic jobs that are due.
 """
 
 import logging
+import signal
+import sys
 import time
 
 from django.db import close_old_connections
@@ -28,26 +30,48 @@ class ArchiveWorker:
         self.worker_id = worker_id
         self.interval = interval
         self.once = once
+        self.stopping = False
+        self.turn: QueueTurn | None = None
 
     def run(self) -> None:
         logger.info("Archive worker %s started", self.worker_id)
+        self.configure_signals()
         clock = WorkerClock()
-        while True:
+        while not self.stopping:
             close_old_connections()
             clock.run_due()
             for name in enqueue_due():
                 logger.info("Scheduled %s", name)
-            queue = self.task_runner()
-            queue.run()  # returns when the queue is empty or after TASKS_PER_TURN
-            if not queue.running:  # stopped by a signal while a task ran
+            if self.stopping:
                 return
-            if self.once and queue.idle:
+            self.turn = self.task_runner()
+            self.turn.run()  # returns when the queue is empty, after TASKS_PER_TURN or when stopped
+            if self.once and self.turn.idle:
                 return
-            if queue.idle:
+            if self.turn.idle and not self.stopping:
                 time.sleep(self.interval)
 
+    def configure_signals(self) -> None:
+        for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), self.stop)
+
+    def stop(self, signum, frame) -> None:
+        # The first signal lets the work in hand finish: a running task, or one
+        # just claimed (django-tasks-db marks it running before it starts, so
+        # leaving then would strand it as running forever). A second one ends it.
+        if self.stopping:
+            logger.warning("Stopped at once; the running task is marked failed")
+            sys.exit(1)
+        logger.warning(
+            "Stopping after the work in hand (send the signal again to stop at once)"
+        )
+        self.stopping = True
+        if self.turn is not None:
+            self.turn.running = False
+
     def task_runner(self) -> "QueueTurn":
-        turn = QueueTurn(
+        return QueueTurn(
             queue_names=["*"],
             interval=self.interval,
             batch=True,
@@ -57,10 +81,6 @@ class ArchiveWorker:
             worker_id=self.worker_id,
             excluded_queue_names=[],
         )
-        # A signal while no task runs ends the process at once; during a task,
-        # the task finishes first (a second Ctrl-C ends it there).
-        turn.configure_signals()
-        return turn
 
 
 class QueueTurn(Worker):
