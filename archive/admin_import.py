@@ -28,6 +28,7 @@ from archive.importers import (
     max_file_bytes,
     run_import,
 )
+from archive.importers.runner import SAME_TEXT, SAME_TITLE, SAME_URL
 from archive.models import Article
 
 PASTED_NAME = "pasted page"
@@ -153,8 +154,14 @@ class ResultRow:
     label: str
     change_url: str
     status_label: str = ""  # the article's status as the admin names it
+    match_reason: str = ""  # why a duplicate matched, in the reader's language
 
 
+_MATCH_REASONS = {
+    SAME_URL: gettext_lazy("same URL"),
+    SAME_TEXT: gettext_lazy("same text"),
+    SAME_TITLE: gettext_lazy("same title, source and date"),
+}
 _LABELS = {
     Action.CREATED: gettext_lazy("Created"),
     Action.UPDATED: gettext_lazy("Updated"),
@@ -168,7 +175,10 @@ def _rows(report: ImportReport, admin_name: str) -> list[ResultRow]:
     rows = []
     for outcome in report.outcomes:
         url = ""
-        if outcome.article_id and not report.dry_run:
+        # A dry run saves nothing, but the article a duplicate matched exists.
+        if outcome.article_id and (
+            not report.dry_run or outcome.action is Action.DUPLICATE
+        ):
             url = reverse(
                 f"{admin_name}:archive_article_change", args=[outcome.article_id]
             )
@@ -178,6 +188,7 @@ def _rows(report: ImportReport, admin_name: str) -> list[ResultRow]:
                 _LABELS[outcome.action],
                 url,
                 str(statuses.get(outcome.status, outcome.status)),
+                str(_MATCH_REASONS.get(outcome.match_reason, outcome.match_reason)),
             )
         )
     return rows

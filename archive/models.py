@@ -258,10 +258,12 @@ class Article(Timestamped):
             models.UniqueConstraint(
                 fields=["url_key"], condition=~Q(url_key=""), name="unique_article_url"
             ),
+            # Articles with different URLs are different publications even
+            # when their texts match; the text identifies only articles without one.
             models.UniqueConstraint(
                 fields=["content_hash"],
-                condition=~Q(content_hash=""),
-                name="unique_article_body",
+                condition=~Q(content_hash="") & Q(url_key=""),
+                name="unique_article_body_without_url",
             ),
         ]
 
@@ -320,7 +322,7 @@ class Article(Timestamped):
                     code="duplicate_url",
                     params={"title": clash.title, "id": clash.pk},
                 )
-        if self.content_hash:
+        if self.content_hash and not self.url_key:
             clash = (
                 Article.objects.filter(content_hash=self.content_hash)
                 .exclude(pk=self.pk)

@@ -65,9 +65,10 @@ def article_update(
 ) -> Article:
     """Change the given fields (and authors/tags when given), validate and save."""
     _check_fields(fields)
+    retitled = "title" in fields and fields["title"] != article.title
     for name, value in fields.items():
         setattr(article, name, value)
-    if "title" in fields and "slug" not in fields:
+    if retitled and "slug" not in fields:
         article.slug = ""  # re-derived from the new title
     if authors is not None:
         authors = list(authors)

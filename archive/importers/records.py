@@ -91,16 +91,30 @@ class Ref:
 
 @dataclass
 class PreparedRecord:
-    """A checked record: the article's fields and the registry entries it names."""
+    """A checked record: the article's fields and the registry entries it names.
+
+    ``fields`` holds every field a new article needs, filled from the import's
+    defaults (or stand-ins) where the record is silent; ``given`` names the
+    fields the record itself states, the only ones an update changes. A field
+    absent from a record leaves the stored value alone; a field present and
+    empty clears it. ``missing`` says why the record cannot make a new article
+    on its own (no title, source or date); an update does not need them.
+    """
 
     location: str
     fields: dict[str, Any]
-    source: Ref
-    authors: list[Ref]
-    tags: list[Ref]
+    source: Ref | None
+    authors: list[Ref] | None
+    tags: list[Ref] | None
     review: list[str]
-    status_given: bool
+    given: frozenset[str] = frozenset()
+    default_tags: list[Ref] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     source_homepage: str = ""
+
+    @property
+    def status_given(self) -> bool:
+        return "status" in self.given
 
 
 def review_note(notes: list[str]) -> str:
@@ -203,21 +217,36 @@ def _body(value: Any) -> str:
     return body
 
 
-def _published(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> dict:
+def _given(raw: RawRecord, key: str) -> bool:
+    """Whether ``raw`` states ``key``: present in a data record, non-empty in a harvest.
+
+    Parsers of pages and feeds fill every key they know, empty when the page
+    says nothing, so only a value counts there.
+    """
+    if key not in raw.data:
+        return False
+    return not raw.harvested or raw.data[key] not in (None, "", [], ())
+
+
+def _published(
+    raw: RawRecord, defaults: ImportDefaults, review: list[str], missing: list[str]
+) -> tuple[dict, bool]:
+    """The date fields, and whether the record itself gives the date."""
     value = raw.data.get("published")
     if value not in (None, ""):
         try:
             found = parse_record_date(value)
         except ValueError as exc:
             raise RecordError(f"published: {exc}") from None
-        inferred = bool(raw.data.get("published_is_inferred")) or not found.precise
-        return {"published": found.value, "published_is_inferred": inferred}
+        inferred = _flag(raw.data.get("published_is_inferred")) or not found.precise
+        return {"published": found.value, "published_is_inferred": inferred}, True
     if defaults.published:
-        return {"published": defaults.published, "published_is_inferred": True}
+        return {"published": defaults.published, "published_is_inferred": True}, False
     if not raw.harvested:
-        raise RecordError(
+        missing.append(
             "no publication date: give “published” in the record or a default date (--published)"
         )
+        return {"published": None, "published_is_inferred": False}, False
     body = _text(raw.data.get("body"))
     text = html_to_text(body) if looks_like_html(body) else body
     today = datetime.date.today()
@@ -231,26 +260,37 @@ def _published(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> d
         return {
             "published": printed.found.value,
             "published_is_inferred": printed.year_inferred or not printed.found.precise,
-        }
+        }, False
     review.append(IMPORT_DAY_NOTE)
-    return {"published": today, "published_is_inferred": True}
+    return {"published": today, "published_is_inferred": True}, False
 
 
-def _source(raw: RawRecord, defaults: ImportDefaults, review: list[str]) -> Ref:
+def _flag(value: Any) -> bool:
+    # CSV cells are text: "true" (or "1", "yes") is set, "" and "false" are not.
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+def _source(
+    raw: RawRecord, defaults: ImportDefaults, review: list[str], missing: list[str]
+) -> tuple[Ref | None, bool]:
+    """The source to file a new article under, and whether the record names it."""
     data = raw.data
     source = _ref(data.get("source"), "source")
     if source and data.get("source_slug") and not source.slug:
         source = Ref(name=source.name, slug=_text(data["source_slug"]))
     if source:
-        return source
+        return source, True
     if defaults.source:
-        return Ref(name=plain_text(defaults.source))
+        return Ref(name=plain_text(defaults.source)), False
     if not raw.harvested:
-        raise RecordError(
+        missing.append(
             "no source: name one in the record or give a default source (--source)"
         )
+        return None, False
     review.append("source unknown")
-    return Ref(name=UNKNOWN_SOURCE)
+    return Ref(name=UNKNOWN_SOURCE), False
 
 
 def _status(raw: RawRecord, defaults: ImportDefaults) -> tuple[str, bool]:
@@ -259,52 +299,101 @@ def _status(raw: RawRecord, defaults: ImportDefaults) -> tuple[str, bool]:
         return _choice(own, Article.Status, {}, "status"), True
     if defaults.status:
         return defaults.status, True
-    # The public exports list published articles only, so they carry no status.
+    # The public exports list published articles only, so they carry no status:
+    # a new article from one is published, an existing one keeps its status.
     if raw.public_export:
-        return Article.Status.PUBLISHED, True
+        return Article.Status.PUBLISHED, False
     return Article.Status.DRAFT, False
 
 
-def _url(data: dict) -> str:
+def _url(data: dict) -> tuple[str, bool]:
     # In the archive's export "url" is the article's page on this site and
     # "original_url" the page it came from; elsewhere "url" is the original.
-    url = data["original_url"] if "original_url" in data else data.get("url")
-    return _text(url)
+    key = "original_url" if "original_url" in data else "url"
+    return _text(data.get(key)), key in data
+
+
+def _title_and_url(raw: RawRecord, fields: dict, given: set, missing: list) -> None:
+    if _given(raw, "title"):
+        fields["title"] = plain_text(_text(raw.data.get("title")))
+        if not fields["title"]:
+            raise RecordError("no title")
+        given.add("title")
+    else:
+        missing.append("no title")
+    url, url_given = _url(raw.data)
+    fields["url"] = url
+    if url_given and (url or not raw.harvested):
+        given.add("url")
+
+
+def _content(
+    raw: RawRecord, defaults: ImportDefaults, fields: dict, given: set
+) -> None:
+    data = raw.data
+    kind = _text(data.get("kind")) or defaults.kind
+    fields["kind"] = (
+        _choice(kind, Article.Kind, _KIND_ALIASES, "kind")
+        if kind
+        else Article.Kind.NEWS
+    )
+    fields["body"] = _body(data.get("body"))
+    fields["language"] = _language_field(raw, defaults, fields["body"])
+    fields["summary"] = plain_text(_text(data.get("summary")), keep_lines=True)
+    given.update(key for key in ("kind", "body", "summary") if _given(raw, key))
+    if (not raw.harvested and _text(data.get("language"))) or (
+        raw.harvested and "body" in given
+    ):
+        given.add("language")
+
+
+def _curation(
+    raw: RawRecord, defaults: ImportDefaults, review: list, fields: dict, given: set
+) -> None:
+    """Status, review note and slug: changed on update only when the record gives them."""
+    data = raw.data
+    fields["status"], status_given = _status(raw, defaults)
+    if status_given:
+        given.add("status")
+    note = review_note(review)
+    if not raw.harvested and "review_note" in data:
+        own = plain_text(_text(data.get("review_note")), keep_lines=True)
+        note = "\n".join(part for part in (own, note) if part)
+        given.add("review_note")
+    fields["review_note"] = note
+    if not raw.harvested and _text(data.get("slug")):
+        fields["slug"] = _text(data.get("slug"))
+        given.add("slug")
 
 
 def prepare(raw: RawRecord, defaults: ImportDefaults) -> PreparedRecord:
     """Check ``raw`` and complete it from ``defaults``; raise RecordError with the reason."""
     data = raw.data
     review = list(raw.review)
-    title = plain_text(_text(data.get("title")))
-    if not title:
-        raise RecordError("no title")
-    body = _body(data.get("body"))
-    kind = _text(data.get("kind")) or defaults.kind
-    status, status_given = _status(raw, defaults)
-    fields = {
-        "title": title,
-        "url": _url(data),
-        **_published(raw, defaults, review),
-        "kind": _choice(kind, Article.Kind, _KIND_ALIASES, "kind")
-        if kind
-        else Article.Kind.NEWS,
-        "language": _language_field(raw, defaults, body),
-        "body": body,
-        "status": status,
-    }
-    source = _source(raw, defaults, review)
-    summary = plain_text(_text(data.get("summary")), keep_lines=True)
-    fields["summary"] = summary
-    fields["review_note"] = review_note(review)
-    tags = _refs(data.get("tags"), "tags") + _refs(list(defaults.tags), "tags")
+    missing: list[str] = []
+    given: set[str] = set()
+    fields: dict[str, Any] = {}
+    _title_and_url(raw, fields, given, missing)
+    dates, date_given = _published(raw, defaults, review, missing)
+    fields.update(dates)
+    if date_given:
+        given |= {"published", "published_is_inferred"}
+    _content(raw, defaults, fields, given)
+    source, source_given = _source(raw, defaults, review, missing)
+    if source_given:
+        given.add("source")
+    _curation(raw, defaults, review, fields, given)
+    authors = _refs(data.get("authors"), "authors") if _given(raw, "authors") else None
+    tags = _refs(data.get("tags"), "tags") if _given(raw, "tags") else None
     return PreparedRecord(
         location=raw.location,
         fields=fields,
         source=source,
-        authors=_refs(data.get("authors"), "authors"),
-        tags=_unique(tags),
+        authors=authors,
+        tags=tags,
         review=review,
-        status_given=status_given,
+        given=frozenset(given),
+        default_tags=_refs(list(defaults.tags), "tags"),
+        missing=missing,
         source_homepage=_text(data.get("source_homepage")),
     )

@@ -25,6 +25,9 @@ class Outcome:
     article_id: int | None = None
     status: str = ""
     needs_review: bool = False
+    # For a duplicate: the article it matched (``article_id``) and why.
+    match_title: str = ""
+    match_reason: str = ""
 
     @property
     def where(self) -> str:

@@ -37,6 +37,11 @@ from archive.urlnorm import normalize_url
 
 logger = logging.getLogger(__name__)
 
+# Why a record matched an article already in the archive.
+SAME_URL = "same URL"
+SAME_TEXT = "same text"
+SAME_TITLE = "same title, source and date"
+
 # Loaded when first needed: trafilatura and feedparser take a while to import,
 # and every process that loads the admin would otherwise pay for them.
 READERS = {
@@ -82,22 +87,29 @@ def _url_key(url: str) -> str:
 
 
 def find_duplicate(prepared: PreparedRecord) -> tuple[Article, str] | None:
-    """The article already holding this record (same URL, same text), and why it matches."""
+    """The article already holding this record, and why it matches.
+
+    Records with different URLs are different articles, even when their texts
+    match (a feed's teaser is not the story, a syndicated story at a second
+    address is a second publication): the text is compared only when the
+    record has no URL.
+    """
     fields = prepared.fields
-    url_key = _url_key(fields["url"])
-    if url_key and (match := Article.objects.filter(url_key=url_key).first()):
-        return match, "same URL"
-    text_hash = content_hash(html_to_text(sanitize_html(fields["body"])))
+    url_key = _url_key(fields.get("url", ""))
+    if url_key:
+        match = Article.objects.filter(url_key=url_key).first()
+        return (match, SAME_URL) if match else None
+    text_hash = content_hash(html_to_text(sanitize_html(fields.get("body", ""))))
     if text_hash and (match := Article.objects.filter(content_hash=text_hash).first()):
-        return match, "same text"
-    if not url_key and not text_hash:
+        return match, SAME_TEXT
+    if not text_hash and prepared.source and fields.get("published"):
         match = Article.objects.filter(
-            title__iexact=fields["title"],
+            title__iexact=fields.get("title", ""),
             published=fields["published"],
             source__name__iexact=prepared.source.name,
         ).first()
         if match:
-            return match, "same title, source and date"
+            return match, SAME_TITLE
     return None
 
 
@@ -191,23 +203,25 @@ class _Importer:
                 Action.DUPLICATE,
                 name,
                 prepared.location,
-                fields["title"],
+                fields.get("title") or article.title,
                 f"already in the archive as #{article.pk} “{article.title}” ({reason})",
                 article.pk,
                 article.status,
+                match_title=article.title,
+                match_reason=reason,
             )
-        related = {
-            "authors": [_author(ref) for ref in prepared.authors],
-            "tags": [_tag(ref) for ref in prepared.tags],
-        }
-        values = dict(fields, source=_source(prepared.source, prepared.source_homepage))
         if found:
-            if not prepared.status_given:
-                values.pop("status")  # an update keeps a curator's decision to publish
-            article = services.article_update(article=found[0], **related, **values)
+            article = self._update(found[0], prepared)
             action = Action.UPDATED
         else:
-            article = services.article_create(**related, **values)
+            if prepared.missing:
+                raise RecordError("; ".join(prepared.missing))
+            article = services.article_create(
+                authors=[_author(ref) for ref in prepared.authors or ()],
+                tags=[_tag(ref) for ref in _tag_refs(prepared, [])],
+                source=_source(prepared.source, prepared.source_homepage),
+                **fields,
+            )
             action = Action.CREATED
         return Outcome(
             action,
@@ -216,8 +230,36 @@ class _Importer:
             article.title,
             article_id=article.pk,
             status=article.status,
-            needs_review=bool(prepared.review),
+            needs_review=bool(article.review_note),
         )
+
+    def _update(self, article: Article, prepared: PreparedRecord) -> Article:
+        """Change what the record states; what it does not say stays as stored."""
+        values = {k: v for k, v in prepared.fields.items() if k in prepared.given}
+        if "source" in prepared.given:
+            values["source"] = _source(prepared.source, prepared.source_homepage)
+        authors = None
+        if prepared.authors is not None:
+            authors = [_author(ref) for ref in prepared.authors]
+        tags = None
+        if prepared.tags is not None or prepared.default_tags:
+            kept = [] if prepared.tags is not None else list(article.tags.all())
+            tags = kept + [_tag(ref) for ref in _tag_refs(prepared, kept)]
+        return services.article_update(
+            article=article, authors=authors, tags=tags, **values
+        )
+
+
+def _tag_refs(prepared: PreparedRecord, kept: list[Tag]) -> list[Ref]:
+    """The record's own tags and the import's, less those ``kept`` already."""
+    names = {tag.name.casefold() for tag in kept} | {tag.slug for tag in kept}
+    refs = [*(prepared.tags or ()), *prepared.default_tags]
+    unique: dict[str, Ref] = {}
+    for ref in refs:
+        key = ref.name.casefold()
+        if key not in unique and key not in names and ref.slug not in names:
+            unique[key] = ref
+    return list(unique.values())
 
 
 def run_import(

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 
 from archive.importers import (
     Action,
@@ -211,6 +212,10 @@ class Command(BaseCommand):
             )
         if outcome.message:
             parts.append(f"— {outcome.message}" if title else outcome.message)
+        if outcome.action is Action.DUPLICATE and outcome.article_id:
+            parts.append(
+                reverse("admin:archive_article_change", args=[outcome.article_id])
+            )
         return " ".join(parts)
 
     def _report(self, report: ImportReport, verbosity: int) -> None:

@@ -42,12 +42,22 @@ def test_a_record_already_in_the_archive_is_skipped_naming_the_article(import_fi
     assert Article.objects.count() == 1
 
 
-def test_the_same_text_under_another_address_is_a_duplicate(import_files):
+def test_the_same_text_under_another_address_is_another_article(import_files):
+    # A syndicated story at a second address is a second publication.
     import_files(text_input(jsonl(record(1)), "a.jsonl"))
     copy = record(1, url="https://mirror.example/copy", title="Another headline")
     [outcome] = import_files(text_input(jsonl(copy), "b.jsonl")).outcomes
+    assert outcome.action is Action.CREATED
+    assert Article.objects.count() == 2
+
+
+def test_the_same_text_without_an_address_is_a_duplicate(import_files):
+    import_files(text_input(jsonl(record(1)), "a.jsonl"))
+    copy = record(1, url="", title="Another headline")
+    [outcome] = import_files(text_input(jsonl(copy), "b.jsonl")).outcomes
     assert outcome.action is Action.DUPLICATE
     assert outcome.message.endswith("(same text)")
+    assert outcome.match_title == "Report 1 on radio listening"
 
 
 def test_records_without_url_or_text_are_matched_on_title_source_and_date(import_files):
