@@ -1,26 +1,12 @@
 """Admin forms: articles, registry names, and the choices bulk actions ask for."""
 
-from html.parser import HTMLParser
-
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from archive.models import Article, Tag
-from archive.sanitize import ALLOWED_TAGS, plain_text
-
-# h1 is demoted to h2, not removed.
-KEPT_TAGS = ALLOWED_TAGS | {"h1"}
-
-
-class _TagNames(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.names: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        self.names.add(tag)
+from archive.sanitize import Removed, plain_text, removed_markup
 
 
 def https_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -141,12 +127,9 @@ class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
         if publishing and note and not was_published and not confirmed:
             self.add_error("status", unresolved_review_message(note))
 
-    def removed_elements(self) -> list[str]:
-        """Return the names of submitted body elements the archive does not keep."""
-        parser = _TagNames()
-        parser.feed(self.cleaned_data.get("body") or "")
-        parser.close()
-        return sorted(parser.names - KEPT_TAGS)
+    def removed_markup(self) -> Removed:
+        """What the sanitizer took out of the submitted body (tags, attributes, links)."""
+        return removed_markup(self.cleaned_data.get("body") or "")
 
 
 class DistinctNameForm(OneMessagePerField, forms.ModelForm):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from archive.sanitize import html_to_text, plain_text, sanitize_html
+from archive.sanitize import html_to_text, plain_text, sanitize_html, typed_text
 from archive.urlnorm import normalize_url
 
 # What the importer files when the text does not say: stand-ins, never facts.
@@ -297,8 +297,10 @@ class Article(Timestamped):
 
     def clean(self) -> None:
         """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""
-        self.title = plain_text(self.title)
-        self.summary = plain_text(self.summary, keep_lines=True)
+        # Titles and summaries are plain text kept as typed ("Why <Juche>
+        # matters"): every output escapes them, so nothing is stripped.
+        self.title = typed_text(self.title)
+        self.summary = typed_text(self.summary, keep_lines=True)
         self.review_note = plain_text(self.review_note, keep_lines=True)
         self.body = sanitize_html(self.body)
         self.body_text = html_to_text(self.body)
@@ -306,7 +308,7 @@ class Article(Timestamped):
         self.url = self.url.strip()
         self.url_key = normalize_url(self.url)
         if not self.title:
-            raise ValidationError({"title": "Give a title (markup alone is removed)."})
+            raise ValidationError({"title": "Give a title."})
         if not self.slug:
             self.slug = (
                 slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"

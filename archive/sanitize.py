@@ -7,6 +7,7 @@ module only, so a move to another sanitizer touches this file alone.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import bleach
 from bleach._vendor import html5lib
@@ -33,14 +34,18 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener"
 
 # Elements removed together with everything inside them: their text is code,
-# styling or fallback content, never part of the article.
+# styling or fallback content, never part of the article. Other elements the
+# policy does not allow (div, span, figure, a formula's math) go, but their
+# text stays: readers would miss it.
 DROPPED_WITH_CONTENT = frozenset(
     {
         "script", "style", "template", "noscript", "iframe", "frame", "frameset",
-        "object", "embed", "applet", "svg", "math", "head", "title", "textarea",
+        "object", "embed", "applet", "svg", "head", "title", "textarea",
         "select", "noembed", "noframes", "xmp", "canvas", "video", "audio",
     }
 )  # fmt: skip
+# Images are not kept, but what their alt text says is: "[Kim Jong Un at the plant]".
+ALT_TEXT_TAGS = frozenset({"img", "area", "input"})
 BLOCK_TAGS = frozenset(
     {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
      "pre", "table", "caption", "tr", "div", "section", "article"}
@@ -67,6 +72,20 @@ class _DropElements(Filter):
                 continue
             if not depth:
                 yield token
+
+
+class _AltText(Filter):
+    """Token filter that puts an image's alt text in its place, in brackets."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and (
+                token["name"] in ALT_TEXT_TAGS
+            ):
+                alt = " ".join((token["data"].get((None, "alt")) or "").split())
+                if alt:
+                    yield {"type": "Characters", "data": f"[{alt}]"}
+            yield token
 
 
 class _LinkRel(Filter):
@@ -106,7 +125,7 @@ _text_cleaner = bleach.Cleaner(
 
 def _without_dropped_elements(html: str) -> str:
     fragment = html5lib.parseFragment(html, treebuilder="etree")
-    return _serializer.render(_DemoteH1(_DropElements(_walker(fragment))))
+    return _serializer.render(_DemoteH1(_AltText(_DropElements(_walker(fragment)))))
 
 
 def _tidy_text(text: str) -> str:
@@ -124,6 +143,67 @@ def sanitize_html(html: str) -> str:
 def mark_sanitized(html: str) -> SafeString:
     """Mark stored body HTML safe for templates, re-sanitizing it on the way out."""
     return mark_safe(sanitize_html(html))  # noqa: S308 - output of the one policy
+
+
+def typed_text(value: str, *, keep_lines: bool = False) -> str:
+    """Return ``value`` as typed, for titles and summaries: plain text, never markup.
+
+    ``Why <Juche> matters`` and ``A<B`` stay as they are (every output escapes
+    them); only invisible characters go and spacing is collapsed (with
+    ``keep_lines`` line breaks survive).
+    """
+    if not value:
+        return ""
+    lines = (
+        re.sub(r"[ \t\r\u00a0]+", " ", line).strip()
+        for line in _tidy_text(value).replace("\r\n", "\n").split("\n")
+    )
+    return ("\n" if keep_lines else " ").join(line for line in lines if line)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What sanitizing a body took out: elements, attributes and links."""
+
+    tags: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()  # as "p style", "a onclick"
+    links: tuple[str, ...] = ()  # href values with a scheme the archive refuses
+
+    def __bool__(self) -> bool:
+        return bool(self.tags or self.attributes or self.links)
+
+
+# h1 is demoted to h2, not removed.
+_KEPT_TAGS = ALLOWED_TAGS | {"h1"}
+
+
+def removed_markup(html: str) -> Removed:
+    """Say what ``sanitize_html(html)`` removes, for the warning a curator sees."""
+    if not html or not html.strip():
+        return Removed()
+    tags, attributes, links = set(), set(), set()
+    fragment = html5lib.parseFragment(_tidy_text(html), treebuilder="etree")
+    for token in _walker(fragment):
+        if token["type"] not in ("StartTag", "EmptyTag"):
+            continue
+        name = token["name"]
+        if name not in _KEPT_TAGS:
+            tags.add(name)
+            continue
+        allowed = ALLOWED_ATTRIBUTES.get(name, [])
+        for (_, attribute), value in token["data"].items():
+            if attribute not in allowed and attribute != "rel":
+                attributes.add(f"{name} {attribute}")
+            elif name == "a" and attribute == "href" and not _allowed_link(value):
+                links.add(value.strip())
+    return Removed(tuple(sorted(tags)), tuple(sorted(attributes)), tuple(sorted(links)))
+
+
+def _allowed_link(href: str) -> bool:
+    # As bleach decides: a relative link, or a scheme the policy allows.
+    cleaned = re.sub(r"[\x00-\x20]+", "", href)
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
+    return not scheme or scheme.group(1).lower() in ALLOWED_PROTOCOLS
 
 
 def plain_text(value: str, *, keep_lines: bool = False) -> str:

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.html import escape, format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from archive import services
 from archive.admin.common import URL_FIELDS, choice_page, count_phrase, submitted
@@ -17,7 +18,7 @@ from archive.forms import (
     RemoveTagForm,
 )
 from archive.models import Article
-from archive.sanitize import mark_sanitized
+from archive.sanitize import Removed, mark_sanitized
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -33,6 +34,23 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         if self.value() == "done":
             return queryset.filter(review_note="")
         return queryset
+
+
+def removal_warning(removed: Removed) -> str:
+    """The warning after a save: which elements, attributes and links were removed."""
+    parts = []
+    if removed.tags:
+        names = ", ".join(f"<{name}>" for name in removed.tags)
+        parts.append(_("elements %(names)s") % {"names": names})
+    if removed.attributes:
+        names = ", ".join(f"<{name}>" for name in removed.attributes)
+        parts.append(_("attributes %(names)s") % {"names": names})
+    if removed.links:
+        parts.append(_("links to %(urls)s") % {"urls": ", ".join(removed.links)})
+    return _(
+        "Markup the archive does not publish was removed from the body: "
+        "%(removed)s. The preview shows what readers see."
+    ) % {"removed": "; ".join(parts)}
 
 
 @admin.register(Article)
@@ -149,15 +167,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj)
-        removed = form.removed_elements()
+        removed = form.removed_markup()
         if removed:
-            names = ", ".join(f"<{name}>" for name in removed)
-            self.message_user(
-                request,
-                f"Markup the archive does not publish was removed from the body: "
-                f"{names}. The preview shows what readers see.",
-                messages.WARNING,
-            )
+            self.message_user(request, removal_warning(removed), messages.WARNING)
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)

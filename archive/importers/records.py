@@ -25,7 +25,7 @@ from archive.importers.markup import (
     text_to_html,
 )
 from archive.models import IMPORT_DAY_NOTE, UNKNOWN_SOURCE, Article
-from archive.sanitize import html_to_text, plain_text
+from archive.sanitize import html_to_text, plain_text, typed_text
 
 REVIEW_PREFIX = "Imported, needs review:"
 REVIEW_ADVICE = "Check title, source and date before publishing."
@@ -313,9 +313,21 @@ def _url(data: dict) -> tuple[str, bool]:
     return _text(data.get(key)), key in data
 
 
+def _typed(raw: RawRecord, value: Any, *, keep_lines: bool = False) -> str:
+    """A title or summary as the record gives it (plain text, ``A<B`` and all).
+
+    A page or feed can hand over its markup (a feed's HTML summary); only there
+    are real elements taken for markup and reduced to their text.
+    """
+    text = _text(value)
+    if raw.harvested and looks_like_html(text):
+        return plain_text(text, keep_lines=keep_lines)
+    return typed_text(text, keep_lines=keep_lines)
+
+
 def _title_and_url(raw: RawRecord, fields: dict, given: set, missing: list) -> None:
     if _given(raw, "title"):
-        fields["title"] = plain_text(_text(raw.data.get("title")))
+        fields["title"] = _typed(raw, raw.data.get("title"))
         if not fields["title"]:
             raise RecordError("no title")
         given.add("title")
@@ -339,7 +351,7 @@ def _content(
     )
     fields["body"] = _body(data.get("body"))
     fields["language"] = _language_field(raw, defaults, fields["body"])
-    fields["summary"] = plain_text(_text(data.get("summary")), keep_lines=True)
+    fields["summary"] = _typed(raw, data.get("summary"), keep_lines=True)
     given.update(key for key in ("kind", "body", "summary") if _given(raw, key))
     if (not raw.harvested and _text(data.get("language"))) or (
         raw.harvested and "body" in given

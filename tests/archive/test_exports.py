@@ -85,7 +85,7 @@ def test_atom_feed_carries_authors_and_escaped_summaries(client):
     feed = feedparser.parse(client.get("/articles/?format=atom").content)
     assert feed.bozo == 0
     (entry,) = feed.entries
-    assert entry.title == "A & B"
+    assert entry.title == "A & B <c>"  # plain text kept as typed, escaped in the XML
     assert entry.summary == "Fish &amp; chips &lt; 5 won"  # HTML that reads as the text
     assert entry.author == "Kim Ji-hoon"
 
@@ -235,7 +235,7 @@ def test_json_pages_like_the_html(client):
 def test_json_snippets_are_escaped_html(client):
     make_article(title="Escapes", summary="<b>not bold</b> & more")
     (result,) = json.loads(client.get("/articles/?format=json").content)["results"]
-    assert result["snippet"] == "not bold &amp; more"
+    assert result["snippet"] == "&lt;b&gt;not bold&lt;/b&gt; &amp; more"
 
 
 # --- Formats ----------------------------------------------------------------
