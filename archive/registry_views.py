@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -111,22 +111,34 @@ def _page(request, queryset):
     return paginator.page(number), notices
 
 
+def _public_entry(model, slug: str):
+    """The entry with this slug; 404 while none of its articles is published.
+
+    A tag, source or author filed only on drafts is not public yet: its page
+    would show its name (and that drafts exist) to everyone.
+    """
+    entry = get_object_or_404(model, slug=slug)
+    if not entry.articles.filter(status=Article.Status.PUBLISHED).exists():
+        raise Http404("No such entry.")
+    return entry
+
+
 @require_safe
 @public_cache
 def source_detail(request, slug: str):
-    source = get_object_or_404(Source, slug=slug)
+    source = _public_entry(Source, slug)
     return _registry_detail(request, source, "source", "archive/source_detail.html")
 
 
 @require_safe
 @public_cache
 def tag_detail(request, slug: str):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = _public_entry(Tag, slug)
     return _registry_detail(request, tag, "tag", "archive/tag_detail.html")
 
 
 @require_safe
 @public_cache
 def author_detail(request, slug: str):
-    author = get_object_or_404(Author, slug=slug)
+    author = _public_entry(Author, slug)
     return _registry_detail(request, author, "author", "archive/author_detail.html")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import browse, citations
+from archive.access import can_view_drafts
 from archive.filters import ArticleFilter
 from archive.listing import exports
 from archive.listing.querystring import (
@@ -187,9 +188,9 @@ def article_permalink(request, pk: int):
 
 
 def _get_article(request, pk: int) -> Article:
-    """The article with this id: drafts only for staff (a preview), else 404."""
+    """The article with this id: drafts only for those allowed to view them, else 404."""
     article = get_object_or_404(Article.objects.with_relations(), pk=pk)
-    if not article.is_published and not request.user.is_staff:
+    if not article.is_published and not can_view_drafts(request.user):
         raise Http404("No such article.")
     return article
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from archive.access import can_view_drafts
 from archive.collect import warc
 from archive.collect.models import Capture
 from archive.collect.text import captured_text
@@ -22,7 +23,7 @@ def _capture(request, pk: int, capture_pk: int) -> Capture:
         pk=capture_pk,
         article_id=pk,
     )
-    if not capture.article.is_published and not request.user.is_staff:
+    if not capture.article.is_published and not can_view_drafts(request.user):
         raise Http404("No such capture.")
     if not (warc.root() / capture.warc_file).exists():
         raise Http404(

@@ -10,8 +10,9 @@ from django.test import RequestFactory
 
 from archive import views
 from archive.listing.params import clean_text
+from archive.models import Article
 from tests.archive.sample_archive import build_sample_archive
-from tests.factories import SourceFactory, make_article
+from tests.factories import AuthorFactory, SourceFactory, TagFactory, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -231,14 +232,57 @@ def test_drafts_answer_404_to_the_public(client, archive):
     assert client.get(f"/articles/{draft.pk}/").status_code == 404
 
 
-def test_staff_can_preview_a_draft_that_no_cache_keeps(client, archive):
-    staff = get_user_model().objects.create_user("curator", password="x", is_staff=True)
-    client.force_login(staff)
-    response = client.get(archive.draft.get_absolute_url())
+def test_editors_can_preview_a_draft_that_no_cache_keeps(editor_client, archive):
+    response = editor_client.get(archive.draft.get_absolute_url())
     assert response.status_code == 200
     assert "Draft preview" in html(response)
     assert "no-store" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
+    cite = editor_client.get(f"/articles/{archive.draft.pk}/cite.ris")
+    assert cite.status_code == 200 and "no-store" in cite["Cache-Control"]
+
+
+def test_staff_outside_the_editors_group_do_not_see_drafts(client, archive):
+    staff = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(staff)
+    draft = archive.draft
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for fmt in ("ris", "bib", "json"):
+        assert client.get(f"/articles/{draft.pk}/cite.{fmt}").status_code == 404
+    assert draft.body_text.split()[0] not in html(client.get(draft.get_absolute_url()))
+
+
+def test_registry_pages_of_draft_only_entries_answer_404(client, archive):
+    source = SourceFactory(name="Secret Desk", slug="secret-desk")
+    tag = TagFactory(name="unannounced launch", slug="unannounced-launch")
+    author = AuthorFactory(name="Hidden Writer", slug="hidden-writer")
+    make_article(
+        title="Embargoed",
+        source=source,
+        tags=[tag],
+        authors=[author],
+        status=Article.Status.DRAFT,
+    )
+    for url in (
+        "/sources/secret-desk/",
+        "/tags/unannounced-launch/",
+        "/authors/hidden-writer/",
+    ):
+        assert client.get(url).status_code == 404, url
+    for query in (
+        "tag=unannounced-launch",
+        "source=secret-desk",
+        "author=hidden-writer",
+        "not_tag=unannounced-launch",
+    ):
+        page = html(client.get(f"/articles/?{query}"))
+        for name in ("Secret Desk", "unannounced launch", "Hidden Writer"):
+            assert name not in page, (query, name)
+        listing = client.get(f"/articles/?{query}&format=json").content.decode()
+        assert "Secret Desk" not in listing and "Hidden Writer" not in listing
+    # Published once, the tag is public.
+    make_article(title="Announced", tags=[tag])
+    assert client.get("/tags/unannounced-launch/").status_code == 200
 
 
 def test_zotero_meta_tags_describe_the_article(client, archive):

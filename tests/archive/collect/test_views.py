@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from warcio.archiveiterator import ArchiveIterator
 
@@ -58,6 +59,12 @@ def test_a_drafts_captures_are_not_public(client, web):
     outcome = capture_url(web.url("/radio"))
     url = f"/articles/{outcome.article_id}/captures/{outcome.capture_id}.warc.gz"
     assert client.get(url).status_code == 404
+    text_url = f"/articles/{outcome.article_id}/captures/{outcome.capture_id}/text/"
+    # Staff without the permission to view articles are the public here.
+    clerk = get_user_model().objects.create_user("clerk", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404
+    assert client.get(text_url).status_code == 404
 
 
 def test_the_captured_text_is_plain_text_never_the_sites_html(client, web):
