@@ -1,20 +1,25 @@
 """The batch runner: read every input, check every record, save through the services.
 
-Records are saved in batches, each batch in one transaction and each record in
-a savepoint of its own, so a record that fails leaves the good ones of its
-batch alone, and an interrupted import loses at most its unfinished batch.
+Records are saved in batches, each batch in one short transaction
+(``batch_size`` records or about ``BATCH_SECONDS``) and each record in a
+savepoint of its own, so a record that fails leaves the good ones of its batch
+alone, an interrupted import loses at most its unfinished batch, and other
+writers get their turn between batches.
 Rerunning an import is safe: a record whose URL or text is already in the
 archive is skipped (or, with ``update``, updated), never saved twice. A dry run
-does everything inside one transaction and rolls it back.
+reads and validates only: it writes nothing and opens no transaction, so it
+blocks no one.
 """
 
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
@@ -36,6 +41,12 @@ from archive.sanitize import html_to_text, sanitize_html
 from archive.urlnorm import normalize_url
 
 logger = logging.getLogger(__name__)
+
+# A batch of a real import is one transaction; others wait for it to end.
+BATCH_SECONDS = 1.0
+# On SQLite a waiting writer polls the lock (at most every 100 ms): the pause
+# between batches lets it in before the next batch takes the lock again.
+SQLITE_PAUSE = 0.15
 
 # Why a record matched an article already in the archive.
 SAME_URL = "same URL"
@@ -125,6 +136,12 @@ def _source(ref: Ref, homepage: str) -> Source:
     return services.source_get_or_create(name=ref.name, **extra)
 
 
+def _existing_source(ref: Ref) -> Source | None:
+    if ref.slug and (existing := Source.objects.filter(slug=ref.slug).first()):
+        return existing
+    return Source.objects.filter(name__iexact=ref.name).first()
+
+
 def _author(ref: Ref) -> Author:
     if ref.slug and (existing := Author.objects.filter(slug=ref.slug).first()):
         return existing
@@ -144,22 +161,41 @@ class _Importer:
         self.options = options
         self.report = report
         self.on_progress = on_progress or (lambda progress: None)
+        self.seen: dict[str, str] = {}  # a dry run's records so far, by URL or text
 
     def run(self, inputs: Sequence[ImportInput]) -> None:
         for number, item in enumerate(inputs):
             records = self._read(item)
-            size = self.options.batch_size
-            for first in range(0, len(records), size):
-                batch = records[first : first + size]
-                done: list[Outcome] = []
-                with transaction.atomic():
-                    for offset, record in enumerate(batch, first + 1):
-                        done.append(self._import(item.name, record))
-                        self.on_progress(
-                            Progress(number, len(inputs), offset, len(records))
-                        )
-                self.report.outcomes.extend(done)
+            position = 0
+            while position < len(records):
+                position = self._batch(item.name, records, position, number, inputs)
             self.on_progress(Progress(number + 1, len(inputs), 0, 0))
+
+    def _batch(self, name, records, position, number, inputs) -> int:
+        """Import one batch from ``position``; return where the next one starts.
+
+        A batch is one transaction: it ends after ``batch_size`` records or
+        ``BATCH_SECONDS``, whichever comes first, so another writer (an admin
+        save) waits at most that long. A dry run writes nothing and opens no
+        transaction at all: on SQLite even an empty one takes the write lock.
+        """
+        done: list[Outcome] = []
+        started = time.monotonic()
+        batch = (
+            contextlib.nullcontext() if self.options.dry_run else transaction.atomic()
+        )
+        with batch:
+            while position < len(records) and len(done) < self.options.batch_size:
+                if done and time.monotonic() - started > BATCH_SECONDS:
+                    break
+                done.append(self._import(name, records[position]))
+                position += 1
+                self.on_progress(Progress(number, len(inputs), position, len(records)))
+        self.report.outcomes.extend(done)
+        more = position < len(records)
+        if more and not self.options.dry_run and connection.vendor == "sqlite":
+            time.sleep(SQLITE_PAUSE)
+        return position
 
     def _read(self, item: ImportInput) -> list[RawRecord | BrokenRecord]:
         try:
@@ -185,6 +221,8 @@ class _Importer:
         title = str(record.data.get("title") or "")[:200]
         try:
             prepared = prepare(record, self.options.defaults)
+            if self.options.dry_run:
+                return self._check(name, prepared)
             with transaction.atomic():
                 return self._save(name, prepared)
         except (RecordError, ValidationError, DatabaseError) as exc:
@@ -233,6 +271,71 @@ class _Importer:
             needs_review=bool(article.review_note),
         )
 
+    def _check(self, name: str, prepared: PreparedRecord) -> Outcome:
+        """What saving would do, found by reading and validating only (a dry run)."""
+        fields = prepared.fields
+        found = find_duplicate(prepared) or self._seen_earlier(prepared)
+        if found and isinstance(found[0], str):
+            earlier, reason = found
+            action = Action.UPDATED if self.options.update else Action.DUPLICATE
+            return Outcome(
+                action,
+                name,
+                prepared.location,
+                fields.get("title", ""),
+                f"same as {earlier} earlier in this import ({reason})",
+            )
+        if found and not self.options.update:
+            return self._save(name, prepared)  # reports the duplicate, writes nothing
+        if found:
+            article = Article.objects.get(pk=found[0].pk)
+            for key, value in fields.items():
+                if key in prepared.given:
+                    setattr(article, key, value)
+            if "source" in prepared.given:
+                article.source = _existing_source(prepared.source) or article.source
+            action = Action.UPDATED
+        else:
+            if prepared.missing:
+                raise RecordError("; ".join(prepared.missing))
+            article = Article(**fields)
+            article.source = _existing_source(prepared.source) or Source(
+                name=prepared.source.name
+            )
+            action = Action.CREATED
+        new_source = article.source.pk is None
+        article.full_clean(exclude=["source"] if new_source else None)
+        self._remember(prepared, name)
+        return Outcome(
+            action,
+            name,
+            prepared.location,
+            article.title,
+            article_id=article.pk,
+            status=article.status,
+            needs_review=bool(article.review_note),
+        )
+
+    def _keys(self, prepared: PreparedRecord) -> list[str]:
+        fields = prepared.fields
+        url_key = _url_key(fields.get("url", ""))
+        if url_key:
+            return [f"url {url_key}"]
+        text_hash = content_hash(html_to_text(sanitize_html(fields.get("body", ""))))
+        return [f"text {text_hash}"] if text_hash else []
+
+    def _seen_earlier(self, prepared: PreparedRecord) -> tuple[str, str] | None:
+        # A dry run saves nothing, so a second record with the URL (or text)
+        # of an earlier one is found here rather than in the database.
+        for key in self._keys(prepared):
+            if key in self.seen:
+                return self.seen[key], SAME_URL if key.startswith("url") else SAME_TEXT
+        return None
+
+    def _remember(self, prepared: PreparedRecord, name: str) -> None:
+        for key in self._keys(prepared):
+            self.seen.setdefault(key, f"{name}, {prepared.location}")
+
     def _update(self, article: Article, prepared: PreparedRecord) -> Article:
         """Change what the record states; what it does not say stays as stored."""
         values = {k: v for k, v in prepared.fields.items() if k in prepared.given}
@@ -273,12 +376,7 @@ def run_import(
     report = ImportReport(dry_run=options.dry_run)
     importer = _Importer(options, report, on_progress)
     try:
-        if options.dry_run:
-            with transaction.atomic():
-                importer.run(inputs)
-                transaction.set_rollback(True)
-        else:
-            importer.run(inputs)
+        importer.run(inputs)
     except KeyboardInterrupt:
         report.interrupted = True
     return report
