@@ -1,9 +1,13 @@
 """Admin forms: articles, registry names, and the choices bulk actions ask for."""
 
+import hashlib
+import json
+
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from archive.models import Article, Tag
 from archive.sanitize import Removed, plain_text, removed_markup
@@ -47,9 +51,39 @@ def unresolved_review_message(note: str) -> str:
     )
 
 
-class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
-    """The article form; its errors come from ``Article.clean()`` at the right field."""
+# What the form shows, compared to tell a curator what someone else changed.
+EDITED_FIELDS = (
+    "title", "source", "authors", "published", "published_is_inferred", "url",
+    "language", "kind", "tags", "status", "review_note", "summary", "body", "slug",
+)  # fmt: skip
 
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:12]
+
+
+def edited_state(article: Article) -> dict:
+    """The version and a fingerprint of each field of ``article`` as stored."""
+    digests = {}
+    for name in EDITED_FIELDS:
+        field = Article._meta.get_field(name)
+        if field.many_to_many:
+            value = sorted(getattr(article, name).values_list("pk", flat=True))
+        else:
+            value = field.value_from_object(article)
+        digests[name] = _digest(value)
+    return {"version": article.version, "digests": digests}
+
+
+class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
+    """The article form; its errors come from ``Article.clean()`` at the right field.
+
+    It carries the version it was opened on (``based_on``): saving over a
+    newer version is refused with the fields the other save changed, rather
+    than silently putting back what they changed.
+    """
+
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
     publish_unreviewed = forms.BooleanField(
         required=False,
         label=REVIEW_CONFIRM_LABEL,
@@ -77,6 +111,8 @@ class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["based_on"].initial = json.dumps(edited_state(self.instance))
         authors = self.fields.get("authors")
         order = self.instance.author_order
         if authors is not None and order:
@@ -110,7 +146,37 @@ class ArticleAdminForm(OneMessagePerField, forms.ModelForm):
             rest = [author.pk for author in chosen if author.pk not in submitted]
             self.instance.author_order = list(dict.fromkeys(submitted + rest))
         self._check_review(cleaned)
+        self._check_version(cleaned)
         return cleaned
+
+    def _check_version(self, cleaned: dict) -> None:
+        if not self.instance.pk:
+            return
+        try:
+            based_on = json.loads(cleaned.get("based_on") or "")
+            version, digests = int(based_on["version"]), dict(based_on["digests"])
+        except (ValueError, TypeError, KeyError):
+            return  # a form from before versions were kept; nothing to compare
+        current = Article.objects.filter(pk=self.instance.pk).first()
+        if current is None or current.version == version:
+            return
+        now = edited_state(current)["digests"]
+        changed = [
+            str(self.fields[name].label if name in self.fields else name)
+            for name in EDITED_FIELDS
+            if digests.get(name) != now[name]
+        ]
+        what = ", ".join(changed) if changed else _("its tags or byline")
+        raise ValidationError(
+            _(
+                "Someone else saved this article while you were editing it "
+                "(changed: %(fields)s). Your changes were not saved, so as not to "
+                "undo theirs: open the article again to see the current version, "
+                "then make your changes there."
+            )
+            % {"fields": what},
+            code="stale_version",
+        )
 
     def _check_review(self, cleaned: dict) -> None:
         # Publishing a draft whose review note still asks for a check needs the

@@ -3,13 +3,15 @@
 import hashlib
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from archive.sanitize import html_to_text, plain_text, sanitize_html, typed_text
 from archive.urlnorm import normalize_url
@@ -28,6 +30,26 @@ def content_hash(text: str) -> str:
     """Return a fingerprint of ``text`` that ignores case and spacing (empty for no text)."""
     normalized = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return hashlib.sha256(normalized.encode()).hexdigest() if normalized else ""
+
+
+def check_body_size(body: str) -> None:
+    """Refuse a body over ``ARTICLE_MAX_BODY_BYTES`` (before any work is spent on it)."""
+    limit = settings.ARTICLE_MAX_BODY_BYTES
+    size = len(body.encode("utf-8", "surrogatepass")) if body else 0
+    if size > limit:
+        raise ValidationError(
+            gettext(
+                "The body is %(size)s; an article's body can be at most %(limit)s. "
+                "Shorten it, or split it into several articles."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="body_too_large",
+        )
+
+
+def bump_versions(articles: models.QuerySet) -> int:
+    """Count a change made without ``save()`` (bulk actions) as a new version of each."""
+    return articles.update(version=F("version") + 1)
 
 
 def unique_slug(
@@ -248,6 +270,9 @@ class Article(Timestamped):
     content_hash = models.CharField(
         max_length=64, blank=True, editable=False, db_index=True
     )
+    # Counts saves: an edit based on an older version is refused, not applied
+    # over a change someone else saved in the meantime.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -269,6 +294,13 @@ class Article(Timestamped):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article-detail", args=[self.pk, self.slug or "article"])
@@ -297,6 +329,10 @@ class Article(Timestamped):
 
     def clean(self) -> None:
         """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""
+        try:
+            check_body_size(self.body)
+        except ValidationError as error:
+            raise ValidationError({"body": error}) from None
         # Titles and summaries are plain text kept as typed ("Why <Juche>
         # matters"): every output escapes them, so nothing is stripped.
         self.title = typed_text(self.title)

@@ -8,9 +8,9 @@ every change reaches the search index log in the same transaction.
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from archive.models import Article, Author, Source, Tag
+from archive.models import Article, Author, Source, Tag, bump_versions
 from archive.sanitize import plain_text
 from archive.signals import articles_changed
 
@@ -114,6 +114,7 @@ def articles_set_status(*, articles: QuerySet, status: str) -> int:
     changing = articles.exclude(status=status)
     ids = list(changing.values_list("pk", flat=True))
     Article.objects.filter(pk__in=ids).update(status=status)
+    bump_versions(Article.objects.filter(pk__in=ids))
     _notify(ids)
     return len(ids)
 
@@ -125,6 +126,7 @@ def articles_add_tag(*, articles: QuerySet, tag: Tag) -> int:
     Article.tags.through.objects.bulk_create(
         [Article.tags.through(article_id=pk, tag_id=tag.pk) for pk in ids]
     )
+    bump_versions(Article.objects.filter(pk__in=ids))
     _notify(ids)
     return len(ids)
 
@@ -134,6 +136,7 @@ def articles_remove_tag(*, articles: QuerySet, tag: Tag) -> int:
     """Untag many articles at once; return how many lost the tag."""
     ids = list(articles.filter(tags=tag).values_list("pk", flat=True))
     Article.tags.through.objects.filter(article_id__in=ids, tag_id=tag.pk).delete()
+    bump_versions(Article.objects.filter(pk__in=ids))
     _notify(ids)
     return len(ids)
 
@@ -200,7 +203,7 @@ def source_merge(*, source: Source, into: Source) -> Source:
     if source.pk == into.pk:
         raise ValueError("A source cannot be merged into itself.")
     ids = list(source.articles.values_list("pk", flat=True))
-    Article.objects.filter(pk__in=ids).update(source=into)
+    Article.objects.filter(pk__in=ids).update(source=into, version=F("version") + 1)
     source.delete()
     _notify(ids)
     return into
@@ -242,6 +245,7 @@ def author_merge(*, author: Author, into: Author) -> Author:
             )
         )
     Article.objects.bulk_update(articles, ["author_order"])
+    bump_versions(Article.objects.filter(pk__in=article_ids))
     _notify(article_ids)
     return into
 

@@ -86,6 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "status",
                     "review_note",
                     "publish_unreviewed",
+                    "based_on",
                 ]
             },
         ),

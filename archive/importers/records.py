@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from archive.importers.dates import parse_record_date, printed_date
 from archive.importers.language import SCRIPT_LANGUAGES, script_language, word_language
 from archive.importers.markup import (
@@ -24,7 +26,7 @@ from archive.importers.markup import (
     looks_like_html,
     text_to_html,
 )
-from archive.models import IMPORT_DAY_NOTE, UNKNOWN_SOURCE, Article
+from archive.models import IMPORT_DAY_NOTE, UNKNOWN_SOURCE, Article, check_body_size
 from archive.sanitize import html_to_text, plain_text, typed_text
 
 REVIEW_PREFIX = "Imported, needs review:"
@@ -208,6 +210,10 @@ def _body(value: Any) -> str:
     body = _text(value)
     if not body:
         return ""
+    try:
+        check_body_size(body)
+    except ValidationError as error:
+        raise RecordError(f"body: {' '.join(error.messages)}") from None
     if not looks_like_html(body):
         return text_to_html(body)
     try:
