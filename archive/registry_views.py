@@ -112,13 +112,17 @@ def _page(request, queryset):
 
 
 def _public_entry(model, slug: str):
-    """The entry with this slug; 404 while none of its articles is published.
+    """The entry with this slug; 404 while its only articles are drafts.
 
     A tag, source or author filed only on drafts is not public yet: its page
     would show its name (and that drafts exist) to everyone.
     """
     entry = get_object_or_404(model, slug=slug)
-    if not entry.articles.filter(status=Article.Status.PUBLISHED).exists():
+    articles = entry.articles.all()
+    if (
+        articles.exists()
+        and not articles.filter(status=Article.Status.PUBLISHED).exists()
+    ):
         raise Http404("No such entry.")
     return entry
 

@@ -71,10 +71,11 @@ class Registry:
         return Article._meta.get_field(self.field).many_to_many
 
     def known(self, values: list[str]) -> dict[str, str]:
-        # Entries filed only on drafts are not public: a filter naming one is
-        # "unknown" and its name is not shown.
-        public = Article.objects.published().filter(**{self.field: OuterRef("pk")})
-        rows = self.model.objects.filter(Exists(public), slug__in=values)
+        # Entries whose only articles are drafts are not public: a filter
+        # naming one is "unknown" and its name is not shown.
+        filed = Article.objects.filter(**{self.field: OuterRef("pk")})
+        public = Exists(filed.filter(status=Article.Status.PUBLISHED)) | ~Exists(filed)
+        rows = self.model.objects.filter(public, slug__in=values)
         return dict(rows.values_list("slug", "name"))
 
     def condition(self, values: list[str]) -> Q | Exists:
