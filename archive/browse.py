@@ -6,9 +6,8 @@ that facet's own, so the alternatives to a choice stay visible.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from archive.listing.types import (
     YearCount,
 )
 from archive.models import Article
+from archive.paging import Cursor, keyset_page, read_cursor
 
 
 def value_counts(
@@ -117,27 +117,38 @@ class BrowsePage:
     facets: tuple[Facet, ...]
     histogram: tuple[YearCount, ...]
     notices: tuple[str, ...]
+    # Page number -> the cursor that opens it by a seek (the pages linked from this one).
+    cursors: dict[int, Cursor] = field(default_factory=dict)
 
 
 def browse_page(filterset: ArticleFilter) -> BrowsePage:
     """Run the filters: the asked-for page (the last one if it was past it), facets, years."""
     notices = list(filterset.notices)
-    paginator = Paginator(filterset.qs.with_relations(), PAGE_SIZE)
+    total = filterset.qs.count()
+    pages = -(-total // PAGE_SIZE)
     number = filterset.page
-    if number > paginator.num_pages:
-        if paginator.count:
+    cursor = read_cursor(filterset.data)
+    if number > pages:
+        if total:
             notices.append(
                 _("There is no page %(page)s; showing the last page, %(last)d.")
-                % {"page": number, "last": paginator.num_pages}
+                % {"page": number, "last": pages}
             )
-        number = paginator.num_pages
-    page = paginator.page(number)
+        number, cursor = max(pages, 1), None
+    page = keyset_page(
+        filterset.qs,
+        filterset.ordering,
+        number=number,
+        total=total,
+        cursor=cursor,
+    )
     return BrowsePage(
-        articles=tuple(page.object_list),
-        total=paginator.count,
+        articles=page.articles,
+        total=total,
         page=number,
-        pages=paginator.num_pages if paginator.count else 0,
+        pages=pages,
         facets=facet_counts(filterset),
         histogram=year_histogram(filterset.qs),
         notices=tuple(notices),
+        cursors=page.cursors,
     )

@@ -278,7 +278,21 @@ class Article(Timestamped):
 
     class Meta:
         ordering = ["-published", "-id"]
-        indexes = [models.Index(fields=["status", "-published"])]
+        # Every order a listing offers, each ending in the id, so a page is a
+        # seek in an index (archive/paging.py), never a sort of the table.
+        indexes = [
+            models.Index(
+                fields=["status", "published", "id"], name="article_status_published"
+            ),
+            models.Index(fields=["status", "title", "id"], name="article_status_title"),
+            models.Index(
+                fields=["status", "created", "id"], name="article_status_created"
+            ),
+            models.Index(
+                fields=["source", "status", "published", "id"],
+                name="article_source_published",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url_key"], condition=~Q(url_key=""), name="unique_article_url"

@@ -9,7 +9,7 @@ rebuilt just gives no previous/next links.
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from archive.listing.querystring import listing_link_query
 from archive.listing.searching import search_listing
 from archive.listing.types import PAGE_SIZE
 from archive.models import Article
+from archive.paging import Cursor, reverse_ordering, seek_condition
 
 ORIGINS = ("browse", "search")
 # Longer than any listing query string a page of ours writes.
@@ -61,8 +62,10 @@ def _browse_nav(article: Article, listing: QueryDict) -> ListingNav:
     previous, following, position = keyset_neighbours(
         articles, article, filterset.ordering
     )
+    total = articles.count()
+    cursor = _page_cursor(articles, article, filterset.ordering, position, total)
     return _nav(
-        "browse", query, path, (previous, following), position, articles.count()
+        "browse", query, path, (previous, following), position, total, cursor=cursor
     )
 
 
@@ -91,29 +94,50 @@ def keyset_neighbours(
     ``ordering`` is a field and ``id`` in one direction, as in ``SORT_ORDERS``;
     comparing on both keeps the walk stable when many articles share a date.
     """
-    field = ordering[0].lstrip("-")
-    descending = ordering[0].startswith("-")
-    value = getattr(article, field)
-    earlier, later = ("gt", "lt") if descending else ("lt", "gt")
-    before = Q(**{f"{field}__{earlier}": value}) | Q(
-        **{field: value, f"pk__{earlier}": article.pk}
-    )
-    after = Q(**{f"{field}__{later}": value}) | Q(
-        **{field: value, f"pk__{later}": article.pk}
-    )
-    reverse_ordering = [o[1:] if o.startswith("-") else f"-{o}" for o in ordering]
-    previous = articles.filter(before).order_by(*reverse_ordering).first()
-    following = articles.filter(after).order_by(*ordering).first()
-    position = articles.filter(before).count() + 1
+    values = (getattr(article, ordering[0].lstrip("-")), article.pk)
+    before = articles.filter(seek_condition(ordering, values, forward=False))
+    after = articles.filter(seek_condition(ordering, values, forward=True))
+    previous = before.order_by(*reverse_ordering(ordering)).first()
+    following = after.order_by(*ordering).first()
+    position = before.count() + 1
     return previous, following, position
 
 
-def _listing_url(query: QueryDict, path: str, position: int) -> str:
+def _page_cursor(
+    articles: QuerySet,
+    article: Article,
+    ordering: tuple[str, str],
+    position: int,
+    total: int,
+) -> Cursor | None:
+    """The cursor that opens the listing's page holding ``article`` by a seek.
+
+    None for the first and last pages: those are read from either end.
+    """
+    page = (position - 1) // PAGE_SIZE + 1
+    if page == 1 or page == -(-total // PAGE_SIZE):
+        return None
+    into_page = (position - 1) % PAGE_SIZE
+    values = (getattr(article, ordering[0].lstrip("-")), article.pk)
+    earlier = articles.filter(seek_condition(ordering, values, forward=False))
+    ids = list(
+        earlier.order_by(*reverse_ordering(ordering)).values_list("pk", flat=True)[
+            : into_page + 1
+        ]
+    )
+    return Cursor("after", ids[-1]) if len(ids) == into_page + 1 else None
+
+
+def _listing_url(
+    query: QueryDict, path: str, position: int, cursor: Cursor | None = None
+) -> str:
     page = (position - 1) // PAGE_SIZE + 1 if position else 1
     query = query.copy()
     query.pop("page", None)
     if page > 1:
         query["page"] = str(page)
+        if cursor:
+            query.update(cursor.params())
     encoded = query.urlencode()
     return f"{path}?{encoded}" if encoded else path
 
@@ -124,13 +148,13 @@ def _article_url(article: Article | None, query: QueryDict, origin: str) -> str:
     return f"{article.get_absolute_url()}?{listing_link_query(query, origin)}"
 
 
-def _nav(origin, query, path, neighbours, position, total) -> ListingNav:
+def _nav(origin, query, path, neighbours, position, total, cursor=None) -> ListingNav:
     # Links carry the listing without its page: each article page works out
     # the page that holds it from its position.
     previous, following = neighbours
     return ListingNav(
         origin=origin,
-        back_url=_listing_url(query, path, position),
+        back_url=_listing_url(query, path, position, cursor),
         previous=previous,
         next=following,
         previous_url=_article_url(previous, query, origin),

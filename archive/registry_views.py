@@ -1,6 +1,5 @@
 """Registry pages: sources, tags and authors, each with its published articles."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -13,8 +12,10 @@ from archive.listing.querystring import link_facets, page_links
 from archive.listing.types import PAGE_SIZE
 from archive.models import Article, Author, Source, Tag
 from archive.navigation import listing_link_query
+from archive.paging import KeysetPage, keyset_page, read_cursor
 from archive.views import public_cache
 
+NEWEST_FIRST = ("-published", "-id")
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 
 
@@ -59,8 +60,7 @@ def _registry_detail(request, entry, facet: str, template: str):
     """A registry entry's page: its published articles, 20 a page, and years covered."""
     relation = "source" if facet == "source" else f"{facet}s"
     articles = Article.objects.published().filter(**{relation: entry})
-    page_obj, notices = _page(request, articles.with_relations().newest_first())
-    pages = page_obj.paginator.num_pages if page_obj.paginator.count else 0
+    page_obj, notices = _page(request, articles)
     # The entry's listing is the browse listing filtered to it: its links,
     # year bars and the article pages' previous/next all walk that listing.
     query = _one_filter(facet, entry.slug)
@@ -70,14 +70,16 @@ def _registry_detail(request, entry, facet: str, template: str):
         "entry": entry,
         "page_obj": page_obj,
         "notices": notices,
-        "total": page_obj.paginator.count,
+        "total": page_obj.total,
         "histogram": browse.year_histogram(articles),
         "histogram_query": query,
         "browse_url": f"{browse_path}?{query.urlencode()}",
         "browse_path": browse_path,
         "nav_section": "tags" if facet == "tag" else f"{facet}s",
         "article_query": listing_link_query(query, "browse"),
-        "pagination": page_links(QueryDict(), page_obj.number, pages),
+        "pagination": page_links(
+            QueryDict(), page_obj.number, page_obj.pages, cursors=page_obj.cursors
+        ),
         "overview": link_facets(
             browse.top_values(articles, others, limit=8), query, browse_path
         ),
@@ -91,24 +93,29 @@ def _one_filter(facet: str, value: str) -> QueryDict:
     return query
 
 
-def _page(request, queryset):
-    """The page of ``queryset`` asked for by ``?page=``, with a notice when it was not a page."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _page(request, articles) -> tuple[KeysetPage, list[str]]:
+    """The page of ``articles`` (newest first) asked for by ``?page=``, with notices."""
+    total = articles.count()
+    pages = max(-(-total // PAGE_SIZE), 1)
     raw = request.GET.get("page", "1")
+    cursor = read_cursor(request.GET)
     notices = []
     try:
         number = int(raw)
     except ValueError:
-        number = 1
+        number, cursor = 1, None
         notices.append(_("That page number was not understood; showing page 1."))
-    if number < 1 or number > paginator.num_pages:
-        clamped = min(max(number, 1), paginator.num_pages)
+    if number < 1 or number > pages:
+        clamped = min(max(number, 1), pages)
         notices.append(
             _("There is no page %(page)d; showing page %(shown)d.")
             % {"page": number, "shown": clamped}
         )
-        number = clamped
-    return paginator.page(number), notices
+        number, cursor = clamped, None
+    page = keyset_page(
+        articles, NEWEST_FIRST, number=number, total=total, cursor=cursor
+    )
+    return page, notices
 
 
 def _public_entry(model, slug: str):

@@ -152,7 +152,9 @@ def article_list(request):
         "facets": link_facets(listing.facets, query, path),
         "active_filters": active_filters(query, filterset.labels, path),
         "clear_url": clear_filters_url(query, path),
-        "pagination": page_links(query, listing.page, listing.pages, path),
+        "pagination": page_links(
+            query, listing.page, listing.pages, path, cursors=listing.cursors
+        ),
         "filter_inputs": filter_inputs(query),
         "sort_links": _sort_links(query, filterset.sort_order, path),
         "article_query": listing_link_query(query, "browse"),

@@ -265,14 +265,26 @@ class Pagination:
 
 
 def page_links(
-    query: QueryDict, page: int, pages: int, path: str = "", *, window: int = 2
+    query: QueryDict,
+    page: int,
+    pages: int,
+    path: str = "",
+    *,
+    window: int = 2,
+    cursors: Mapping[int, object] | None = None,
 ) -> Pagination:
-    """Links to the neighbouring pages, the first and last, and ``window`` pages either side."""
+    """Links to the neighbouring pages, the first and last, and ``window`` pages either side.
+
+    ``cursors`` maps page numbers to what opens them without counting rows
+    (``archive.paging.Cursor``); their parameters join those pages' links.
+    """
 
     def url(number: int) -> str:
         new = _copy(query)
         if number > 1:
             new["page"] = str(number)
+        if cursors and number in cursors:
+            new.update(cursors[number].params())
         return href(new, path)
 
     shown = sorted(

@@ -1,0 +1,175 @@
+"""Pages of a listing that cost the same at page 4,000 as at page 1.
+
+A page reached by a link from its neighbour seeks from the article next to
+it (``after=<id>`` or ``before=<id>``: the rows past that article in the
+listing's order, read from an index) instead of counting its way down with
+OFFSET. The page number stays in the address, for the reader and for
+bookmarks; a bare ``page=N`` (typed, or an old bookmark) still works by
+skipping ids in an index, and the last page is read backwards from the end.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from archive.listing.types import PAGE_SIZE
+from archive.models import Article
+
+# Parameters of a page reached from its neighbour: the article it follows or precedes.
+CURSOR_PARAMS = ("after", "before")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: right after, or ends right before, the article ``pk``."""
+
+    direction: str  # "after" or "before"
+    pk: int
+
+    def params(self) -> dict[str, str]:
+        return {self.direction: str(self.pk)}
+
+
+def read_cursor(data) -> Cursor | None:
+    """The ``after`` or ``before`` parameter of ``data``, when it names an article id."""
+    for direction in CURSOR_PARAMS:
+        value = (data.get(direction) or "").strip()
+        if value.isascii() and value.isdigit() and 0 < len(value) <= 18:
+            return Cursor(direction, int(value))
+    return None
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a listing and how to reach the pages near it."""
+
+    articles: tuple[Article, ...]
+    number: int
+    pages: int
+    total: int
+    # Page number -> the cursor that opens it with a seek (pages near this one).
+    cursors: dict[int, Cursor]
+
+    @property
+    def start_index(self) -> int:
+        """The listing position of the page's first article (1-based)."""
+        return (self.number - 1) * PAGE_SIZE + 1 if self.articles else 0
+
+
+def seek_condition(ordering: Sequence[str], values: tuple, *, forward: bool) -> Q:
+    """Rows after (``forward``) or before the row with sort ``values`` in ``ordering``.
+
+    ``ordering`` is a field and ``id``, as in ``SORT_ORDERS``. Written as a
+    range on the first field (which an index on it can seek to) narrowed on
+    ties by the id, rather than as an OR that the planner would walk.
+    """
+    field, _ = (name.lstrip("-") for name in ordering)
+    value, pk = values
+    descending = ordering[0].startswith("-")
+    later = forward != descending  # the rows sorting after have greater values
+    near, far = ("gte", "gt") if later else ("lte", "lt")
+    return Q(**{f"{field}__{near}": value}) & (
+        Q(**{f"{field}__{far}": value}) | Q(**{f"pk__{far}": pk})
+    )
+
+
+def reverse_ordering(ordering: Sequence[str]) -> list[str]:
+    return [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
+
+
+def _sort_values(pk: int, ordering: Sequence[str]) -> tuple | None:
+    field = ordering[0].lstrip("-")
+    value = Article.objects.filter(pk=pk).values_list(field, flat=True).first()
+    return None if value is None else (value, pk)
+
+
+def _ids_from(
+    queryset: QuerySet, ordering: Sequence[str], anchor: tuple, *, forward: bool, n: int
+) -> list[int]:
+    """Up to ``n`` ids next to the row ``anchor`` in ``ordering``, nearest first."""
+    order = list(ordering) if forward else reverse_ordering(ordering)
+    rows = queryset.filter(seek_condition(ordering, anchor, forward=forward))
+    return list(rows.order_by(*order).values_list("pk", flat=True)[:n])
+
+
+def keyset_page(
+    queryset: QuerySet,
+    ordering: Sequence[str],
+    *,
+    number: int,
+    total: int,
+    cursor: Cursor | None = None,
+    window: int = 2,
+) -> KeysetPage:
+    """Page ``number`` of ``queryset`` in ``ordering`` (clamp ``number`` first).
+
+    With ``cursor`` the page is read by a seek from that article; without, the
+    first and last pages are read from either end and any other page by
+    skipping ids in the index. ``cursors`` opens the ``window`` pages either side.
+    """
+    pages = -(-total // PAGE_SIZE)
+    ordering = tuple(ordering)
+    ids = _page_ids(queryset, ordering, number, pages, total, cursor)
+    found = queryset.model.objects.with_relations().in_bulk(ids)
+    articles = tuple(found[pk] for pk in ids if pk in found)
+    return KeysetPage(
+        articles=articles,
+        number=number,
+        pages=pages,
+        total=total,
+        cursors=_neighbour_cursors(queryset, ordering, ids, number, pages, window),
+    )
+
+
+def _page_ids(queryset, ordering, number, pages, total, cursor) -> list[int]:
+    anchor = _sort_values(cursor.pk, ordering) if cursor else None
+    if anchor is not None:
+        forward = cursor.direction == "after"
+        ids = _ids_from(queryset, ordering, anchor, forward=forward, n=PAGE_SIZE)
+        return ids if forward else ids[::-1]
+    ordered = queryset.order_by(*ordering).values_list("pk", flat=True)
+    if number > 1 and number == pages:
+        size = total - (pages - 1) * PAGE_SIZE
+        backwards = queryset.order_by(*reverse_ordering(ordering))
+        return list(backwards.values_list("pk", flat=True)[:size])[::-1]
+    start = (number - 1) * PAGE_SIZE
+    return list(ordered[start : start + PAGE_SIZE])
+
+
+def _neighbour_cursors(queryset, ordering, ids, number, pages, window):
+    """Cursors for pages ``number ± 1 … window`` (not the first or last: those need none)."""
+    cursors: dict[int, Cursor] = {}
+    if not ids:
+        return cursors
+    wanted_after = [n for n in range(number + 1, number + window + 1) if n < pages]
+    if wanted_after:
+        cursors[number + 1] = Cursor("after", ids[-1])
+        if len(wanted_after) > 1:
+            anchor = _sort_values(ids[-1], ordering)
+            ahead = _ids_from(
+                queryset,
+                ordering,
+                anchor,
+                forward=True,
+                n=(len(wanted_after) - 1) * PAGE_SIZE,
+            )
+            for step, page in enumerate(wanted_after[1:], start=1):
+                if len(ahead) >= step * PAGE_SIZE:
+                    cursors[page] = Cursor("after", ahead[step * PAGE_SIZE - 1])
+    wanted_before = [n for n in range(number - 1, number - window - 1, -1) if n > 1]
+    if wanted_before:
+        cursors[number - 1] = Cursor("before", ids[0])
+        if len(wanted_before) > 1:
+            anchor = _sort_values(ids[0], ordering)
+            behind = _ids_from(
+                queryset,
+                ordering,
+                anchor,
+                forward=False,
+                n=(len(wanted_before) - 1) * PAGE_SIZE,
+            )
+            for step, page in enumerate(wanted_before[1:], start=1):
+                if len(behind) >= step * PAGE_SIZE:
+                    cursors[page] = Cursor("before", behind[step * PAGE_SIZE - 1])
+    return {page: c for page, c in cursors.items() if 1 < page < pages}
