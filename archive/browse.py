@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from archive import tally
 from archive.filters import ArticleFilter
 from archive.listing.facets import facet_names, facet_spec
 from archive.listing.types import (
@@ -36,6 +37,40 @@ def value_counts(
     return [(str(value), str(label), n) for value, label, n in rows]
 
 
+def tallied_counts(
+    name: str, limit: int | None, *, within: tuple[str, int] | None = None
+) -> list[tuple[str, str, int]]:
+    """``value_counts`` over every published article (or those of one registry
+    entry, ``within=(facet, id)``), read from the kept counts, not the articles."""
+    if name == "year":
+        key = f"{within[0]}:{within[1]}" if within else ""
+        rows = [(str(y), str(y), n) for y, n in sorted(tally.years(key).items())]
+        rows.reverse()
+    else:
+        values = facet_spec(name).values
+        found = (
+            tally.paired_totals(within[0], within[1], name)
+            if within
+            else tally.value_totals(name)
+        )
+        counts = {
+            (int(k) if values.stored == "int" else k): n for k, n in found.items()
+        }
+        labels = values.from_index(counts)
+        rows = [(*labels[k], n) for k, n in counts.items() if k in labels]
+        # As the database orders them: most common first, then by name (codes by code).
+        by_name = values.stored == "int"
+        rows.sort(key=lambda row: (-row[2], row[1] if by_name else row[0]))
+    return rows if limit is None else rows[: limit + 1]
+
+
+def _unfiltered(filterset: ArticleFilter) -> bool:
+    params = filterset.params()
+    return not (
+        params.selected or params.excluded or params.date_from or params.date_to
+    )
+
+
 def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
     """Count every facet's values over the filtered articles, each ignoring its own filter.
 
@@ -43,10 +78,14 @@ def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
     ``more``), plus any chosen or excluded value that fell outside the list.
     """
     params = filterset.params()
+    everything = _unfiltered(filterset)
     facets = []
     for name in facet_names():
         limit = None if name in params.expanded_facets else FACET_LIMIT
-        rows = value_counts(filterset.queryset_without(name), name, limit)
+        if everything:
+            rows = tallied_counts(name, limit)
+        else:
+            rows = value_counts(filterset.queryset_without(name), name, limit)
         truncated = limit is not None and len(rows) > limit
         rows = rows[:limit] if limit is not None else rows
         chosen = set(params.values(name)) | set(params.excluded_values(name))
@@ -77,9 +116,20 @@ def facet_counts(filterset: ArticleFilter) -> tuple[Facet, ...]:
     return tuple(facets)
 
 
-def year_histogram(queryset: QuerySet) -> tuple[YearCount, ...]:
-    """Articles per year over ``queryset``, oldest first, with empty years between filled in."""
-    counts = {int(year): n for year, _, n in value_counts(queryset, "year", limit=None)}
+def year_histogram(
+    queryset: QuerySet | None, *, within: tuple[str, int] | None = None
+) -> tuple[YearCount, ...]:
+    """Articles per year over ``queryset``, oldest first, with empty years between filled in.
+
+    Without a queryset: every published article (or one registry entry's,
+    ``within=(facet, id)``), from the kept counts.
+    """
+    rows = (
+        value_counts(queryset, "year", limit=None)
+        if queryset is not None
+        else tallied_counts("year", None, within=within)
+    )
+    counts = {int(year): n for year, _, n in rows}
     if not counts:
         return ()
     return tuple(
@@ -89,12 +139,13 @@ def year_histogram(queryset: QuerySet) -> tuple[YearCount, ...]:
 
 
 def top_values(
-    queryset: QuerySet, facets: Iterable[str], limit: int = 8
+    facets: Iterable[str], limit: int = 8, *, within: tuple[str, int] | None = None
 ) -> tuple[Facet, ...]:
-    """The most common values of ``facets`` over ``queryset`` (nothing chosen): an overview."""
+    """The most common values of ``facets`` over every published article (or those
+    of one registry entry, ``within=(facet, id)``), nothing chosen: an overview."""
     result = []
     for name in facets:
-        rows = value_counts(queryset, name, limit)
+        rows = tallied_counts(name, limit, within=within)
         result.append(
             Facet(
                 name=name,
@@ -124,7 +175,8 @@ class BrowsePage:
 def browse_page(filterset: ArticleFilter) -> BrowsePage:
     """Run the filters: the asked-for page (the last one if it was past it), facets, years."""
     notices = list(filterset.notices)
-    total = filterset.qs.count()
+    everything = _unfiltered(filterset)
+    total = tally.total() if everything else filterset.qs.count()
     pages = -(-total // PAGE_SIZE)
     number = filterset.page
     cursor = read_cursor(filterset.data)
@@ -148,7 +200,7 @@ def browse_page(filterset: ArticleFilter) -> BrowsePage:
         page=number,
         pages=pages,
         facets=facet_counts(filterset),
-        histogram=year_histogram(filterset.qs),
+        histogram=year_histogram(None if everything else filterset.qs),
         notices=tuple(notices),
         cursors=page.cursors,
     )

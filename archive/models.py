@@ -393,3 +393,42 @@ class Article(Timestamped):
         # clean() reports these two with a message that names the other article.
         exclude = set(exclude or ()) | {"url_key", "content_hash"}
         super().validate_constraints(exclude=exclude)
+
+
+class Tally(models.Model):
+    """Published articles counted by facet value, kept current by every write.
+
+    ``key`` names what is counted: ``""`` every published article,
+    ``source:12`` (a facet value; registries by id, so a rename changes no
+    count), or ``source:12|tag:5`` (articles having both). ``year`` is 0 for
+    the count over all years, the year for a single value's coverage, and
+    ``PAIR_YEAR`` for pairs. Writers only insert rows (a change adds +1 or -1),
+    so concurrent saves never wait on each other; readers sum, and the worker
+    folds the rows of a key into one from time to time (``archive.tally``).
+    """
+
+    PAIR_YEAR = -1
+
+    key = models.CharField(max_length=200)
+    year = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "key"], name="tally_year_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key or '*'} {self.year}: {self.n:+d}"
+
+
+class ArticleTally(models.Model):
+    """What one published article adds to ``Tally``, as last counted.
+
+    Not a foreign key: the row must outlive a deleted article, whose counts it
+    takes back.
+    """
+
+    article_id = models.BigIntegerField(primary_key=True)
+    keys = models.JSONField(default=list)  # [[key, year], …]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id}"

@@ -1,13 +1,12 @@
 """Registry pages: sources, tags and authors, each with its published articles."""
 
-from django.db.models import Count, Max, Min, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from archive import browse
+from archive import browse, tally
 from archive.listing.querystring import link_facets, page_links
 from archive.listing.types import PAGE_SIZE
 from archive.models import Article, Author, Source, Tag
@@ -16,31 +15,29 @@ from archive.paging import KeysetPage, keyset_page, read_cursor
 from archive.views import public_cache
 
 NEWEST_FIRST = ("-published", "-id")
-PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 
 
 @require_safe
 @public_cache
 def source_list(request):
-    sources = (
-        Source.objects.annotate(
-            article_count=Count("articles", filter=PUBLISHED),
-            first=Min("articles__published", filter=PUBLISHED),
-            last=Max("articles__published", filter=PUBLISHED),
-        )
-        .filter(article_count__gt=0)
-        .order_by("name")
-    )
+    counts = tally.value_totals("source")
+    covered: dict[int, list[int]] = {}
+    for key, year in tally.years_of("source"):
+        covered.setdefault(int(key), []).append(year)
+    sources = list(Source.objects.filter(pk__in=[int(pk) for pk in counts]))
+    for source in sources:
+        source.article_count = counts[str(source.pk)]
+        years = covered.get(source.pk) or [0]
+        source.first_year, source.last_year = min(years), max(years)
     context = {"sources": sources, "nav_section": "sources"}
     return render(request, "archive/source_list.html", context)
 
 
 def _registry_list(request, model, template: str, nav_section: str):
-    entries = (
-        model.objects.annotate(article_count=Count("articles", filter=PUBLISHED))
-        .filter(article_count__gt=0)
-        .order_by("name")
-    )
+    counts = tally.value_totals(model._meta.model_name)
+    entries = list(model.objects.filter(pk__in=[int(pk) for pk in counts]))
+    for entry in entries:
+        entry.article_count = counts[str(entry.pk)]
     return render(request, template, {"entries": entries, "nav_section": nav_section})
 
 
@@ -60,7 +57,8 @@ def _registry_detail(request, entry, facet: str, template: str):
     """A registry entry's page: its published articles, 20 a page, and years covered."""
     relation = "source" if facet == "source" else f"{facet}s"
     articles = Article.objects.published().filter(**{relation: entry})
-    page_obj, notices = _page(request, articles)
+    within = (facet, entry.pk)
+    page_obj, notices = _page(request, articles, tally.value_total(*within))
     # The entry's listing is the browse listing filtered to it: its links,
     # year bars and the article pages' previous/next all walk that listing.
     query = _one_filter(facet, entry.slug)
@@ -71,7 +69,7 @@ def _registry_detail(request, entry, facet: str, template: str):
         "page_obj": page_obj,
         "notices": notices,
         "total": page_obj.total,
-        "histogram": browse.year_histogram(articles),
+        "histogram": browse.year_histogram(None, within=within),
         "histogram_query": query,
         "browse_url": f"{browse_path}?{query.urlencode()}",
         "browse_path": browse_path,
@@ -81,7 +79,7 @@ def _registry_detail(request, entry, facet: str, template: str):
             QueryDict(), page_obj.number, page_obj.pages, cursors=page_obj.cursors
         ),
         "overview": link_facets(
-            browse.top_values(articles, others, limit=8), query, browse_path
+            browse.top_values(others, limit=8, within=within), query, browse_path
         ),
     }
     return render(request, template, context)
@@ -93,9 +91,8 @@ def _one_filter(facet: str, value: str) -> QueryDict:
     return query
 
 
-def _page(request, articles) -> tuple[KeysetPage, list[str]]:
-    """The page of ``articles`` (newest first) asked for by ``?page=``, with notices."""
-    total = articles.count()
+def _page(request, articles, total: int) -> tuple[KeysetPage, list[str]]:
+    """The page of ``articles`` (``total`` of them, newest first) asked for by ``?page=``."""
     pages = max(-(-total // PAGE_SIZE), 1)
     raw = request.GET.get("page", "1")
     cursor = read_cursor(request.GET)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from archive import services
+from archive import services, tally
 from archive.models import Article, Author, Source, Tag
 from archive.synthetic import registries
 from archive.synthetic.corpus import ArticleSpec, CorpusGenerator, corpus_url_prefix
@@ -79,6 +79,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {writer.written:,} / {count:,} articles ({rate:,.0f}/s)"
                 )
+        # The bulk inserts sent no signals: count the archive again for the
+        # home and registry pages (archive/tally.py).
+        tally.recount_all()
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.DONE % {"count": count, "seed": seed, "seconds": seconds}
