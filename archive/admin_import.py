@@ -12,12 +12,14 @@ from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive import import_jobs
 from archive.importers import (
     Action,
     ImportDefaults,
@@ -29,9 +31,11 @@ from archive.importers import (
     run_import,
 )
 from archive.importers.runner import SAME_TEXT, SAME_TITLE, SAME_URL
-from archive.models import Article
+from archive.models import Article, ImportJob
 
 PASTED_NAME = "pasted page"
+RECENT_JOBS = 10
+REFRESH_SECONDS = 3
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -197,7 +201,11 @@ def _rows(report: ImportReport, admin_name: str) -> list[ResultRow]:
 def article_import_view(
     request: HttpRequest, *, model_admin: ModelAdmin
 ) -> HttpResponse:
-    """Show the import form; on POST import the files or pasted page and list the results."""
+    """Show the import form; on POST import the files or pasted page and list the results.
+
+    An upload bigger than ``IMPORT_BACKGROUND_BYTES`` goes to the background
+    worker instead, and the answer is the job's page.
+    """
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     report = None
@@ -209,8 +217,11 @@ def article_import_view(
             form.add_error(
                 "update", _("You are not allowed to change existing articles.")
             )
+        elif import_jobs.runs_in_background(inputs := form.inputs()):
+            job = import_jobs.queue_import(inputs, form.options(), user=request.user)
+            return redirect(_job_url(model_admin, job.pk))
         else:
-            report = run_import(form.inputs(), form.options())
+            report = run_import(inputs, form.options())
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Article._meta,
@@ -219,5 +230,49 @@ def article_import_view(
         "report": report,
         "rows": _rows(report, model_admin.admin_site.name) if report else [],
         "max_size": filesizeformat(max_file_bytes()),
+        "background_size": filesizeformat(import_jobs.background_threshold()),
+        "jobs": [
+            (job, _job_url(model_admin, job.pk))
+            for job in ImportJob.objects.only(
+                "pk", "state", "requested_at", "file_names", "dry_run"
+            )[:RECENT_JOBS]
+        ],
     }
     return TemplateResponse(request, "admin/archive/import.html", context)
+
+
+def _job_url(model_admin: ModelAdmin, job_id: int) -> str:
+    return reverse(
+        f"{model_admin.admin_site.name}:archive_article_import_job", args=[job_id]
+    )
+
+
+def import_job_view(
+    request: HttpRequest, job_id: int, *, model_admin: ModelAdmin
+) -> HttpResponse:
+    """A background import's page: waiting, its progress, then every record's outcome."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob, pk=job_id)
+    finished = job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
+    report = import_jobs.job_report(job) if job.state == ImportJob.State.DONE else None
+    progress = job.progress or {}
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Article._meta,
+        "title": _("Import #%(number)d") % {"number": job.pk},
+        "job": job,
+        "finished": finished,
+        "report": report,
+        "rows": _rows(report, model_admin.admin_site.name) if report else [],
+        "files_done": progress.get("files_done", 0),
+        "files_total": progress.get("files_total", len(job.file_names)),
+        "records_done": progress.get("records_done", 0),
+        "records_in_file": progress.get("records_in_file", 0),
+        "import_url": reverse(f"{model_admin.admin_site.name}:archive_article_import"),
+    }
+    response = TemplateResponse(request, "admin/archive/import_job.html", context)
+    if not finished:
+        # The page follows the job without script: it asks again every few seconds.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response

@@ -432,3 +432,52 @@ class ArticleTally(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id}"
+
+
+class ImportJob(models.Model):
+    """An admin import run by the background worker, with its progress and report."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import", "Waiting for the worker")
+        RUNNING = "running", pgettext_lazy("import", "Importing")
+        DONE = "done", pgettext_lazy("import", "Finished")
+        FAILED = "failed", pgettext_lazy("import", "Stopped by an error")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    # The form's choices (defaults, update, dry run), as archive/import_jobs.py stores them.
+    options = models.JSONField(default=dict)
+    file_names = models.JSONField(default=list)
+    # Files done of all, records done of the current file's.
+    progress = models.JSONField(default=dict)
+    # One entry per record (or unreadable file): the import's report.
+    outcomes = models.JSONField(default=list)
+    dry_run = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} ({self.state})"
+
+
+class ImportFile(models.Model):
+    """A file waiting for its import job; deleted once the job has read it."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=500)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

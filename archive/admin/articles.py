@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from archive import services
 from archive.admin.common import URL_FIELDS, choice_page, count_phrase, submitted
-from archive.admin_import import article_import_view
+from archive.admin_import import article_import_view, import_job_view
 from archive.forms import (
     AddTagForm,
     ArticleAdminForm,
@@ -112,10 +112,18 @@ class ArticleAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.import_view),
             name=f"{opts.app_label}_{opts.model_name}_import",
         )
-        return [page, *super().get_urls()]
+        job = path(
+            "import/<int:job_id>/",
+            self.admin_site.admin_view(self.import_job_view),
+            name=f"{opts.app_label}_{opts.model_name}_import_job",
+        )
+        return [page, job, *super().get_urls()]
 
     def import_view(self, request):
         return article_import_view(request, model_admin=self)
+
+    def import_job_view(self, request, job_id):
+        return import_job_view(request, job_id, model_admin=self)
 
     def get_queryset(self, request):
         return (

@@ -172,6 +172,9 @@ IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 1024)
 # Largest article body (HTML, in bytes): every view of an article sanitizes and
 # renders its body, so one huge article costs every reader's request.
 ARTICLE_MAX_BODY_BYTES = env_int("ARTICLE_MAX_BODY_BYTES", 1024 * 1024)
+# Admin uploads larger than this (all files together) are imported by the
+# background worker, with a report page, instead of while the page waits.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 1024 * 1024)
 
 # Background work (archive/jobs): Django Tasks with the tasks kept in the
 # archive's own database; `manage.py archive_worker` runs them.
