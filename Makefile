@@ -16,13 +16,13 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}
 
 .PHONY: help install install-dev run serve setup superuser demo index test lint fmt \
-	migrations-check messages messages-check gettext check bench bench-collect browser clean
+	migrations-check messages messages-check gettext check bench bench-pages bench-collect browser clean
 
 help:
 	@echo "make run        set everything up and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test       lint + the whole test suite (SQLite, then PostgreSQL)"
 	@echo "make superuser  create an admin account"
-	@echo "make bench      search benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
+	@echo "make bench      search and page benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
 	@echo "make bench-collect  capture throughput and polling 1,000 unchanged feeds"
 
 $(VENV)/.installed: requirements.txt
@@ -121,6 +121,15 @@ bench: install
 	DATABASE_URL=sqlite:///$(BENCH_DIR)/bench-$(BENCH_COUNT).sqlite3 \
 	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
 	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
+	$(MAKE) --no-print-directory bench-pages
+
+# Pages over HTTP through gunicorn on the benchmark's corpus and index (built by
+# `make bench`): home, registries, deep pages, a full export, and the load test.
+bench-pages: install
+	DJANGO_SETTINGS_MODULE=config.settings.test \
+	DATABASE_URL=sqlite:///$(BENCH_DIR)/bench-$(BENCH_COUNT).sqlite3 \
+	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
+	$(PY) -m bench.pages --count $(BENCH_COUNT) --out-dir $(BENCH_DIR)
 
 # Capture throughput and polling 1,000 unchanged feeds against local servers,
 # on its own database and folder.

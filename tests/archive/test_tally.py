@@ -159,3 +159,18 @@ def test_home_counts_nothing_from_the_articles_table(client, world):
         if "COUNT(" in q["sql"].upper() and "archive_article" in q["sql"]
     ]
     assert counting == []
+
+
+def test_recount_archive_repairs_counts_after_an_edit_in_sql(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Article.objects.filter(pk=world["articles"][0].pk).update(
+        status="draft"
+    )  # no signal
+    assert tally.total() != Article.objects.published().count()
+    out = StringIO()
+    call_command("recount_archive", stdout=out)
+    assert "Counted 11 published articles." in out.getvalue()
+    assert_current()
