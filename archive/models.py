@@ -428,7 +428,8 @@ class ArticleTally(models.Model):
     """
 
     article_id = models.BigIntegerField(primary_key=True)
-    keys = models.JSONField(default=list)  # [[key, year], …]
+    # [year, {facet: [values]}]: what its counts are derived from.
+    keys = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"article {self.article_id}"

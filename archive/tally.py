@@ -58,15 +58,15 @@ def _keys(year: int, values: dict[str, list]) -> set[tuple[str, int]]:
     return keys
 
 
-def _contributions(article_model, ids: list[int]) -> dict[int, set]:
-    """``{id: keys}`` for the published articles among ``ids``."""
+def _contributions(article_model, ids: list[int]) -> dict[int, list]:
+    """``{id: [year, {facet: values}]}`` for the published articles among ``ids``."""
     rows = (
         article_model.objects.filter(pk__in=ids, status="published")
         .values_list("pk", "published", "source_id", "language", "kind")
         .order_by()
     )
-    values = {
-        pk: (
+    found = {
+        pk: [
             published.year,
             {
                 "source": [source],
@@ -75,18 +75,24 @@ def _contributions(article_model, ids: list[int]) -> dict[int, set]:
                 "tag": [],
                 "author": [],
             },
-        )
+        ]
         for pk, published, source, lang, kind in rows
     }
     for facet, relation in (("tag", "tags"), ("author", "authors")):
         through = article_model._meta.get_field(relation).remote_field.through
-        column = f"{facet}_id"
-        links = through.objects.filter(article_id__in=list(values)).values_list(
-            "article_id", column
+        links = through.objects.filter(article_id__in=list(found)).values_list(
+            "article_id", f"{facet}_id"
         )
         for article_id, value in links:
-            values[article_id][1][facet].append(value)
-    return {pk: _keys(year, found) for pk, (year, found) in values.items()}
+            found[article_id][1][facet].append(value)
+    for _, values in found.values():
+        for facet in ("tag", "author"):
+            values[facet].sort()
+    return found
+
+
+def _keys_of(snapshot: list | None) -> set[tuple[str, int]]:
+    return _keys(*snapshot) if snapshot else set()
 
 
 def recount_articles(article_ids: Iterable[int], *, apps=None) -> None:
@@ -104,25 +110,21 @@ def _recount_chunk(article_model, tally_model, snapshot_model, ids) -> None:
     # The lock makes a second transaction recounting the same article wait,
     # then read what this one wrote, instead of taking back the same keys twice.
     old = {
-        row.article_id: {tuple(key) for key in row.keys}
+        row.article_id: row.keys
         for row in snapshot_model.objects.select_for_update().filter(article_id__in=ids)
     }
     new = _contributions(article_model, ids)
-    delta = Counter()
-    for pk in ids:
-        before, after = old.get(pk, set()), new.get(pk, set())
-        delta.update(after - before)
-        delta.subtract(before - after)
-    changed = [pk for pk in ids if old.get(pk, set()) != new.get(pk, set())]
+    changed = [pk for pk in ids if old.get(pk) != new.get(pk)]
     if not changed:
         return
+    delta = Counter()
+    for pk in changed:
+        before, after = _keys_of(old.get(pk)), _keys_of(new.get(pk))
+        delta.update(after - before)
+        delta.subtract(before - after)
     snapshot_model.objects.filter(article_id__in=changed).delete()
     snapshot_model.objects.bulk_create(
-        [
-            snapshot_model(article_id=pk, keys=sorted(map(list, new[pk])))
-            for pk in changed
-            if pk in new
-        ]
+        [snapshot_model(article_id=pk, keys=new[pk]) for pk in changed if pk in new]
     )
     tally_model.objects.bulk_create(
         [tally_model(key=k, year=y, n=n) for (k, y), n in sorted(delta.items()) if n],
@@ -149,13 +151,13 @@ def recount_all(*, apps=None) -> int:
             found = _contributions(article_model, ids)
             snapshot_model.objects.bulk_create(
                 [
-                    snapshot_model(article_id=pk, keys=sorted(map(list, keys)))
-                    for pk, keys in found.items()
+                    snapshot_model(article_id=pk, keys=kept)
+                    for pk, kept in found.items()
                 ],
                 batch_size=BATCH,
             )
-            for keys in found.values():
-                totals.update(keys)
+            for kept in found.values():
+                totals.update(_keys(*kept))
             counted += len(found)
             last = ids[-1]
         tally_model.objects.bulk_create(
