@@ -25,6 +25,8 @@ from bench.measure import percentile
 from bench.pages import fetch, next_link
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Seconds the rebuild may go on after the test before it is stopped.
+REBUILD_GRACE = 120
 EDITOR = """
 import time
 from archive import services
@@ -159,11 +161,19 @@ def run_load(server, env: dict, *, seconds: int, clients: int) -> dict:
     for thread in threads:
         thread.join()
     editor_out, _ = editor.communicate(timeout=300)
-    rebuild_out, _ = rebuild.communicate(timeout=3600)
+    # The rebuild only has to run during the test; a large one is given a
+    # while to finish, then stopped (the index in use stays as it was).
+    try:
+        rebuild_out, _ = rebuild.communicate(timeout=REBUILD_GRACE)
+        rebuild_state = "finished" if rebuild.returncode == 0 else "FAILED"
+    except subprocess.TimeoutExpired:
+        rebuild.terminate()
+        rebuild_out, _ = rebuild.communicate(timeout=60)
+        rebuild_state = "ran throughout, stopped"
     rebuild_seconds = time.monotonic() - rebuild_started
     saves = re.search(r"SAVES (\d+) (\d+)", editor_out or "")
     errors = list(tally.errors)
-    if rebuild.returncode:
+    if rebuild_state == "FAILED":
         errors.append(f"rebuild exited {rebuild.returncode}: {rebuild_out[-300:]}")
     if not saves:
         errors.append(f"editor: {editor_out[-300:]}")
@@ -182,6 +192,5 @@ def run_load(server, env: dict, *, seconds: int, clients: int) -> dict:
         ],
         "saves": int(saves.group(1)) if saves else 0,
         "save_errors": int(saves.group(2)) if saves else 0,
-        "rebuild": f"{'finished' if rebuild.returncode == 0 else 'FAILED'} "
-        f"in {rebuild_seconds:.0f} s",
+        "rebuild": f"{rebuild_state} after {rebuild_seconds:.0f} s",
     }

@@ -23,6 +23,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -48,6 +49,9 @@ class Server:
         self.port = free_port()
         self.env = {**env, "PORT": str(self.port), "GUNICORN_HOST": "127.0.0.1"}
         self.process = None
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in __exit__)
+            "w", prefix="bench-gunicorn-", suffix=".log", delete=False
+        )
 
     def __enter__(self) -> "Server":
         self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn)
@@ -61,7 +65,8 @@ class Server:
             cwd=BASE_DIR,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: a pipe nobody reads would block gunicorn.
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -78,6 +83,8 @@ class Server:
             self.process.wait(timeout=40)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
+        print(f"(gunicorn's log: {self.log.name})")
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
