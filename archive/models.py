@@ -398,9 +398,9 @@ class Article(Timestamped):
 class Tally(models.Model):
     """Published articles counted by facet value, kept current by every write.
 
-    ``key`` names what is counted: ``""`` every published article,
+    ``key`` names what is counted: ``""`` every published article or
     ``source:12`` (a facet value; registries by id, so a rename changes no
-    count), or ``source:12|tag:5`` (articles having both). ``year`` is 0 for
+    count); with ``pair`` (``tag:5``), the articles having both. ``year`` is 0 for
     the count over all years, the year for a single value's coverage, and
     ``PAIR_YEAR`` for pairs. Writers only insert rows (a change adds +1 or -1),
     so concurrent saves never wait on each other; readers sum, and the worker
@@ -409,15 +409,18 @@ class Tally(models.Model):
 
     PAIR_YEAR = -1
 
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=100)
     year = models.IntegerField()
+    # For a pair, the other value (``tag:5``): an entry's pairs are then one
+    # index range (year, key), whatever the prefix matching of the database.
+    pair = models.CharField(max_length=100, blank=True, default="")
     n = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["year", "key"], name="tally_year_key")]
 
     def __str__(self) -> str:
-        return f"{self.key or '*'} {self.year}: {self.n:+d}"
+        return f"{self.key or '*'} {self.pair} {self.year}: {self.n:+d}"
 
 
 class ArticleTally(models.Model):

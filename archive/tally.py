@@ -31,6 +31,16 @@ PAIR_YEAR = -1
 BATCH = 1000
 
 
+def _rows(tally_model, counts) -> list:
+    """Tally rows for ``{(key, year): n}``; a pair key ``a|b`` is stored as key a, pair b."""
+    rows = []
+    for (key, year), n in sorted(counts.items()):
+        if n:
+            first, _, pair = key.partition("|")
+            rows.append(tally_model(key=first, pair=pair, year=year, n=n))
+    return rows
+
+
 def _batched(items: list, size: int = BATCH):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -126,10 +136,7 @@ def _recount_chunk(article_model, tally_model, snapshot_model, ids) -> None:
     snapshot_model.objects.bulk_create(
         [snapshot_model(article_id=pk, keys=new[pk]) for pk in changed if pk in new]
     )
-    tally_model.objects.bulk_create(
-        [tally_model(key=k, year=y, n=n) for (k, y), n in sorted(delta.items()) if n],
-        batch_size=BATCH,
-    )
+    tally_model.objects.bulk_create(_rows(tally_model, delta), batch_size=BATCH)
 
 
 def recount_all(*, apps=None) -> int:
@@ -160,10 +167,7 @@ def recount_all(*, apps=None) -> int:
                 totals.update(_keys(*kept))
             counted += len(found)
             last = ids[-1]
-        tally_model.objects.bulk_create(
-            [tally_model(key=k, year=y, n=n) for (k, y), n in totals.items()],
-            batch_size=BATCH,
-        )
+        tally_model.objects.bulk_create(_rows(tally_model, totals), batch_size=BATCH)
     return counted
 
 
@@ -176,35 +180,33 @@ def fold() -> int:
     _, tally_model, _ = _models()
     with transaction.atomic():
         rows = tally_model.objects.select_for_update().values_list(
-            "id", "key", "year", "n"
+            "id", "key", "pair", "year", "n"
         )
         groups: dict[tuple[str, int], list] = {}
-        for pk, key, year, n in rows:
-            groups.setdefault((key, year), []).append((pk, n))
+        for pk, key, pair, year, n in rows:
+            joined = f"{key}|{pair}" if pair else key
+            groups.setdefault((joined, year), []).append((pk, n))
         crowded = {k: v for k, v in groups.items() if len(v) > 1}
         gone = [pk for members in crowded.values() for pk, _ in members]
         for chunk in _batched(gone):
             tally_model.objects.filter(id__in=chunk).delete()
         sums = {k: sum(n for _, n in members) for k, members in crowded.items()}
-        tally_model.objects.bulk_create(
-            [tally_model(key=k, year=y, n=n) for (k, y), n in sums.items() if n],
-            batch_size=BATCH,
-        )
+        tally_model.objects.bulk_create(_rows(tally_model, sums), batch_size=BATCH)
     return len(gone) - sum(1 for n in sums.values() if n)
 
 
 # --- Reading -----------------------------------------------------------------
 
 
-def _sums(**lookup) -> dict[str, int]:
+def _sums(field: str = "key", **lookup) -> dict[str, int]:
     from archive.models import Tally
 
     rows = (
         Tally.objects.filter(**lookup)
-        .values("key")
+        .values(field)
         .annotate(total=Sum("n"))
         .filter(total__gt=0)
-        .values_list("key", "total")
+        .values_list(field, "total")
     )
     return dict(rows)
 
@@ -252,9 +254,11 @@ def years_of(facet: str) -> list[tuple[str, int]]:
 
 def paired_totals(facet: str, value, other: str) -> dict[str, int]:
     """``{stored value of other: count}`` over the articles having ``facet`` = ``value``."""
-    prefix = f"{facet}:{value}|{other}:"
-    found = _sums(year=PAIR_YEAR, key__startswith=prefix)
-    return {key.removeprefix(prefix): n for key, n in found.items()}
+    prefix = f"{other}:"
+    found = _sums(
+        "pair", year=PAIR_YEAR, key=f"{facet}:{value}", pair__startswith=prefix
+    )
+    return {pair.removeprefix(prefix): n for pair, n in found.items()}
 
 
 def value_total(facet: str, value) -> int:

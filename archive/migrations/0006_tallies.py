@@ -37,8 +37,9 @@ class Migration(migrations.Migration):
                         verbose_name="ID",
                     ),
                 ),
-                ("key", models.CharField(max_length=200)),
+                ("key", models.CharField(max_length=100)),
                 ("year", models.IntegerField()),
+                ("pair", models.CharField(blank=True, default="", max_length=100)),
                 ("n", models.IntegerField()),
             ],
             options={
