@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0004_article_author_order"),
+        ("archive", "0005_source_trusted"),
     ]
 
     operations = [
