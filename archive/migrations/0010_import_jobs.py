@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0007_tallies"),
+        ("archive", "0009_tallies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

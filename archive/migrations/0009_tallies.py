@@ -11,7 +11,7 @@ def count_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0006_listing_indexes"),
+        ("archive", "0008_listing_indexes"),
     ]
 
     operations = [

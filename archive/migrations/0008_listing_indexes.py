@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0005_source_trusted"),
+        ("archive", "0007_article_version"),
     ]
 
     operations = [
