@@ -108,7 +108,8 @@ def describe_facets(
 
 
 # (facet, index value) -> (URL value, label) of registry values (sources,
-# tags, authors) counted in a search, for one version of the index. Renaming
+# tags, authors) counted in a search or shown in a result row, for one
+# version of the index. Renaming
 # or removing a source, tag or author re-indexes its published articles (the
 # slug too: see search.signals), so the index's version changes and these
 # are read again; a value no indexed article has is never counted, only
@@ -124,6 +125,17 @@ def _labels(
 ) -> dict[object, tuple[str, str]]:
     if not index_version or not isinstance(spec.values, Registry):
         return spec.values.from_index(keys)
+    known = registry_labels(spec, [k for k in keys if k not in pinned], index_version)
+    missing = [key for key in keys if key in pinned]
+    return {**known, **(spec.values.from_index(missing) if missing else {})}
+
+
+def registry_labels(
+    spec: FacetSpec, keys: list, index_version: str
+) -> dict[object, tuple[str, str]]:
+    """Return ``{id: (slug, name)}`` of registry values the index holds (kept per version)."""
+    if not index_version:
+        return spec.values.from_index(keys)
     with _kept_lock:
         if _kept_version[0] != index_version:
             _kept_labels.clear()
@@ -131,7 +143,7 @@ def _labels(
         known = {
             key: _kept_labels[(spec.name, key)]
             for key in keys
-            if key not in pinned and (spec.name, key) in _kept_labels
+            if (spec.name, key) in _kept_labels
         }
     missing = [key for key in keys if key not in known]
     read = spec.values.from_index(missing) if missing else {}
@@ -139,9 +151,5 @@ def _labels(
         if _kept_version[0] == index_version:
             if len(_kept_labels) > _LABELS_KEPT:
                 _kept_labels.clear()
-            _kept_labels.update(
-                ((spec.name, key), label)
-                for key, label in read.items()
-                if key not in pinned
-            )
+            _kept_labels.update(((spec.name, k), label) for k, label in read.items())
     return {**known, **read}

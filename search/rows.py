@@ -1,22 +1,24 @@
-"""What a result row of the JSON answer shows, read in three lean queries.
+"""What a result row of the JSON answer shows, read in one lean query.
 
 The JSON answer needs a few fields of each hit, its source, authors and
-tags: no model instances. ``load_rows`` reads them as plain values (the
-articles with their source, then the author and tag links with their names)
-and builds each article's URL from the one prefix every article page shares,
-instead of resolving a URL per hit. A ``HitRow`` offers the attributes of an
+tags: no model instances. ``load_rows`` reads the articles' fields as plain
+values; their source, authors and tags are what the index holds for them,
+named from the labels kept per index version; each article's URL is built
+from the one prefix every article page shares, instead of resolved per hit. A ``HitRow`` offers the attributes of an
 ``Article`` that ``archive.listing.exports.article_json`` and the snippets
 read, so the JSON stays the one shape.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
 from django.urls import reverse
 
-from archive.models import Article, in_byline_order
+from archive.listing.facets import Registry, facets
+from archive.models import Article, Source, in_byline_order
+from search.engine.api import Matches
+from search.facets import registry_labels
 
 # Characters reverse() leaves unquoted in a path (django.urls.resolvers).
 _SAFE = "!$&'()*+,;=/~:@"
@@ -33,8 +35,6 @@ _ROW_FIELDS = (
     "body_text",
     "updated",
     "author_order",
-    "source__name",
-    "source__slug",
 )
 
 
@@ -95,31 +95,21 @@ class ArticlePaths:
         return f"{self.prefix}{pk}/{quote(slug or 'article', safe=_SAFE)}/"
 
 
-def load_rows(pks: list[int]) -> dict[int, HitRow]:
-    """Return the published articles among ``pks`` as rows, by id (three queries)."""
+def load_rows(matches: Matches) -> dict[int, HitRow]:
+    """Return the published articles among the ranked ones as rows, by id (one query).
+
+    The articles' own fields come from the database; their source, tags and
+    authors are the ids the index holds for them (``matches.ranked_values``)
+    with names and slugs kept per index version (``search.facets``).
+    """
+    pks = [pk for pk, _ in matches.ranked]
     rows = (
         Article.objects.published()
         .filter(pk__in=pks)
         .order_by()
         .values_list(*_ROW_FIELDS)
     )
-    authors: dict[int, list[Named]] = defaultdict(list)
-    tags: dict[int, list[Named]] = defaultdict(list)
-    # Ordered as the registries order themselves (by name), as prefetching
-    # the relations would give them.
-    for links, out, target in (
-        (Article.authors.through.objects, authors, "author"),
-        (Article.tags.through.objects, tags, "tag"),
-    ):
-        found = (
-            links.filter(article_id__in=pks)
-            .order_by(f"{target}__name")
-            .values_list(
-                "article_id", f"{target}_id", f"{target}__name", f"{target}__slug"
-            )
-        )
-        for article_id, pk, name, slug in found:
-            out[article_id].append(Named(pk, name, slug))
+    related = _related(matches)
     path = article_paths()
     loaded = {}
     for (
@@ -135,9 +125,8 @@ def load_rows(pks: list[int]) -> dict[int, HitRow]:
         body_text,
         updated,
         author_order,
-        source_name,
-        source_slug,
     ) in rows:
+        source, authors, tags = related[pk]
         loaded[pk] = HitRow(
             pk=pk,
             title=title,
@@ -150,8 +139,57 @@ def load_rows(pks: list[int]) -> dict[int, HitRow]:
             summary=summary,
             body_text=body_text,
             updated=updated,
-            source=Named(0, source_name, source_slug),
-            byline=tuple(in_byline_order(authors.get(pk, []), author_order)),
-            tags=Tags(tuple(tags.get(pk, ()))),
+            source=source,
+            # Ordered as the registries order themselves (by name), as
+            # prefetching the relations did.
+            byline=tuple(in_byline_order(_by_name(authors), author_order)),
+            tags=Tags(tuple(_by_name(tags))),
         )
     return loaded
+
+
+def _related(matches: Matches) -> dict[int, tuple]:
+    """Return {id: (source, authors, tags)} of the ranked documents, named."""
+    specs = {
+        spec.values.field: (n, spec)
+        for n, spec in enumerate(facets())
+        if isinstance(spec.values, Registry)
+    }
+    named = {}
+    for field, (n, spec) in specs.items():
+        ids = {
+            pk
+            for values in matches.ranked_values
+            for pk in (values[n] if spec.multi else (values[n],))
+        }
+        labels = registry_labels(spec, sorted(ids), matches.index_version)
+        named[field] = {
+            pk: Named(pk, name, slug) for pk, (slug, name) in labels.items()
+        }
+
+    def of(field: str, values: tuple) -> list[Named]:
+        n, spec = specs[field]
+        ids = values[n] if spec.multi else (values[n],)
+        return [named[field][pk] for pk in ids if pk in named[field]]
+
+    return {
+        pk: (
+            _source(pk, of("source", values)),
+            of("authors", values),
+            of("tags", values),
+        )
+        for (pk, _), values in zip(matches.ranked, matches.ranked_values, strict=True)
+    }
+
+
+def _source(pk: int, found: list[Named]) -> Named:
+    if found:
+        return found[0]
+    # The source the index names is gone (merged a moment ago; the index
+    # follows): read the article's own.
+    source = Source.objects.filter(articles=pk).values_list("pk", "name", "slug")
+    return Named(*(source.first() or (0, "", "")))
+
+
+def _by_name(named: list[Named]) -> list[Named]:
+    return sorted(named, key=lambda n: n.name)

@@ -128,7 +128,7 @@ def _hits(matches: Matches, first_rank: int, rows: bool) -> tuple[Hit, ...]:
     pks = matches.ranked
     if not pks:
         return ()
-    articles = load_rows([pk for pk, _ in pks]) if rows else _articles(pks)
+    articles = load_rows(matches) if rows else _articles(pks)
     terms, phrases = matches.highlight_terms, matches.highlight_phrases
     hits = []
     for pk, score in pks:

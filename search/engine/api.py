@@ -56,6 +56,9 @@ class Matches:
     # False when the query had nothing searchable: nothing else is filled in.
     searched: bool = True
     ranked: tuple[tuple[int, float], ...] = ()  # (document id, score)
+    # The facet values the index holds for each ranked document, in the
+    # layout's order (a result row shows its source, tags and authors).
+    ranked_values: tuple[tuple, ...] = ()
     total: int = 0
     counts: dict[str, Counter] = field(default_factory=dict)  # facet -> value -> n
     histogram: tuple[tuple[int, int], ...] = ()  # (year, matches)

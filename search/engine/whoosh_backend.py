@@ -126,6 +126,13 @@ class WhooshBackend:
             ranked = self._rank(snapshot, request, compiled, evaluation, stop, deadline)
             ranked = ranked[request.offset :]
             pk = snapshot.table.pk
+            columns = [snapshot.table.columns[name] for name in self.layout.names]
+            # A page's worth; a whole result set (exports) is ids only.
+            values = (
+                tuple(tuple(col[docnum] for col in columns) for _, docnum in ranked)
+                if request.limit is not None
+                else ()
+            )
             version = f"{snapshot.path}:{snapshot.generation}"
             if (
                 request.suggest
@@ -144,6 +151,7 @@ class WhooshBackend:
                     suggestion = None  # only offer what finds more than nothing
         return Matches(
             ranked=tuple((pk[docnum], score) for score, docnum in ranked),
+            ranked_values=values,
             total=evaluation.total,
             counts=evaluation.counts,
             histogram=evaluation.histogram,

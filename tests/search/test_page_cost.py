@@ -35,6 +35,16 @@ def test_a_renamed_tag_shows_its_new_name_at_once(client, tagged, committed):
     assert tag_facet(get_json(client, q="radio")) == [("jamming", "signal jamming", 3)]
 
 
+def test_a_result_row_shows_a_renamed_tag_at_once(client, tagged, committed):
+    get_json(client, q="radio")
+    with committed():
+        tagged.name = "signal jamming"
+        tagged.slug = "signal-jamming"
+        tagged.save()
+    for row in get_json(client, q="radio")["results"]:
+        assert row["tags"] == [{"name": "signal jamming", "slug": "signal-jamming"}]
+
+
 def test_a_tag_given_a_new_slug_links_to_it_at_once(client, tagged, committed):
     get_json(client, q="radio")
     with committed():
