@@ -42,6 +42,7 @@ def render(results) -> str:
         _related(results.related_ms),
         _memory(results),
         _fts5(results),
+        _http(results),
         _slowest(results.timings),
     ]
     return "\n\n".join(sections) + "\n"
@@ -290,6 +291,13 @@ def _fts5(results) -> str:
             "match 김정은은), no romanization variants, no tag/author/language/kind facet counts.",
         ]
     )
+
+
+def _http(results) -> str:
+    from bench.http import render as render_http
+
+    fts5 = summarize(results.fts5_timings).median
+    return render_http(results.http, results.stages, fts5)
 
 
 def _slowest(timings: list[Timing], count: int = 10) -> str:

@@ -45,6 +45,9 @@ class Results:
     serving: dict
     fts5_build: object
     fts5_timings: list
+    # The search page over HTTP (bench.http), and its stages in-process.
+    http: dict
+    stages: dict
     # 1-minute load average at the start and the end: the machine may be shared.
     load: tuple[float, float]
 
@@ -284,6 +287,20 @@ def fts5(out_dir: Path, count: int, queries: list) -> tuple:
     return build, timings
 
 
+def search_page(fts5_path: Path, queries: list) -> tuple[dict, dict]:
+    """Time the search page through gunicorn (beside Datasette) and split it in stages."""
+    from bench.http import measure_http, stage_times
+
+    # The server reads the benchmark's settings: no reuse of earlier results.
+    env = os.environ.get("DJANGO_SETTINGS_MODULE")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    try:
+        http = measure_http(queries, fts5_path)
+    finally:
+        os.environ["DJANGO_SETTINGS_MODULE"] = env or "config.settings.test"
+    return http, stage_times(queries)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = os.getloadavg()[0]
@@ -311,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     step("measuring a fresh serving process")
     serving = fresh_process_memory()
     fts5_build, fts5_timings = fts5(args.out_dir, args.count, queries)
+    step("timing the search page over HTTP (gunicorn, one worker) and its stages")
+    http, stages = search_page(fts5_build.path, queries)
     text = render(
         Results(
             count=args.count,
@@ -327,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             serving=serving,
             fts5_build=fts5_build,
             fts5_timings=fts5_timings,
+            http=http,
+            stages=stages,
             load=(load_at_start, os.getloadavg()[0]),
         )
     )
