@@ -56,8 +56,9 @@ def _matches(
         stop = text.find(" ", min(position + _CHUNK, limit))
         stop = limit if stop == -1 else min(stop, limit)
         before = len(found)
-        if candidates is not None and text[position:stop].isascii():
-            _scan_candidates(text, position, stop, candidates, wanted, found)
+        chunk = text[position:stop]
+        if candidates is not None and chunk.isascii():
+            _scan_candidates(chunk, position, candidates, wanted, found)
         elif candidates is not None:
             _scan_grams(text, position, stop, wanted, found)
         else:
@@ -97,11 +98,10 @@ def _candidate_pattern(wanted: frozenset[str]) -> re.Pattern:
     )
     if not prefixes:
         return re.compile(r"(?!)")  # nothing in plain letters can match
-    # Starting with the letters lets the search skip ahead to them; that a
-    # word starts there is checked on each word found (``_scan_candidates``).
-    return re.compile(
-        rf"(?:{'|'.join(prefixes)})[A-Za-z0-9]*(?:'[A-Za-z0-9]+)*", re.IGNORECASE
-    )
+    # It searches lowercased text, so a pattern starting with letters (no
+    # look-behind, no case folding) lets the search skip ahead to them;
+    # that a word starts there is checked on each one found.
+    return re.compile(rf"(?:{'|'.join(prefixes)})[a-z0-9]*(?:'[a-z0-9]+)*")
 
 
 def _starts_word(text: str, start: int) -> bool:
@@ -114,15 +114,20 @@ def _starts_word(text: str, start: int) -> bool:
     return not before.isalnum()
 
 
-def _scan_candidates(text, start, stop, pattern, wanted, found) -> None:
-    """Add the matches in ``text[start:stop]`` (ASCII) among the words ``pattern`` finds."""
+def _scan_candidates(chunk: str, start: int, pattern, wanted, found) -> None:
+    """Add the matches in ``chunk`` (ASCII, at ``start`` of the text) among the words ``pattern`` finds."""
     term_of = _ANALYZER.term
-    for match in pattern.finditer(text, start, stop):
-        if not _starts_word(text, match.start()):
+    # Lowercasing ASCII keeps every character where it is. A chunk starts
+    # with a space or at the start of the text, so a word found at its
+    # first character starts there.
+    lowered = chunk.lower()
+    for match in pattern.finditer(lowered):
+        begin, end = match.span()
+        if not _starts_word(lowered, begin):
             continue
-        term = term_of(match.group())
+        term = term_of(chunk[begin:end])
         if term in wanted:
-            found.append((match.start(), match.end(), term))
+            found.append((start + begin, start + end, term))
 
 
 @functools.lru_cache(maxsize=256)
