@@ -4,7 +4,7 @@ What an analyst waits for is the whole answer, not ``search()`` alone. This
 part of the benchmark:
 
 - serves the benchmark's archive with the project's gunicorn settings and one
-  sync worker, and times ``/search/?…&format=json`` and the HTML page for
+  worker, and times ``/search/?…&format=json`` and the HTML page for
   every analyst query, one client, a new connection per request (what the
   first sight of a query costs, then two more rounds), with the worker's CPU
   time per request;
@@ -109,7 +109,7 @@ def free_port() -> int:
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes]:
-    """GET ``path`` on a new connection (sync workers close it after each answer)."""
+    """GET ``path`` on a new connection (as a browser opening the page would)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("GET", path, headers={"Connection": "close"})
@@ -446,7 +446,7 @@ def _forget_snippets(module) -> None:
 def render(http: dict, stages: dict | None, fts5_median: float | None) -> str:
     """Return the report's HTTP section."""
     lines = [
-        f"OVER HTTP: gunicorn (project settings, 1 sync worker), {http['queries']} "
+        f"OVER HTTP: gunicorn (the project's settings, 1 worker), {http['queries']} "
         f"analyst queries, {http['rounds']} rounds, one client, a new connection each",
         f"  {'answer':<34} {'p50':>7} {'p95':>7} {'worst':>7} {'CPU/req':>8}",
     ]
