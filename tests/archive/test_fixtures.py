@@ -18,16 +18,9 @@ from archive.urlnorm import normalize_url
 pytestmark = pytest.mark.django_db
 
 FIXTURES = ("sources", "authors", "tags", "seed_articles")
-SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parent / "importers" / "data" / "seeds"
 METADATA_PATH = SEEDS_DIR / "metadata.json"
-METADATA = (
-    json.loads(METADATA_PATH.read_text(encoding="utf-8"))
-    if METADATA_PATH.exists()
-    else []
-)
-needs_seeds = pytest.mark.skipif(
-    not METADATA_PATH.exists(), reason=f"seed metadata not found at {METADATA_PATH}"
-)
+METADATA = json.loads(METADATA_PATH.read_text(encoding="utf-8"))
 
 LELP_URL = "https://libertyinnorthkorea.org/blog/north-koreans-learning-english-interview-with-lelp-student-volunteer"
 KPOP_URL = "https://libertyinnorthkorea.org/blog/foreign-media-in-north-korea-how-kpop-is-challenging-the-regime"
@@ -125,7 +118,6 @@ def _params():
     )
 
 
-@needs_seeds
 def test_fixtures_hold_the_six_seed_articles_and_their_registries(seeds):
     assert len(METADATA) == 6
     assert Source.objects.count() == 5
@@ -139,7 +131,6 @@ def test_fixtures_hold_the_six_seed_articles_and_their_registries(seeds):
     assert Article.objects.published().count() == 6
 
 
-@needs_seeds
 @_params()
 def test_every_article_carries_its_real_metadata(seeds, meta):
     article = _article(meta)
@@ -163,7 +154,6 @@ def test_every_article_carries_its_real_metadata(seeds, meta):
     )
 
 
-@needs_seeds
 @_params()
 def test_every_body_runs_exactly_from_first_to_last_sentence(seeds, meta):
     article = _article(meta)
@@ -174,7 +164,6 @@ def test_every_body_runs_exactly_from_first_to_last_sentence(seeds, meta):
     assert article.body.count(meta["body_ends_with"]) == 1
 
 
-@needs_seeds
 @_params()
 def test_no_boilerplate_or_markup_residue_survives_in_any_body(seeds, meta):
     article = _article(meta)
@@ -185,13 +174,11 @@ def test_no_boilerplate_or_markup_residue_survives_in_any_body(seeds, meta):
     assert not re.search(r"^(Stella|Cydney) -", article.body_text, re.MULTILINE)
 
 
-@needs_seeds
 def test_boilerplate_phrases_are_taken_from_the_raw_seeds():
     raw = "".join(p.read_text(encoding="utf-8") for p in SEEDS_DIR.glob("*.txt"))
     assert [phrase for phrase in BOILERPLATE if phrase not in raw] == []
 
 
-@needs_seeds
 @_params()
 def test_stored_fields_equal_what_the_write_path_derives(seeds, meta):
     article = _article(meta)
@@ -215,7 +202,6 @@ def test_stored_fields_equal_what_the_write_path_derives(seeds, meta):
     assert {name: getattr(article, name) for name in derived} == stored
 
 
-@needs_seeds
 @_params()
 def test_subheads_are_headings(seeds, meta):
     article = _article(meta)

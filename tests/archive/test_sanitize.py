@@ -16,7 +16,7 @@ from archive.sanitize import (
     sanitize_html,
 )
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "importers" / "data" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 
