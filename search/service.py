@@ -20,6 +20,8 @@ from search.backend import get_backend
 from search.engine.api import IndexUnavailable, Matches, SearchRequest
 from search.engine.variants import EMPTY
 from search.facets import Resolved, describe_facets, resolve_selection
+from search.logstate import read_state
+from search.models import IndexLog
 from search.notices import translate_notice
 from search.rows import load_rows
 from search.snippets import article_snippet
@@ -76,6 +78,7 @@ def search(params: SearchParams, *, rows: bool = False) -> SearchPage:
 
 def _request(params: SearchParams, resolved: Resolved, **slice_) -> SearchRequest:
     return SearchRequest(
+        hidden=_unpublished_pending(),
         q=params.q,
         variants=current_table() if params.expand_variants else EMPTY,
         selection=resolved.selection,
@@ -84,6 +87,30 @@ def _request(params: SearchParams, resolved: Resolved, **slice_) -> SearchReques
         sort=params.sort,
         **slice_,
     )
+
+
+def _unpublished_pending() -> frozenset[int]:
+    """Return the articles the index still shows but the database no longer does.
+
+    Changes wait in the index log until this server applies them (seconds,
+    or longer after a crash): meanwhile a draft or deleted article must not
+    be counted, let alone found.
+    """
+    path = get_backend().current()
+    state = read_state(path) if path is not None else None
+    if state is None:
+        return frozenset()
+    pending = set(
+        IndexLog.objects.filter(state.pending_filter()).values_list(
+            "article_id", flat=True
+        )
+    )
+    if not pending:
+        return frozenset()
+    shown = (
+        Article.objects.published().filter(pk__in=pending).values_list("pk", flat=True)
+    )
+    return frozenset(pending.difference(shown))
 
 
 def _search(params: SearchParams, started: float, rows: bool) -> SearchPage:

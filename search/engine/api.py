@@ -47,6 +47,9 @@ class SearchRequest:
     limit: int | None = 20  # None: every match, in order
     budget: float = 1.0  # seconds
     suggest: bool = True  # "did you mean" when nothing matched
+    # Documents the index still holds but the site no longer shows (changes
+    # it has not applied yet): left out of results and counts.
+    hidden: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

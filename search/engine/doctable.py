@@ -171,6 +171,11 @@ class DocTable:
         inside = (days >= first) & (days <= last)
         return bitmaps.from_mask(inside) & self.live
 
+    def docs_of(self, pks) -> int:
+        """Return the bitmap of every document (live or not) holding one of ``pks``."""
+        found = np.isin(np.frombuffer(self.pk, dtype=np.int64), list(pks))
+        return bitmaps.from_mask(found)
+
     @cached_property
     def days(self) -> np.ndarray:
         """Publication day (ordinal) of each document number."""

@@ -180,7 +180,7 @@ class WhooshBackend:
     ) -> _Evaluation:
         key = (
             compiled.match if compiled else None,
-            (request.selection, request.day_from, request.day_to),
+            (request.selection, request.day_from, request.day_to, request.hidden),
         )
         cached = snapshot.recall(key)
         if cached is not None:
@@ -192,6 +192,8 @@ class WhooshBackend:
             docs = matching_docs(snapshot, compiled.match, deadline)
         if request.day_from is not None or request.day_to is not None:
             docs &= table.date_bitmap(request.day_from, request.day_to)
+        if request.hidden:
+            docs &= ~table.docs_of(request.hidden)
         final, counts = count_facets(table, docs, request.selection)
         timeline = self.layout.histogram
         if timeline is None:
@@ -226,7 +228,7 @@ class WhooshBackend:
             sort = "oldest" if sort == "oldest" else "newest"
         key = (
             compiled.match if compiled else None,
-            (request.selection, request.day_from, request.day_to),
+            (request.selection, request.day_from, request.day_to, request.hidden),
             sort,
         )
         cached = snapshot.recall(key)

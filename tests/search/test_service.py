@@ -13,6 +13,7 @@ from archive.listing.types import SearchParams
 from archive.models import Article
 from search.backend import get_backend
 from search.engine import snapshot
+from search.models import IndexLog
 from search.service import more_like_this, search, search_ids
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
 
@@ -353,3 +354,22 @@ def test_a_variant_phrase_marks_the_name_not_its_first_word_elsewhere(publish):
     )
     (hit,) = run("Kim Jong-un").hits
     assert marked(hit.snippet) == ["Kim", "Jŏng", "ŭn"]
+
+
+def test_an_article_unpublished_before_the_index_heard_is_neither_found_nor_counted(
+    corpus,
+):
+    jamming = Article.objects.get(title="Radio jamming at the border")
+    before = run("radio")
+    # What a crash between the commit and the index write leaves behind: the
+    # database says draft, the log holds the change, the index has not seen it.
+    Article.objects.filter(pk=jamming.pk).update(status=Article.Status.DRAFT)
+    IndexLog.objects.create(article_id=jamming.pk, reason="save")
+
+    after = run("radio")
+    assert after.total == before.total - 1
+    assert jamming.title not in titles(after)
+    assert counts(after, "source")["daily-border"] == (
+        counts(before, "source")["daily-border"] - 1
+    )
+    assert jamming.pk not in search_ids(SearchParams(q="radio"))
