@@ -183,6 +183,10 @@ def in_byline_order(authors, author_order) -> list:
     return sorted(authors, key=lambda a: place.get(a.pk, len(place)))
 
 
+# Article columns only the re-checks of the original URL write (archive/watch).
+WATCHED_FIELDS = frozenset({"at_source", "at_source_since", "checked"})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -242,6 +246,14 @@ class Article(Timestamped):
         INTERVIEW = "interview", pgettext_lazy("article kind", "Interview")
         STATE_MEDIA = "state-media", pgettext_lazy("article kind", "State media")
 
+    class AtSource(models.TextChoices):
+        """What the last re-checks of the original URL found (archive/watch)."""
+
+        LIVE = "live", pgettext_lazy("at source", "Live")
+        CHANGED = "changed", pgettext_lazy("at source", "Changed")
+        GONE = "gone", pgettext_lazy("at source", "Gone")
+        UNCHECKED = "unchecked", pgettext_lazy("at source", "Unchecked")
+
     class Language(models.TextChoices):
         ENGLISH = "en", pgettext_lazy("language", "English")
         KOREAN = "ko", pgettext_lazy("language", "Korean")
@@ -293,6 +305,19 @@ class Article(Timestamped):
     # Counts saves: an edit based on an older version is refused, not applied
     # over a change someone else saved in the meantime.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Kept by the re-checks of the original URL (archive/watch), never by forms.
+    at_source = models.CharField(
+        "at the source",
+        max_length=10,
+        choices=AtSource.choices,
+        default=AtSource.UNCHECKED,
+        editable=False,
+        db_index=True,
+    )
+    at_source_since = models.DateTimeField(null=True, blank=True, editable=False)
+    checked = models.DateTimeField(
+        "last checked at the source", null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -334,6 +359,14 @@ class Article(Timestamped):
             self.version = (self.version or 0) + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            elif not kwargs.get("force_insert"):
+                # The re-checks write the state at the source on their own; a
+                # form saving an instance loaded before a check must not undo it.
+                kwargs["update_fields"] = [
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name not in WATCHED_FIELDS
+                ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -83,7 +83,8 @@ def describe_file(exchange: Exchange) -> str:
     return f"{kind} ({content_type}, {filesizeformat(len(exchange.body))})"
 
 
-def _page_record(exchange: Exchange) -> RawRecord:
+def page_record(exchange: Exchange) -> RawRecord:
+    """The article read from a fetched page (FileProblem when it holds none)."""
     payload = exchange.payload()
     if exchange.content_type and exchange.content_type not in HTML_TYPES:
         return _file_record(exchange)
@@ -116,7 +117,7 @@ def _record(fetched: Fetched, options: CaptureOptions) -> RawRecord:
     """The article read from the fetched page (or the feed's entry when it holds none)."""
     final = fetched.final
     try:
-        raw = _page_record(final)
+        raw = page_record(final)
         raw.review.insert(0, f"captured from {final.url}")
     except (FileProblem, FetchError) as problem:
         if options.fallback is None:

@@ -49,6 +49,7 @@ CHUNK_SIZE = 500
 CSV_HEADER = (
     "id", "title", "url", "original_url", "source", "source_slug", "published",
     "published_is_inferred", "authors", "tags", "language", "kind", "summary",
+    "at_source", "checked",
 )  # fmt: skip
 # Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark.
 CSV_BOM = "\ufeff"
@@ -136,6 +137,23 @@ def _as_datetime(value: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
 
 
+# Where the archive's own Atom elements (the state at the source) are defined.
+ATOM_NAMESPACE = "https://github.com/nk-media-archive/archive/ns/atom"
+
+
+class ArchiveAtomFeed(feedgenerator.Atom1Feed):
+    """Atom with each entry's state at the source (``archive:at_source``, ``archive:checked``)."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:archive": ATOM_NAMESPACE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("archive:at_source", item["at_source"])
+        if item["checked"]:
+            handler.addQuickElement("archive:checked", item["checked"])
+
+
 def atom_feed(
     articles: Iterable[Article],
     *,
@@ -143,9 +161,9 @@ def atom_feed(
     page_url: str,
     feed_url: str,
     request: HttpRequest,
-) -> feedgenerator.Atom1Feed:
+) -> ArchiveAtomFeed:
     """Build an Atom feed of ``articles`` (absolute URLs come from ``request``)."""
-    feed = feedgenerator.Atom1Feed(
+    feed = ArchiveAtomFeed(
         title=title,
         link=page_url,
         feed_url=feed_url,
@@ -170,6 +188,8 @@ def atom_feed(
             updateddate=article.updated,
             author_name=", ".join(a.name for a in article.byline) or None,
             categories=[tag.name for tag in article.tags.all()],
+            at_source=article.at_source,
+            checked=_checked(article),
         )
     return feed
 
@@ -219,8 +239,15 @@ def csv_row(article: Article, request: HttpRequest) -> list[str]:
         article.language,
         article.kind,
         article.summary,
+        article.at_source,
+        _checked(article),
     ]
     return [csv_safe(cell) for cell in row]
+
+
+def _checked(article: Article) -> str:
+    """When the source was last checked (ISO 8601, UTC), or "" when never."""
+    return article.checked.isoformat() if article.checked else ""
 
 
 class _Echo:
@@ -337,6 +364,8 @@ def article_json(article: Article, *, snippet: str, request: HttpRequest) -> dic
         "language": article.language,
         "kind": article.kind,
         "summary": article.summary,
+        "at_source": article.at_source,
+        "checked": _checked(article) or None,
         "snippet": str(snippet),
     }
 

@@ -311,6 +311,14 @@ FACETS: tuple[FacetSpec, ...] = (
         Choices("kind", Article.Kind),
         Phrase(_("of kind {}"), _("not of kind {}"), _("or"), 3),
     ),
+    FacetSpec(
+        "at_source",
+        _("At the source"),
+        _("state at the source"),
+        "at_source",
+        Choices("at_source", Article.AtSource),
+        Phrase(_("at the source: {}"), _("not at the source: {}"), _("or"), 6),
+    ),
 )
 
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "archive",
     "archive.jobs",
     "archive.collect",
+    "archive.watch",
     "search",
 ]
 

@@ -128,6 +128,8 @@ def test_csv_columns_and_joined_lists(client, archive):
         "language": "en",
         "kind": "analysis",
         "summary": "",
+        "at_source": "unchecked",
+        "checked": "",
     }
 
 
@@ -136,7 +138,7 @@ def test_csv_header_line_is_exact(client, archive):
     first_line = b"".join(response.streaming_content).decode().splitlines()[0]
     assert first_line == (
         "\ufeffid,title,url,original_url,source,source_slug,published,"
-        "published_is_inferred,authors,tags,language,kind,summary"
+        "published_is_inferred,authors,tags,language,kind,summary,at_source,checked"
     )
 
 
@@ -217,6 +219,7 @@ def test_json_has_the_api_shape(client, archive):
         "year",
         "language",
         "kind",
+        "at_source",
     }
     radio = next(v for v in data["facets"]["tag"] if v["value"] == "radio")
     assert radio == {"value": "radio", "label": "radio", "count": 3, "selected": True}

@@ -383,6 +383,7 @@ def test_json_is_the_same_page_in_the_documented_shape(client):
         "year",
         "language",
         "kind",
+        "at_source",
     }
     assert {
         "value": "radio",
