@@ -20,6 +20,7 @@ urlpatterns = [
     *i18n_patterns(
         path("search/", include("search.urls")),
         path("", include("archive.collect.urls")),
+        path("", include("archive.watch.urls")),
         path("trends/", trends, name="trends"),
         path("", include("archive.urls")),
         prefix_default_language=False,
