@@ -3,9 +3,10 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import escape, format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from archive import services
@@ -19,6 +20,7 @@ from archive.forms import (
 )
 from archive.models import Article
 from archive.sanitize import Removed, mark_sanitized
+from archive.watch.admin import versions_table
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -70,7 +72,16 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "authors__name", "body_text"]
     search_help_text = "Searches titles, author names and the text of the body."
     autocomplete_fields = ["source", "authors", "tags"]
-    readonly_fields = ["body_preview", "created", "updated"]
+    readonly_fields = [
+        "body_preview",
+        "created",
+        "updated",
+        "at_source",
+        "at_source_since",
+        "checked",
+        "source_checks",
+        "source_versions",
+    ]
     fieldsets = [
         (
             None,
@@ -96,6 +107,16 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "fields": ["slug", ("created", "updated")],
                 "description": "The slug is derived from the title when left blank.",
+            },
+        ),
+        (
+            gettext_lazy("At the source"),
+            {
+                "fields": [
+                    ("at_source", "at_source_since"),
+                    ("checked", "source_checks"),
+                    "source_versions",
+                ]
             },
         ),
     ]
@@ -136,7 +157,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
             return self.fieldsets
-        # A new article has no preview or timestamps yet.
+        # A new article has no preview, timestamps or checks yet.
         unsaved = {"body_preview", ("created", "updated")}
         return [
             (
@@ -146,8 +167,24 @@ class ArticleAdmin(admin.ModelAdmin):
                     "fields": [f for f in options["fields"] if f not in unsaved],
                 },
             )
-            for name, options in self.fieldsets
+            for name, options in self.fieldsets[:-1]
         ]
+
+    @admin.display(description=gettext_lazy("versions at the source"))
+    def source_versions(self, obj: Article):
+        return versions_table(obj)
+
+    @admin.display(description=gettext_lazy("checks"))
+    def source_checks(self, obj: Article):
+        count = obj.checks.count()
+        if not count:
+            return gettext("never checked")
+        url = reverse("admin:watch_check_changelist") + f"?article__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            ngettext("%(count)d check", "%(count)d checks", count) % {"count": count},
+        )
 
     @admin.display(description="tags")
     def tag_list(self, obj: Article) -> str:
@@ -188,9 +225,17 @@ class ArticleAdmin(admin.ModelAdmin):
             for article in queryset:
                 services.article_delete(article=article)
 
+    def _log_bulk(self, request, articles, fields: list[str]) -> None:
+        """Keep a bulk change in each article's history, as a form save is."""
+        message = [{"changed": {"fields": fields}}]
+        for article in articles:
+            self.log_change(request, article, message)
+
     def _set_status(self, request, queryset, status: str, verb: str) -> None:
         total = queryset.count()
+        changing = list(queryset.exclude(status=status))
         changed = services.articles_set_status(articles=queryset, status=status)
+        self._log_bulk(request, changing, ["Status"])
         message = f"{capfirst(verb)} {count_phrase(changed, Article)}."
         if changed < total:
             message += f" {total - changed} already {verb}."
@@ -241,6 +286,7 @@ class ArticleAdmin(admin.ModelAdmin):
             name=form.cleaned_data["new_tag"]
         )
         changed = services.articles_add_tag(articles=queryset, tag=tag)
+        self._log_bulk(request, queryset, ["Tags"])
         self.message_user(
             request,
             f"Tagged {count_phrase(changed, Article)} “{tag}”.",
@@ -267,6 +313,7 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         tag = form.cleaned_data["tag"]
         changed = services.articles_remove_tag(articles=queryset, tag=tag)
+        self._log_bulk(request, queryset, ["Tags"])
         self.message_user(
             request,
             f"Removed “{tag}” from {count_phrase(changed, Article)}.",
