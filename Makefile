@@ -16,7 +16,7 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}
 
 .PHONY: help install install-dev run serve setup superuser demo index test lint fmt \
-	migrations-check messages messages-check gettext check bench bench-pages bench-collect browser clean
+	migrations-check messages messages-check gettext check bench bench-pages bench-collect bench-watch browser clean
 
 help:
 	@echo "make run        set everything up and serve on http://127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make superuser  create an admin account"
 	@echo "make bench      search and page benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
 	@echo "make bench-collect  capture throughput and polling 1,000 unchanged feeds"
+	@echo "make bench-watch    re-check 10,000 unchanged articles (BENCH_ARTICLES)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -139,6 +140,14 @@ bench-collect: install
 	DATABASE_URL=sqlite:///$(BENCH_DIR)/collect.sqlite3 \
 	CAPTURE_DIR=$(BENCH_DIR)/captures SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-collect \
 	$(PY) -m bench.collect --pages $${BENCH_PAGES:-100} --feeds $${BENCH_FEEDS:-1000}
+
+# Re-checking unchanged articles (304) against a local server, on its own database.
+bench-watch: install
+	mkdir -p $(BENCH_DIR)
+	DJANGO_SETTINGS_MODULE=config.settings.test \
+	DATABASE_URL=sqlite:///$(BENCH_DIR)/watch.sqlite3 \
+	CAPTURE_DIR=$(BENCH_DIR)/captures-watch SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-watch \
+	$(PY) -m bench.watch --articles $${BENCH_ARTICLES:-10000}
 
 clean:
 	rm -rf $(VENV) var/staticfiles

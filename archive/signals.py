@@ -9,5 +9,7 @@ listeners (the search index log) see every change.
 from django.dispatch import Signal
 
 # Sent with ``article_ids``: an iterable of primary keys whose search-visible
-# data changed (or whose rows were deleted).
+# data changed (or whose rows were deleted). ``defer_apply=True`` leaves the
+# search index update to the background worker's next batch instead of right
+# after the commit (for long runs that change one article per transaction).
 articles_changed = Signal()

@@ -66,9 +66,15 @@ def _schedule_apply(using: str) -> None:
     transaction.on_commit(_apply_after_commit_callback(), using=using, robust=True)
 
 
-def record(article_ids, reason: str, using: str = "default") -> None:
-    """Log ``article_ids`` in the current transaction and apply after commit."""
-    if log_articles(article_ids, reason):
+def record(
+    article_ids, reason: str, using: str = "default", *, apply: bool = True
+) -> None:
+    """Log ``article_ids`` in the current transaction and apply after commit.
+
+    With ``apply=False`` the rows wait for the worker or ``sync_search_index``,
+    which apply them in batches (for long runs that change one article at a time).
+    """
+    if log_articles(article_ids, reason) and apply:
         _schedule_apply(using)
 
 
@@ -161,8 +167,8 @@ for _model in _REGISTRIES:
 
 
 @receiver(articles_changed, dispatch_uid="search.articles_changed")
-def bulk_articles_changed(sender, article_ids, **kwargs):
-    record(article_ids, "bulk change")
+def bulk_articles_changed(sender, article_ids, defer_apply=False, **kwargs):
+    record(article_ids, "bulk change", apply=not defer_apply)
 
 
 @receiver(post_save, sender=VariantGroup, dispatch_uid="search.variants_saved")

@@ -137,8 +137,17 @@ def _since(article: Article, state: str, watch: Watch, check_fields, now):
     return None
 
 
-def recheck_article(article: Article, now: datetime.datetime | None = None) -> Check:
-    """Fetch the article's original URL, record the check, update its state."""
+def recheck_article(
+    article: Article,
+    now: datetime.datetime | None = None,
+    *,
+    defer_index: bool = False,
+) -> Check:
+    """Fetch the article's original URL, record the check, update its state.
+
+    A change of state reaches the search index log in the same transaction;
+    with ``defer_index`` the worker applies it with others, not at once.
+    """
     now = now or timezone.now()
     watch, _ = Watch.objects.get_or_create(article=article)
     latest = baseline(article)
@@ -169,7 +178,11 @@ def recheck_article(article: Article, now: datetime.datetime | None = None) -> C
             update["at_source_since"] = since
         Article.objects.filter(pk=article.pk).update(**update)
         if state != article.at_source:
-            articles_changed.send(sender=Article, article_ids=[article.pk])
+            # Applied in batches by the worker: one index commit per article
+            # would cost more than the check itself on a long run.
+            articles_changed.send(
+                sender=Article, article_ids=[article.pk], defer_apply=defer_index
+            )
         article.at_source, article.checked = state, now
         if since is not None:
             article.at_source_since = since

@@ -94,7 +94,7 @@ def run_checks(
     tally.total = min(tally.total, articles.count())
     for chunk in _chunks(articles, limit):
         for article in chunk:
-            tally.add(recheck_article(article))
+            tally.add(recheck_article(article, defer_index=True))
             if progress:
                 progress(tally)
     return tally

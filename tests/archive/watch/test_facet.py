@@ -84,3 +84,27 @@ def test_csv_and_atom_carry_the_state_and_the_check(client, watched):
     assert "<archive:at_source>gone</archive:at_source>" in atom
     assert "<archive:checked>" in atom
     assert Article.objects.get(pk=watched["kept"].pk).at_source == "live"
+
+
+def test_a_long_run_leaves_the_index_to_the_worker_which_applies_it(
+    client, web, settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from search.tasks import apply_search_index_log
+
+    settings.WATCH_GONE_FAILURES = 1
+    settings.WATCH_GONE_AFTER = datetime.timedelta(0)
+    snapshot.close_snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(url=web.url("/went"), body="<p>went mobile</p>")
+    query = {"q": "mobile", "at_source": "gone", "format": "json"}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command(
+            "recheck_articles", "--all", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+    assert not callbacks  # no index commit per article
+    assert ids(json.loads(client.get("/search/", query).content)) == set()
+    apply_search_index_log.call()
+    snapshot.close_snapshot()
+    assert ids(json.loads(client.get("/search/", query).content)) == {article.pk}
