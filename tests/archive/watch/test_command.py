@@ -91,3 +91,21 @@ def test_the_worker_job_rechecks_the_due_ones(articles):
 def test_bad_selections_are_explained(args, message, db):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_a_run_keeps_the_pace_per_host_and_takes_hosts_in_turn(web, settings):
+    settings.CAPTURE_HOST_DELAY = 0.3
+    for n in range(2):
+        web.page(f"/p{n}", article_page(title=f"Paced {n}"))
+        make_article(url=web.url(f"/p{n}"))
+        web.page(f"/q{n}", article_page(title=f"Other host {n}"))
+        make_article(url=web.url(f"/q{n}", host="localhost"))
+    run("--all")
+    hosts = [seen.headers["Host"].split(":")[0] for seen in web.requests]
+    assert hosts == ["127.0.0.1", "localhost", "127.0.0.1", "localhost"]
+    by_host = {}
+    for seen, host in zip(web.requests, hosts, strict=True):
+        by_host.setdefault(host, []).append(seen.at)
+    for times in by_host.values():
+        # One request per CAPTURE_HOST_DELAY (as sent; received with some jitter).
+        assert times[1] - times[0] >= 0.25
