@@ -90,8 +90,8 @@ def run_checks(
     progress: Callable[[Tally], None] | None = None,
 ) -> Tally:
     """Re-check ``articles`` (at most ``limit``), reporting after each one."""
-    tally = Tally(total=articles.count() if limit is None else limit)
-    tally.total = min(tally.total, articles.count())
+    total = articles.count()
+    tally = Tally(total=total if limit is None else min(total, limit))
     for chunk in _chunks(articles, limit):
         for article in chunk:
             tally.add(recheck_article(article, defer_index=True))
