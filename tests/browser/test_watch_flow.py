@@ -64,3 +64,7 @@ def test_the_versions_page_and_the_difference_read_at_every_width(
     assert page.locator(".diff ins").count() == 0
     assert fits(page)
     screenshot(page, f"watch-difference-{width}", w, h)
+    page.goto("/changes/")
+    assert "Jang Song Thaek," in page.locator(".change .diff del").inner_text()
+    assert fits(page)
+    screenshot(page, f"watch-changes-{width}", w, h)
