@@ -12,6 +12,7 @@ fetching from the others.
 
 import datetime
 import itertools
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from archive.watch.recheck import recheck_article
 
 CHUNK = 200
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Tally:
@@ -35,6 +38,7 @@ class Tally:
     done: int = 0
     outcomes: Counter = field(default_factory=Counter)
     declared_gone: int = 0
+    errors: int = 0  # checks that broke off on a fault of the archive's own
 
     def add(self, check: Check) -> None:
         self.done += 1
@@ -46,6 +50,8 @@ class Tally:
         parts += [f"{n} {outcome}" for outcome, n in sorted(self.outcomes.items())]
         if self.declared_gone:
             parts.append(f"{self.declared_gone} declared gone")
+        if self.errors:
+            parts.append(f"{self.errors} not checked (an error, logged)")
         return ", ".join(parts)
 
 
@@ -94,7 +100,14 @@ def run_checks(
     tally = Tally(total=total if limit is None else min(total, limit))
     for chunk in _chunks(articles, limit):
         for article in chunk:
-            tally.add(recheck_article(article, defer_index=True))
+            try:
+                tally.add(recheck_article(article, defer_index=True))
+            except Exception:
+                # One article's fault (a page that breaks the extractor) must
+                # not stop the run; it is logged with its traceback and counted.
+                logger.exception("Re-checking article #%s failed", article.pk)
+                tally.errors += 1
+                tally.done += 1
             if progress:
                 progress(tally)
     return tally
