@@ -35,6 +35,8 @@ _ROW_FIELDS = (
     "body_text",
     "updated",
     "author_order",
+    "at_source",
+    "checked",
 )
 
 
@@ -72,6 +74,8 @@ class HitRow:
     summary: str
     body_text: str
     updated: datetime
+    at_source: str
+    checked: datetime | None
     source: Named
     byline: tuple[Named, ...]
     tags: Tags
@@ -125,6 +129,8 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
         body_text,
         updated,
         author_order,
+        at_source,
+        checked,
     ) in rows:
         source, authors, tags = related[pk]
         loaded[pk] = HitRow(
@@ -139,6 +145,8 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
             summary=summary,
             body_text=body_text,
             updated=updated,
+            at_source=at_source,
+            checked=checked,
             source=source,
             # Ordered as the registries order themselves (by name), as
             # prefetching the relations did.
