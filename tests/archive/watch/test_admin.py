@@ -1,6 +1,8 @@
 """The admin: versions on the article's page, adopting one, and who changed what."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -83,6 +85,11 @@ def test_a_curators_edit_is_kept_with_who_and_which_fields(editor_client, edited
         name: field.widget.format_value(form.initial.get(name)) or ""
         for name, field in form.fields.items()
     }
+    # Hidden fields as the browser posts them back: their rendered values.
+    for name, value in re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.content.decode()
+    ):
+        data[name] = html.unescape(value)
     data.update(
         {
             "title": "A corrected title",
