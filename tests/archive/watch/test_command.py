@@ -1,6 +1,7 @@
 """manage.py recheck_articles: selections, progress, resuming an interrupted run."""
 
 import datetime
+import time
 from io import StringIO
 
 import pytest
@@ -100,12 +101,10 @@ def test_a_run_keeps_the_pace_per_host_and_takes_hosts_in_turn(web, settings):
         make_article(url=web.url(f"/p{n}"))
         web.page(f"/q{n}", article_page(title=f"Other host {n}"))
         make_article(url=web.url(f"/q{n}", host="localhost"))
+    started = time.monotonic()
     run("--all")
+    # The second request to a host waits for its slot (the fetcher's own
+    # tests time the slots; a loaded machine delays when requests arrive).
+    assert time.monotonic() - started >= 0.3
     hosts = [seen.headers["Host"].split(":")[0] for seen in web.requests]
     assert hosts == ["127.0.0.1", "localhost", "127.0.0.1", "localhost"]
-    by_host = {}
-    for seen, host in zip(web.requests, hosts, strict=True):
-        by_host.setdefault(host, []).append(seen.at)
-    for times in by_host.values():
-        # One request per CAPTURE_HOST_DELAY (as sent; received with some jitter).
-        assert times[1] - times[0] >= 0.25
