@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 # Facets counted per value, by the name their value is stored under.
-SINGLE = ("source", "tag", "author", "lang", "kind")
+SINGLE = ("source", "tag", "author", "lang", "kind", "at_source")
 # Registry facets whose pages show how often the others go with them.
 PAIRED = ("source", "tag", "author")
 PAIR_YEAR = -1
@@ -72,7 +72,7 @@ def _contributions(article_model, ids: list[int]) -> dict[int, list]:
     """``{id: [year, {facet: values}]}`` for the published articles among ``ids``."""
     rows = (
         article_model.objects.filter(pk__in=ids, status="published")
-        .values_list("pk", "published", "source_id", "language", "kind")
+        .values_list("pk", "published", "source_id", "language", "kind", "at_source")
         .order_by()
     )
     found = {
@@ -82,11 +82,12 @@ def _contributions(article_model, ids: list[int]) -> dict[int, list]:
                 "source": [source],
                 "lang": [lang],
                 "kind": [kind],
+                "at_source": [at_source],
                 "tag": [],
                 "author": [],
             },
         ]
-        for pk, published, source, lang, kind in rows
+        for pk, published, source, lang, kind, at_source in rows
     }
     for facet, relation in (("tag", "tags"), ("author", "authors")):
         through = article_model._meta.get_field(relation).remote_field.through

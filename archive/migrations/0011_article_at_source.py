@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def count_states(apps, schema_editor):
+    # The kept counts gain the state at the source of every article.
+    from archive import tally
+
+    tally.recount_all(apps=apps)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0010_import_jobs"),
@@ -41,4 +48,5 @@ class Migration(migrations.Migration):
                 verbose_name="last checked at the source",
             ),
         ),
+        migrations.RunPython(count_states, migrations.RunPython.noop),
     ]

@@ -108,3 +108,9 @@ def test_a_long_run_leaves_the_index_to_the_worker_which_applies_it(
     apply_search_index_log.call()
     snapshot.close_snapshot()
     assert ids(json.loads(client.get("/search/", query).content)) == {article.pk}
+
+
+def test_the_unfiltered_browse_page_counts_states_from_the_kept_counts(client, watched):
+    data = json.loads(client.get("/articles/", {"format": "json"}).content)
+    counts = {v["value"]: v["count"] for v in data["facets"]["at_source"]}
+    assert counts == {"live": 1, "gone": 2, "unchecked": 1}
