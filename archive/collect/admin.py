@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from archive.admin.common import URL_FIELDS
 from archive.collect.fetch import FetchError, check_url
 from archive.collect.models import Capture, CaptureRequest, Feed
 from archive.collect.requests import request_captures
@@ -303,7 +304,10 @@ class FeedInline(FeedHealthColumns, admin.TabularInline):
     ]
     readonly_fields = ["health", "last_success", "last_new_item", "error"]
     formfield_overrides = {
-        models.URLField: {"widget": forms.URLInput(attrs={"size": 60})}
+        models.URLField: {
+            "widget": forms.URLInput(attrs={"size": 60}),
+            **URL_FIELDS[models.URLField],
+        }
     }
 
 
@@ -311,6 +315,7 @@ class FeedInline(FeedHealthColumns, admin.TabularInline):
 class FeedAdmin(FeedHealthColumns, admin.ModelAdmin):
     """The sources' feeds with their health; "Poll now" asks the worker to poll them."""
 
+    formfield_overrides = URL_FIELDS
     # Inactive feeds say so under health; the next poll is on each feed's page.
     list_display = [
         "url",
