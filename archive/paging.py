@@ -142,34 +142,21 @@ def _neighbour_cursors(queryset, ordering, ids, number, pages, window):
     cursors: dict[int, Cursor] = {}
     if not ids:
         return cursors
-    wanted_after = [n for n in range(number + 1, number + window + 1) if n < pages]
-    if wanted_after:
-        cursors[number + 1] = Cursor("after", ids[-1])
-        if len(wanted_after) > 1:
-            anchor = _sort_values(ids[-1], ordering)
-            ahead = _ids_from(
+    after = [n for n in range(number + 1, number + window + 1) if n < pages]
+    before = [n for n in range(number - 1, number - window - 1, -1) if n > 1]
+    for wanted, kind, edge in ((after, "after", ids[-1]), (before, "before", ids[0])):
+        if not wanted:
+            continue
+        cursors[wanted[0]] = Cursor(kind, edge)
+        if len(wanted) > 1:
+            further = _ids_from(
                 queryset,
                 ordering,
-                anchor,
-                forward=True,
-                n=(len(wanted_after) - 1) * PAGE_SIZE,
+                _sort_values(edge, ordering),
+                forward=kind == "after",
+                n=(len(wanted) - 1) * PAGE_SIZE,
             )
-            for step, page in enumerate(wanted_after[1:], start=1):
-                if len(ahead) >= step * PAGE_SIZE:
-                    cursors[page] = Cursor("after", ahead[step * PAGE_SIZE - 1])
-    wanted_before = [n for n in range(number - 1, number - window - 1, -1) if n > 1]
-    if wanted_before:
-        cursors[number - 1] = Cursor("before", ids[0])
-        if len(wanted_before) > 1:
-            anchor = _sort_values(ids[0], ordering)
-            behind = _ids_from(
-                queryset,
-                ordering,
-                anchor,
-                forward=False,
-                n=(len(wanted_before) - 1) * PAGE_SIZE,
-            )
-            for step, page in enumerate(wanted_before[1:], start=1):
-                if len(behind) >= step * PAGE_SIZE:
-                    cursors[page] = Cursor("before", behind[step * PAGE_SIZE - 1])
+            for step, page in enumerate(wanted[1:], start=1):
+                if len(further) >= step * PAGE_SIZE:
+                    cursors[page] = Cursor(kind, further[step * PAGE_SIZE - 1])
     return {page: c for page, c in cursors.items() if 1 < page < pages}
