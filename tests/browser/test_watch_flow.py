@@ -52,6 +52,8 @@ def test_the_versions_page_and_the_difference_read_at_every_width(
     assert fits(page)
     screenshot(page, f"watch-versions-{width}", w, h)
     page.get_by_role("button", name="Compare").click()
+    # The page's own stylesheet marks the difference; wait until it has loaded.
+    page.wait_for_url("**/versions/compare/**", wait_until="load")
     removed = page.locator(".diff del")
     assert removed.count() == 1
     assert "Jang Song Thaek," in removed.inner_text()
