@@ -3,6 +3,8 @@
 import functools
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import (
     Http404,
     HttpResponse,
@@ -251,6 +253,14 @@ def article_citation(request, pk: int, fmt: str):
 
 
 # --- Errors -----------------------------------------------------------------
+
+
+def bad_request(request, exception=None):
+    # A form too large to read (a pasted text of many megabytes) is not a
+    # malformed address: say which it was, and that nothing was saved.
+    too_large = isinstance(exception, RequestDataTooBig)
+    context = {"too_large": too_large, "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    return render(request, "400.html", context, status=400)
 
 
 def page_not_found(request, exception=None):

@@ -27,5 +27,6 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "archive.views.bad_request"
 handler404 = "archive.views.page_not_found"
 handler500 = "archive.views.server_error"

@@ -35,6 +35,19 @@ def test_the_admin_refuses_a_body_over_the_limit_with_a_clear_message(
     assert not Article.objects.exists()
 
 
+def test_a_form_too_large_to_read_says_so_and_saves_nothing(admin_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    body = "<p>" + "Listeners tune in at night. " * 1000 + "</p>"
+    response = admin_client.post(
+        "/admin/archive/article/add/", form_data(SourceFactory(), body=body)
+    )
+    assert response.status_code == 400
+    page = response.content.decode().replace("\xa0", " ")
+    assert "larger than the 19.5 KB the archive reads at once" in page
+    assert "Nothing was saved" in page
+    assert not Article.objects.exists()
+
+
 def test_the_importer_reports_a_body_over_the_limit(import_files, small_limit):  # noqa: F811
     record = {
         "title": "Huge",
