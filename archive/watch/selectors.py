@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from archive.models import Article, Source
 from archive.watch.diff import Difference, around_changes, word_diff
-from archive.watch.models import Check, Version
+from archive.watch.models import Check, Version, Watch
 
 State = Article.AtSource
 
@@ -21,18 +22,36 @@ class Statement:
     http_status: int | None
     detail: str
     archived: object  # when the archive's own copy was taken (datetime or date)
+    reached: object = None  # when a check last found the page (None: never)
+    # Failed checks in a row (while not declared gone), since when, and what
+    # the last of them got: "HTTP 503" or "no answer".
+    failures: int = 0
+    failing_since: object = None
+    failure: str = ""
 
 
 def statement(article: Article) -> Statement | None:
     """The article's state at the source, for its page (None while never checked)."""
-    if article.at_source == State.UNCHECKED:
+    watch = Watch.objects.filter(article=article).first()
+    failures = watch.failures if watch and article.at_source != State.GONE else 0
+    if article.at_source == State.UNCHECKED and not failures:
         return None
     versions = article.versions.count()
-    declaring = None
+    declaring = failure = None
     if article.at_source == State.GONE:
         declaring = (
             article.checks.filter(declared_gone=True).order_by("-checked_at").first()
         )
+    if failures:
+        failure = article.checks.order_by("-checked_at", "-pk").first()
+    reached = (
+        article.checks.filter(
+            outcome__in=(Check.Outcome.UNCHANGED, Check.Outcome.CHANGED)
+        )
+        .order_by("-checked_at")
+        .values_list("checked_at", flat=True)
+        .first()
+    )
     first_capture = (
         article.captures.filter(http_status=200)
         .order_by("fetched_at")
@@ -46,7 +65,15 @@ def statement(article: Article) -> Statement | None:
         http_status=declaring.http_status if declaring else None,
         detail=declaring.detail if declaring else "",
         archived=first_capture or article.created,
+        reached=reached or article.checked,
+        failures=failures,
+        failing_since=watch.failing_since if failures else None,
+        failure=_answer(failure) if failure else "",
     )
+
+
+def _answer(check: Check) -> str:
+    return f"HTTP {check.http_status}" if check.http_status else _("no answer")
 
 
 def versions_of(article: Article) -> QuerySet:

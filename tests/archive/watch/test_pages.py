@@ -152,6 +152,49 @@ def test_drafts_stay_private(client, web):
     assert article.title not in client.get("/changes/").content.decode()
 
 
+def day(moment) -> str:
+    return f"{moment.day} {moment:%B} {moment.year}"
+
+
+@pytest.fixture
+def unreachable(web):
+    """A published article whose source failed its first check (a 503)."""
+    web.page("/down", article_page())
+    article = filed_article(web, "/down")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    web.page("/down", "<h1>Service unavailable</h1>", status=503)
+    recheck_article(article, now=timezone.now())
+    article.refresh_from_db()
+    return article
+
+
+def test_an_article_whose_first_check_failed_says_so_not_nothing(client, unreachable):
+    page = client.get(unreachable.get_absolute_url()).content.decode()
+    assert (
+        f"<strong>Not yet reached at the source</strong>: the check on "
+        f"{day(timezone.now())} failed (HTTP 503)."
+    ) in page
+    assert "declared gone only after repeated failed checks" in page
+
+
+def test_a_live_article_that_stops_answering_says_when_it_was_last_reached(web, client):
+    article = filed_article(web)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    start = timezone.now() - 3 * DAY
+    recheck_article(article, now=start)
+    web.page("/story", "<h1>Service unavailable</h1>", status=503)
+    recheck_article(article, now=start + DAY)
+    recheck_article(article, now=start + 2 * DAY)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"Still at the source, unchanged, when last reached on {day(start)}." in page
+    assert f"The last 2 checks, since {day(start + DAY)}, failed (HTTP 503)." in page
+    web.page("/story", article_page())
+    recheck_article(article, now=start + 3 * DAY)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"when last reached on {day(start + 3 * DAY)}." in page
+    assert "failed" not in page
+
+
 @pytest.fixture
 def gone_too(web, settings):
     settings.WATCH_GONE_FAILURES = 1
@@ -165,11 +208,14 @@ def gone_too(web, settings):
     return article
 
 
-def test_the_watch_pages_are_korean_in_korean(client, edited, gone_too, untranslated):
+def test_the_watch_pages_are_korean_in_korean(
+    client, edited, gone_too, unreachable, untranslated
+):
     from django.utils import translation
 
     with translation.override("ko"):
-        urls = [edited.get_absolute_url(), gone_too.get_absolute_url()]
+        articles = (edited, gone_too, unreachable)
+        urls = [article.get_absolute_url() for article in articles]
     urls += [
         f"/ko/articles/{edited.pk}/versions/",
         f"/ko/articles/{edited.pk}/versions/compare/",
