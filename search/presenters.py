@@ -53,13 +53,17 @@ def join_words(words: Iterable[str], conjunction: str) -> str:
     }
 
 
-def count_phrase(total: int) -> str:
-    """Return "No articles", "1 article" or "12 articles"."""
+def count_phrase(total: int, *, estimated: bool = False) -> str:
+    """Return "No articles", "1 article", "12 articles" or "about 310,000 articles"."""
+    count = {"count": number_format(total, force_grouping=True)}
+    if estimated:
+        return (
+            ngettext("about %(count)s article", "about %(count)s articles", total)
+            % count
+        )
     if total == 0:
         return _("No articles")
-    return ngettext("%(count)s article", "%(count)s articles", total) % {
-        "count": number_format(total, force_grouping=True)
-    }
+    return ngettext("%(count)s article", "%(count)s articles", total) % count
 
 
 def date_phrase(from_text: str, to_text: str) -> str:
@@ -94,12 +98,14 @@ def describe_search(
     labels: Mapping[tuple[str, str], str],
     from_text: str = "",
     to_text: str = "",
+    estimated: bool = False,
 ) -> str:
     """State a search in words: "12 articles matching “mobile phones” from Bloomberg, 2012-2015".
 
-    With ``total`` None the sentence starts "Articles" (a feed's title).
+    With ``total`` None the sentence starts "Articles" (a feed's title);
+    an ``estimated`` total reads "about 310,000 articles".
     """
-    head = _("Articles") if total is None else count_phrase(total)
+    head = _("Articles") if total is None else count_phrase(total, estimated=estimated)
     if params.q:
         head = _("%(articles)s matching “%(query)s”") % {
             "articles": head,
@@ -202,6 +208,7 @@ def results_context(form: SearchForm, page: SearchPage) -> dict:
             labels=form.labels,
             from_text=form.date_from_text,
             to_text=form.date_to_text,
+            estimated=page.estimated,
         ),
         "date_from": form.date_from_text,
         "date_to": form.date_to_text,

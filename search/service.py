@@ -44,6 +44,11 @@ NOTICE_PARTIAL = _(
     "This search took too long and was stopped early: the results and counts "
     "below are incomplete. Add words or filters to narrow it."
 )
+NOTICE_ESTIMATED = _(
+    "This search took too long and was stopped early: the results below are "
+    "the best found in part of the archive, and the number of articles and the "
+    "counts beside the filters are estimates. Add words or filters to narrow it."
+)
 _MAX_PAGE_SIZE = 100
 
 
@@ -130,7 +135,9 @@ def _search(params: SearchParams, started: float, rows: bool) -> SearchPage:
     if not matches.searched:
         return SearchPage(params=params, page=params.page, notices=tuple(notices))
     notices += map(translate_notice, matches.index_notices)
-    if matches.partial:
+    if matches.estimated:
+        notices.append(str(NOTICE_ESTIMATED))
+    elif matches.partial:
         notices.append(str(NOTICE_PARTIAL))
     total = matches.total
     return SearchPage(
@@ -147,6 +154,7 @@ def _search(params: SearchParams, started: float, rows: bool) -> SearchPage:
         also_matched=matches.also_matched,
         notices=tuple(dict.fromkeys(notices)),
         partial=matches.partial,
+        estimated=matches.estimated,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
 

@@ -38,4 +38,7 @@ class SearchPage:
     notices: tuple[str, ...] = ()
     # True when the time budget ran out and the results are incomplete.
     partial: bool = False
+    # True when the budget ran out before every article was looked at: the
+    # total, facet counts and histogram are estimates.
+    estimated: bool = False
     elapsed_ms: float = 0.0

@@ -164,7 +164,7 @@ def _search(form: SearchForm, *, rows: bool = False) -> SearchPage:
 
 
 def _json(request: HttpRequest, page: SearchPage, form: SearchForm) -> dict:
-    return exports.listing_json(
+    answer = exports.listing_json(
         query=form.params.q,
         total=page.total,
         page=page.page,
@@ -177,6 +177,10 @@ def _json(request: HttpRequest, page: SearchPage, form: SearchForm) -> dict:
         notices=all_notices(form, page),
         request=request,
     )
+    # True when the search ran out of time: total, facet counts and histogram
+    # are then estimates ("about 310,000"), and the notices say so.
+    answer["estimated"] = page.estimated
+    return answer
 
 
 def _atom(request: HttpRequest, form: SearchForm) -> HttpResponse:

@@ -71,6 +71,9 @@ class Matches:
     query_notices: tuple[str, ...] = ()
     index_notices: tuple[str, ...] = ()
     partial: bool = False  # the budget ran out: results and counts incomplete
+    # The budget ran out before every document was looked at: ``total``,
+    # ``counts`` and ``histogram`` are extrapolated from those that were.
+    estimated: bool = False
     highlight_terms: frozenset[str] = frozenset()
     # (words, slop) of phrases: marked only where the words occur together.
     highlight_phrases: frozenset[tuple[tuple[str, ...], int]] = frozenset()

@@ -1,21 +1,23 @@
-"""Which documents a query matches, on a time budget.
+"""Which documents a query matches, on a time budget, one segment at a time.
 
 Boolean structure is evaluated on bitmaps of the terms' documents (see
 ``postings``), phrases by checking positions (see ``phrases``), anything
-else with Whoosh's own matchers. When the time budget runs out, the answer
-is what was found so far.
+else with Whoosh's own matchers. Segments are searched in turn, and the
+first one always whole: when the time budget runs out, the answer is every
+match in the segments searched so far, and which documents those covered,
+so the caller can rank what was found and estimate the rest.
 """
 
-import operator
+import math
 import time
 from array import array
-from functools import reduce
+from typing import NamedTuple
 
 from whoosh import query
 
 from search.engine import bitmaps
 from search.engine.phrases import phrase_docs
-from search.engine.postings import term_bitmap
+from search.engine.postings import postings
 
 _CHECK_EVERY = 512
 
@@ -33,17 +35,49 @@ class Deadline:
         return self.hit
 
 
-def matching_docs(snapshot, q: query.Query, deadline: Deadline) -> int:
-    """Return the bitmap of live documents matching ``q`` (check ``deadline.hit``)."""
-    docs = _Evaluator(snapshot, deadline).docs(q)
-    return 0 if docs is None else docs & snapshot.table.live
+class _NoDeadline(Deadline):
+    """The first segment's: searched whole whatever the time."""
+
+    def __init__(self):
+        super().__init__(math.inf)
+
+
+class Found(NamedTuple):
+    """The live documents matching a query among the documents ``covered``."""
+
+    docs: int
+    # Every live document when the budget sufficed; else the live documents
+    # of the segments searched before it ran out.
+    covered: int
+
+
+def matching_docs(snapshot, q: query.Query, deadline: Deadline) -> Found:
+    """Return the live documents matching ``q`` (see ``Found``; check ``deadline.hit``)."""
+    found = covered = 0
+    live = snapshot.table.live
+    for n, leaf in enumerate(snapshot.leaves):
+        if n and deadline.passed():
+            break
+        everything = live >> leaf.offset & bitmaps.first_n(len(leaf.values.pk))
+        evaluator = _Evaluator(
+            snapshot, leaf, everything, deadline if n else _NoDeadline()
+        )
+        docs = evaluator.docs(q)
+        if docs is None:  # out of time in this segment: it counts as unsearched
+            break
+        found |= (docs & everything) << leaf.offset
+        covered |= everything << leaf.offset
+    return Found(found, covered)
 
 
 class _Evaluator:
-    def __init__(self, snapshot, deadline: Deadline):
+    """Evaluates a query in one segment, as bitmaps of its local document numbers."""
+
+    def __init__(self, snapshot, leaf, everything: int, deadline: Deadline):
         self.snapshot = snapshot
+        self.leaf = leaf
+        self.everything = everything
         self.deadline = deadline
-        self.everything = snapshot.table.live
 
     def docs(self, q: query.Query) -> int | None:
         """Return the bitmap of matches; None means "unknown" (out of time)."""
@@ -56,53 +90,62 @@ class _Evaluator:
         if self.deadline.passed():
             return None
         if isinstance(q, query.Term):
-            return term_bitmap(self.snapshot, q.fieldname, q.text)
+            return postings(self.snapshot, self.leaf, q.fieldname, q.text).bitmap
         if isinstance(q, query.Phrase) and q.words:
-            return self._per_segment(q, phrase_docs)
-        return self._per_segment(q, _matcher_docs)
+            return self._cached(q, phrase_docs)
+        return self._cached(q, _matcher_docs)
 
     def _compound(self, q: query.Query) -> int | None:
         if isinstance(q, query.Not):
             inner = self.docs(q.query)
             return None if inner is None else self.everything & ~inner
         if isinstance(q, query.AndNot):
-            keep, drop = self.docs(q.a), self.docs(q.b)
-            return keep if keep is None or drop is None else keep & ~drop
+            keep = self.docs(q.a)
+            drop = None if keep is None else self.docs(q.b)
+            return None if drop is None else keep & ~drop
         if isinstance(q, (query.AndMaybe, query.Require)):
             return self.docs(q.a)
         if isinstance(q, query.And):
             return self._and(q.subqueries)
         if isinstance(q, query.Or) and q.minmatch <= 1:
-            known = [p for p in map(self.docs, q.subqueries) if p is not None]
-            return reduce(operator.or_, known, 0) if known else None
-        return self._per_segment(q, _matcher_docs)
+            found = 0
+            for child in q.subqueries:
+                docs = self.docs(child)
+                if docs is None:
+                    return None
+                found |= docs
+            return found
+        return self._cached(q, _matcher_docs)
 
     def _and(self, children) -> int | None:
         keep = [c for c in children if not isinstance(c, query.Not)]
         drop = [c.query for c in children if isinstance(c, query.Not)]
-        known = [p for p in map(self.docs, keep) if p is not None]
-        if not known and keep:
-            return None
-        result = reduce(operator.and_, known, self.everything)
-        for q in drop:
-            excluded = self.docs(q)
-            if excluded is not None:
-                result &= ~excluded
+        result = self.everything
+        for child in keep:
+            docs = self.docs(child)
+            if docs is None:
+                return None
+            result &= docs
+            if not result:
+                return 0
+        for child in drop:
+            excluded = self.docs(child)
+            if excluded is None:
+                return None
+            result &= ~excluded
         return result
 
-    def _per_segment(self, q: query.Query, read) -> int:
-        """Combine each segment's matches of ``q``, cached once complete."""
-        found = 0
-        snapshot = self.snapshot
-        for leaf in snapshot.leaves:
-            key = (leaf.segment_id, ("query", q))
-            bitmap = snapshot.docsets.get(key)
-            if bitmap is None:
-                bitmap, complete = read(snapshot, leaf, q, self.deadline)
-                if complete:
-                    snapshot.docsets.put(key, bitmap)
-            found |= bitmap << leaf.offset
-        return found
+    def _cached(self, q: query.Query, read) -> int | None:
+        """Return the segment's matches of ``q``, cached once complete."""
+        snapshot, leaf = self.snapshot, self.leaf
+        key = (leaf.segment_id, ("query", q))
+        bitmap = snapshot.docsets.get(key)
+        if bitmap is None:
+            bitmap, complete = read(snapshot, leaf, q, self.deadline)
+            if not complete:
+                return None
+            snapshot.docsets.put(key, bitmap)
+        return bitmap
 
 
 def _matcher_docs(

@@ -34,14 +34,6 @@ class Positions(NamedTuple):
     flat: np.ndarray  # every document's positions, one after the other
 
 
-def term_bitmap(snapshot, fieldname: str, text: str) -> int:
-    """Return the bitmap of documents containing a term (deleted ones included)."""
-    found = 0
-    for leaf in snapshot.leaves:
-        found |= postings(snapshot, leaf, fieldname, text).bitmap << leaf.offset
-    return found
-
-
 def cached_postings(snapshot, leaf, fieldname: str, text: str) -> Postings | None:
     """Return what ``postings`` would, if it is in memory already, else None."""
     return snapshot.docsets.get(_key(leaf, fieldname, text))

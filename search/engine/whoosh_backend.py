@@ -49,6 +49,16 @@ class _Evaluation:
     counts: dict[str, Counter]
     histogram: tuple[tuple[int, int], ...]
     partial: bool
+    # The budget ran out before every segment was searched: total, counts
+    # and histogram are extrapolated from the segments that were.
+    estimated: bool = False
+
+
+def about(n: float) -> int:
+    """Round an estimated count to two significant digits (306,412 -> 310,000)."""
+    n = round(n)
+    digits = len(str(n))
+    return round(n, 2 - digits) if digits > 2 else n
 
 
 class _Writer:
@@ -160,6 +170,7 @@ class WhooshBackend:
             query_notices=parsed.notices if parsed else (),
             index_notices=compiled.notices if compiled else (),
             partial=evaluation.partial or deadline.hit,
+            estimated=evaluation.estimated,
             highlight_terms=compiled.highlight_terms if compiled else frozenset(),
             highlight_phrases=compiled.highlight_phrases if compiled else frozenset(),
             index_version=version,
@@ -186,10 +197,11 @@ class WhooshBackend:
         if cached is not None:
             return cached
         table = snapshot.table
+        covered = table.live
         if compiled is None:
             docs = table.live
         else:
-            docs = matching_docs(snapshot, compiled.match, deadline)
+            docs, covered = matching_docs(snapshot, compiled.match, deadline)
         if request.day_from is not None or request.day_to is not None:
             docs &= table.date_bitmap(request.day_from, request.day_to)
         if request.hidden:
@@ -202,12 +214,23 @@ class WhooshBackend:
             years = count_values(table, final, timeline)
         else:
             years = counts[timeline]
+        total = final.bit_count()
+        estimated = covered != table.live
+        if estimated:
+            scale = table.live_count / max(covered.bit_count(), 1)
+            total = about(total * scale)
+            counts = {
+                name: Counter({v: about(n * scale) for v, n in values.items()})
+                for name, values in counts.items()
+            }
+            years = Counter({year: about(n * scale) for year, n in years.items()})
         evaluation = _Evaluation(
             docs=final,
-            total=final.bit_count(),
+            total=total,
             counts=counts,
             histogram=tuple(sorted(years.items())),
             partial=deadline.hit,
+            estimated=estimated,
         )
         if not evaluation.partial:
             snapshot.remember(key, evaluation)

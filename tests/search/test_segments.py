@@ -105,3 +105,26 @@ def test_saves_merge_small_segments_and_never_the_large_ones(committed):
     # Each save adds a one-document segment; the fifth merged four of them.
     assert segment_sizes() == [1, 1, 1, 1, 3, 3, 5]
     assert search(SearchParams(q="okapi")).total == 9
+
+
+@override_settings(SEARCH_TIME_BUDGET=0.0)
+def test_a_search_out_of_time_shows_what_it_found_and_estimates_the_rest(
+    segmented, client
+):
+    # No time at all: only the first segment (two of the nine articles) is
+    # searched; the page lists its matches and says the counts are estimates.
+    page = client.get("/search/", {"q": "radio"}).content.decode()
+    assert "about 9 articles matching “radio”" in page
+    assert "No articles" not in page
+    assert page.count('<article class="result">') == 2
+    assert "the counts beside the filters are estimates" in page
+    answer = client.get("/search/", {"q": "radio", "format": "json"}).json()
+    assert answer["estimated"] is True
+    assert answer["total"] == 9
+    assert len(answer["results"]) == 2
+    assert any("estimates" in notice for notice in answer["notices"])
+    # Given time, the same search counts exactly and says nothing of estimates.
+    with override_settings(SEARCH_TIME_BUDGET=10.0):
+        exact = client.get("/search/", {"q": "radio", "format": "json"}).json()
+    assert exact["estimated"] is False
+    assert exact["total"] == 9 and len(exact["results"]) == 9

@@ -310,8 +310,9 @@ def test_searching_without_an_index_says_so(db):
 @override_settings(SEARCH_TIME_BUDGET=0.0)
 def test_a_search_over_its_time_budget_returns_a_partial_page_with_a_notice(corpus):
     page = run("radio OR phones OR markets")
-    assert page.partial
-    assert any("incomplete" in notice for notice in page.notices)
+    assert page.partial and page.estimated
+    assert page.hits and page.total
+    assert any("estimates" in notice for notice in page.notices)
 
 
 def test_the_year_facet_reads_as_a_timeline_newest_first(publish):
