@@ -1,16 +1,17 @@
-"""Per-document facet values of one open index, and bitmaps of them.
+"""Per-document facet values of one open index, as arrays of value codes.
 
 Each segment's ``meta`` column is decoded once into compact arrays and kept
 until the segment is merged away, so a commit costs the next search only
-the decoding of the new small segment. For each facet value a bitmap of the
-documents having it is built on first use (per segment, then shifted into
-place), so counting a facet over any set of documents is one AND and one
-popcount per value.
+the decoding of the new small segment. Each facet's values are numbered on
+first use (per segment, then renumbered into one array for the searcher),
+so counting a facet over the documents a search found is one NumPy
+gather and one ``bincount``: its cost follows the number of documents
+found, not the size of the archive or how many values the facet has.
 """
 
 import itertools
 from array import array
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,10 +21,6 @@ from whoosh.columns import VarBytesColumn
 
 from search.engine import bitmaps, schema
 from search.engine.documents import Layout, meta_decoder
-
-# A facet with more distinct values than this is counted per document
-# instead (bitmaps of every author of a very large archive would not fit).
-MAX_BITMAP_VALUES = 5000
 
 
 @dataclass(eq=False)
@@ -36,7 +33,7 @@ class SegmentValues:
     length: array
     columns: dict[str, list | array]
     multi: frozenset[str]  # the facets whose column holds tuples of values
-    _bitmaps: dict = field(default_factory=dict, repr=False)
+    _codes: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, reader, layout: Layout) -> "SegmentValues":
@@ -83,24 +80,36 @@ class SegmentValues:
         # Never zero: a segment whose documents are all stop words divides by it.
         return float(self.lengths.mean()) if self.lengths.any() else 1.0
 
-    def value_bitmaps(self, name: str) -> dict | None:
-        """Return {value: bitmap of local documns} for facet ``name``, or None if too many."""
-        if name not in self._bitmaps:
-            docs: dict = defaultdict(list)
+    def codes(self, name: str) -> "Codes":
+        """Return facet ``name``'s values as codes into a list of distinct values."""
+        if name not in self._codes:
             column = self.columns[name]
+            index: dict = {}
             if name in self.multi:
-                for docnum, values in enumerate(column):
-                    for value in values:
-                        docs[value].append(docnum)
+                lengths = np.fromiter(
+                    map(len, column), dtype=np.int64, count=len(column)
+                )
+                flat = itertools.chain.from_iterable(column)
             else:
-                for docnum, value in enumerate(column):
-                    docs[value].append(docnum)
-            self._bitmaps[name] = (
-                None
-                if len(docs) > MAX_BITMAP_VALUES
-                else {v: bitmaps.from_docnums(d) for v, d in docs.items()}
+                lengths, flat = None, column
+            codes = np.fromiter(
+                (index.setdefault(v, len(index)) for v in flat), dtype=np.int32
             )
-        return self._bitmaps[name]
+            self._codes[name] = Codes(tuple(index), codes, lengths)
+        return self._codes[name]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A facet's values for each document, as codes into ``values``.
+
+    Single-valued: ``codes[docnum]``. Multi-valued: the codes of every
+    document one after the other, ``lengths[docnum]`` of them per document.
+    """
+
+    values: tuple
+    codes: np.ndarray  # int32
+    lengths: np.ndarray | None  # int64, multi-valued facets only
 
 
 def _column_values(reader) -> list[bytes] | Iterable[bytes]:
@@ -116,6 +125,48 @@ def _column_values(reader) -> list[bytes] | Iterable[bytes]:
     data = column._dbfile.get(column._basepos, sum(lengths))
     ends = list(itertools.accumulate(lengths))
     return list(map(data.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+
+
+@dataclass(frozen=True)
+class FacetColumn(Codes):
+    """A facet's values for every document number of one searcher."""
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """Multi-valued: where each document's codes start (one more at the end)."""
+        return np.concatenate(([0], np.cumsum(self.lengths)))
+
+    @cached_property
+    def owners(self) -> np.ndarray:
+        """Multi-valued: the document number of each code."""
+        return np.repeat(np.arange(self.lengths.size), self.lengths)
+
+    def has_any(self, values) -> np.ndarray:
+        """Return one boolean per document: does it have one of ``values``?"""
+        wanted = [code for code, v in enumerate(self.values) if v in values]
+        hits = np.isin(self.codes, wanted)
+        if self.lengths is None:
+            return hits
+        found = np.zeros(self.lengths.size, dtype=bool)
+        found[self.owners[hits]] = True
+        return found
+
+    def count(self, docnums: np.ndarray) -> Counter:
+        """Count each value over the documents ``docnums`` (ascending)."""
+        if self.lengths is None:
+            picked = self.codes[docnums]
+        else:
+            starts, lengths = self.starts[docnums], self.lengths[docnums]
+            # The positions of the documents' codes: each document's start,
+            # then one more for each further code of the same document.
+            ends = np.cumsum(lengths)
+            at = np.arange(ends[-1] if ends.size else 0)
+            at += np.repeat(starts - (ends - lengths), lengths)
+            picked = self.codes[at]
+        tally = np.bincount(picked, minlength=len(self.values))
+        return Counter(
+            {self.values[code]: int(tally[code]) for code in np.flatnonzero(tally)}
+        )
 
 
 class DocTable:
@@ -147,21 +198,33 @@ class DocTable:
             live |= segment << offset
         self.live = live
         self.live_count = live.bit_count()
-        self._value_bitmaps: dict[str, dict | None] = {}
+        self._facets: dict[str, FacetColumn] = {}
 
-    def value_bitmaps(self, name: str) -> dict | None:
-        """Return {value: bitmap of documents} for facet ``name`` (None: too many)."""
-        if name not in self._value_bitmaps:
-            merged: dict | None = defaultdict(int)
-            for values, offset, _ in self.parts:
-                local = values.value_bitmaps(name)
-                if local is None:
-                    merged = None
-                    break
-                for value, bitmap in local.items():
-                    merged[value] |= bitmap << offset
-            self._value_bitmaps[name] = dict(merged) if merged is not None else None
-        return self._value_bitmaps[name]
+    def facet(self, name: str) -> "FacetColumn":
+        """Return facet ``name``'s values of every document, as codes (see ``FacetColumn``)."""
+        if name not in self._facets:
+            index: dict = {}
+            codes, lengths = [], []
+            for values, _, _ in self.parts:
+                local = values.codes(name)
+                remap = np.fromiter(
+                    (index.setdefault(v, len(index)) for v in local.values),
+                    dtype=np.int32,
+                    count=len(local.values),
+                )
+                codes.append(remap[local.codes])
+                if local.lengths is not None:
+                    lengths.append(local.lengths)
+            self._facets[name] = FacetColumn(
+                values=tuple(index),
+                codes=np.concatenate(codes) if codes else np.zeros(0, np.int32),
+                lengths=(
+                    (np.concatenate(lengths) if lengths else np.zeros(0, np.int64))
+                    if name in self.multi
+                    else None
+                ),
+            )
+        return self._facets[name]
 
     def date_bitmap(self, first: int | None, last: int | None) -> int:
         """Return the live documents published between two day ordinals (inclusive)."""

@@ -3,10 +3,9 @@
 Several values of one facet are ORed, facets are ANDed, excluded values are
 removed, and each facet is counted under every filter except its own, so the
 alternatives to a chosen value stay visible with their counts. Counting runs
-over the per-document lists of ``doctable`` with C-level iteration.
+over the value codes of ``doctable`` with NumPy.
 """
 
-import itertools
 import operator
 from collections import Counter
 from dataclasses import dataclass
@@ -42,43 +41,12 @@ def facet_filter(table: DocTable, base: int, name: str, selection: Selection) ->
     """Return the documents of ``base`` that pass facet ``name``'s own filter."""
     wanted = selection.values(name)
     unwanted = selection.excluded_values(name)
-    by_value = table.value_bitmaps(name)
-    if by_value is None:
-        return bitmaps.from_docnums(
-            narrow(table, bitmaps.to_docnums(base).tolist(), name, selection)
-        )
+    column = table.facet(name)
     if wanted:
-        base &= reduce(operator.or_, (by_value.get(v, 0) for v in wanted), 0)
+        base &= bitmaps.from_mask(column.has_any(wanted))
     if unwanted:
-        base &= ~reduce(operator.or_, (by_value.get(v, 0) for v in unwanted), 0)
+        base &= ~bitmaps.from_mask(column.has_any(unwanted))
     return base
-
-
-def narrow(
-    table: DocTable, docs: list[int], name: str, selection: Selection
-) -> list[int]:
-    """Return the documents of ``docs`` that pass facet ``name``'s own filter.
-
-    The per-document way, for facets with too many values for bitmaps.
-    """
-    column = table.columns[name]
-    wanted = selection.values(name)
-    unwanted = selection.excluded_values(name)
-    if wanted:
-        test = (
-            (lambda vs: not wanted.isdisjoint(vs))
-            if name in table.multi
-            else wanted.__contains__
-        )
-        docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
-    if unwanted:
-        test = (
-            unwanted.isdisjoint
-            if name in table.multi
-            else (lambda v: v not in unwanted)
-        )
-        docs = list(itertools.compress(docs, map(test, map(column.__getitem__, docs))))
-    return docs
 
 
 def count_facets(
@@ -93,28 +61,18 @@ def count_facets(
         name: facet_filter(table, base, name, selection) for name in selection.active
     }
     final = reduce(operator.and_, passing.values(), base)
+    final_docnums = bitmaps.to_docnums(final)
     counts = {}
     for name in table.layout.names:
         if name in passing:
             others = [bm for other, bm in passing.items() if other != name]
-            docs = reduce(operator.and_, others, base)
+            docnums = bitmaps.to_docnums(reduce(operator.and_, others, base))
         else:
-            docs = final
-        counts[name] = count_values(table, docs, name)
+            docnums = final_docnums
+        counts[name] = table.facet(name).count(docnums)
     return final, counts
 
 
 def count_values(table: DocTable, docs: int, name: str) -> Counter:
     """Count the values of facet ``name`` over the documents in bitmap ``docs``."""
-    by_value = table.value_bitmaps(name)
-    if by_value is not None:
-        counts = Counter()
-        for value, bitmap in by_value.items():
-            n = (docs & bitmap).bit_count()
-            if n:
-                counts[value] = n
-        return counts
-    values = map(table.columns[name].__getitem__, bitmaps.to_docnums(docs).tolist())
-    if name in table.multi:
-        return Counter(itertools.chain.from_iterable(values))
-    return Counter(values)
+    return table.facet(name).count(bitmaps.to_docnums(docs))
