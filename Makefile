@@ -16,13 +16,14 @@ RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}
 
 .PHONY: help install install-dev run serve setup superuser demo index test lint fmt \
-	migrations-check messages messages-check gettext check bench bench-pages bench-collect bench-watch browser clean
+	migrations-check messages messages-check gettext check bench bench-pages bench-roundtrip bench-collect bench-watch browser clean
 
 help:
 	@echo "make run        set everything up and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test       lint + the whole test suite (SQLite, then PostgreSQL)"
 	@echo "make superuser  create an admin account"
 	@echo "make bench      search and page benchmark (BENCH_COUNT=$(BENCH_COUNT) articles)"
+	@echo "make bench-roundtrip  export the bench corpus and import it into an empty archive"
 	@echo "make bench-collect  capture throughput and polling 1,000 unchanged feeds"
 	@echo "make bench-watch    re-check 10,000 unchanged articles (BENCH_ARTICLES)"
 
@@ -123,6 +124,14 @@ bench: install
 	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
 	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
 	$(MAKE) --no-print-directory bench-pages
+	$(MAKE) --no-print-directory bench-roundtrip
+
+# Export the benchmark's corpus as JSON Lines and import it into an empty
+# database and index (var/bench/roundtrip-N.*): the import rate and the counts.
+bench-roundtrip: install
+	mkdir -p $(BENCH_DIR)
+	DJANGO_SETTINGS_MODULE=config.settings.test \
+	$(PY) -m bench.roundtrip --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
 
 # Pages over HTTP through gunicorn on the benchmark's corpus and index (built by
 # `make bench`): home, registries, deep pages, a full export, and the load test.

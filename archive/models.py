@@ -396,6 +396,11 @@ class Article(Timestamped):
 
     def clean(self) -> None:
         """Derive the stored forms (sanitized body, plain text, keys), then check duplicates."""
+        self.derive_stored_forms()
+        self.check_duplicates()
+
+    def derive_stored_forms(self) -> None:
+        """Sanitize the body and derive its text, fingerprint, URL key and slug."""
         try:
             check_body_size(self.body)
         except ValidationError as error:
@@ -416,6 +421,9 @@ class Article(Timestamped):
             self.slug = (
                 slugify(self.title, allow_unicode=True)[:200].strip("-") or "article"
             )
+
+    def check_duplicates(self) -> None:
+        """Refuse a URL, or a text without a URL, that another article already has."""
         errors = {}
         if self.url_key:
             clash = (

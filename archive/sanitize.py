@@ -5,8 +5,10 @@ article content that templates render unescaped. bleach is used behind this
 module only, so a move to another sanitizer touches this file alone.
 """
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import bleach
@@ -132,12 +134,104 @@ def _tidy_text(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
 
 
+# The form the policy writes, read without a parser: tags it keeps without
+# attributes, links to http(s) addresses as it writes them, and text with only
+# the three escapes it writes.
+_CANONICAL_TOKEN = re.compile(
+    r"<(/?)(p|br|hr|h[2-6]|ul|ol|li|blockquote|em|strong|i|b|u|s|sub|sup|cite|q|abbr|code)>"
+    r'|<a href="(https?://(?:[A-Za-z0-9._~:/?#\[\]@!$\'()*+,;=%-]|&amp;)+)" '
+    r'rel="nofollow noopener">|</a>()|([^<>&]+)|&(amp|lt|gt);'
+)
+# Characters the policy would drop or a parser would rewrite: controls (but
+# tab and newline), invisible and bidi characters, surrogates, noncharacters.
+_NOT_CANONICAL_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff]"
+)
+_INLINE = frozenset(
+    {"em", "strong", "i", "b", "u", "s", "sub", "sup", "cite", "q", "abbr", "code", "a"}
+)
+_PHRASING = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+_LISTS = frozenset({"ul", "ol"})
+_ESCAPES = {"amp": "&", "lt": "<", "gt": ">"}
+_MAX_CANONICAL_DEPTH = 12
+
+
+def _may_open(name: str, stack: list[str]) -> bool:
+    """Whether ``name`` may start inside ``stack`` without a parser moving anything."""
+    parent = stack[-1] if stack else ""
+    if parent in _LISTS:
+        return name == "li"
+    if name == "li":
+        return False
+    if name == "a" and "a" in stack:
+        return False
+    if parent in _INLINE or parent in _PHRASING:
+        return name in _INLINE or name == "br"
+    # At the top, in a list item or a quotation: blocks and phrasing content;
+    # headings only at the top or in a quotation.
+    return not (name in _PHRASING and name != "p" and parent == "li")
+
+
+# A body is sanitized, then read as text, one after the other.
+@functools.lru_cache(maxsize=4)
+def _canonical_tokens(html: str) -> tuple[tuple[str, str], ...] | None:
+    """``html`` as (kind, value) tokens if it is already in the policy's form, else None.
+
+    Only markup that the policy keeps as it is, nested so that an HTML parser
+    builds exactly the tree it reads (no element closed or moved for another),
+    is accepted: bodies the archive wrote itself (its exports) are recognised
+    without parsing them twice. Anything else is None and goes through bleach.
+    """
+    if html != html.strip() or _NOT_CANONICAL_TEXT.search(html):
+        return None
+    if not unicodedata.is_normalized("NFC", html):
+        return None
+    tokens: list[tuple[str, str]] = []
+    stack: list[str] = []
+    position = 0
+    for match in _CANONICAL_TOKEN.finditer(html):
+        if match.start() != position or not _canonical_step(match, stack, tokens):
+            return None
+        position = match.end()
+    if position != len(html) or stack:
+        return None
+    return tuple(tokens)
+
+
+def _canonical_step(match: re.Match, stack: list[str], tokens: list) -> bool:
+    """Take one token of ``_canonical_tokens``; False if it is not in the policy's form."""
+    closing, name, href, link_end, text, escape = match.groups()
+    if text is not None or escape is not None:
+        if stack and stack[-1] in _LISTS and (escape or text.strip(" \t\n")):
+            return False
+        tokens.append(("text", text if text is not None else _ESCAPES[escape]))
+    elif link_end is not None or closing:
+        name = "a" if link_end is not None else name
+        if not stack or stack[-1] != name:
+            return False
+        tokens.append(("end", stack.pop()))
+    else:
+        name = "a" if href is not None else name
+        if not _may_open(name, stack) or len(stack) >= _MAX_CANONICAL_DEPTH:
+            return False
+        tokens.append(("start", name))
+        if name not in ("br", "hr"):
+            stack.append(name)
+    return True
+
+
 def sanitize_html(html: str) -> str:
     """Return ``html`` reduced to the archive's allowed tags, attributes and URL schemes."""
     if not html or not html.strip():
         return ""
-    cleaned = _cleaner.clean(_without_dropped_elements(_tidy_text(html)))
-    return cleaned.strip()
+    if _canonical_tokens(html) is not None:
+        return html  # already what the policy writes
+    return _bleach_clean(html)
+
+
+def _bleach_clean(html: str) -> str:
+    return _cleaner.clean(_without_dropped_elements(_tidy_text(html))).strip()
 
 
 def mark_sanitized(html: str) -> SafeString:
@@ -213,18 +307,35 @@ def plain_text(value: str, *, keep_lines: bool = False) -> str:
     """
     if not value:
         return ""
+    text = _tidy_text(value) if _PLAIN.fullmatch(value) else _parsed_plain_text(value)
+    lines = (re.sub(r"[ \t\r\u00a0]+", " ", line).strip() for line in text.split("\n"))
+    return ("\n" if keep_lines else " ").join(line for line in lines if line)
+
+
+# Text without any character markup is made of: nothing for a parser to do.
+_PLAIN = re.compile(r"[^<>&]*")
+
+
+def _parsed_plain_text(value: str) -> str:
     stripped = _text_cleaner.clean(_without_dropped_elements(_tidy_text(value)))
     # bleach returns escaped HTML text; the stored value is plain text that
     # templates escape when they show it.
-    text = "".join(html5lib.parseFragment(stripped, treebuilder="etree").itertext())
-    lines = (re.sub(r"[ \t\r\u00a0]+", " ", line).strip() for line in text.split("\n"))
-    return ("\n" if keep_lines else " ").join(line for line in lines if line)
+    return "".join(html5lib.parseFragment(stripped, treebuilder="etree").itertext())
 
 
 def html_to_text(html: str) -> str:
     """Return the readable text of sanitized ``html``, one paragraph per line."""
     if not html:
         return ""
+    if (tokens := _canonical_tokens(html)) is not None:
+        return _text_lines(
+            value if kind == "text" else "\n" if value in BLOCK_TAGS else ""
+            for kind, value in tokens
+        )
+    return _parsed_text(html)
+
+
+def _parsed_text(html: str) -> str:
     parts: list[str] = []
     for token in _walker(html5lib.parseFragment(html, treebuilder="etree")):
         kind = token["type"]
@@ -236,8 +347,14 @@ def html_to_text(html: str) -> str:
             "EmptyTag",
         ):
             parts.append("\n")
-    lines = (
-        re.sub(r"[ \t\r\u00a0]+", " ", line).strip()
-        for line in "".join(parts).split("\n")
-    )
+    return _text_lines(parts)
+
+
+# Runs of spacing to fold into one space; a lone space (most of them) is left
+# as it is rather than replaced by itself.
+_SPACES = re.compile(r"[\t\r\u00a0][ \t\r\u00a0]*| [ \t\r\u00a0]+")
+
+
+def _text_lines(parts: Iterable[str]) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)

@@ -7,11 +7,13 @@ without an extension is still read as what it is; the file name only breaks ties
 import codecs
 import csv
 import enum
+import io
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -72,20 +74,34 @@ class Format(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ImportInput:
-    """A file (or pasted text) to import: its name, its size and how to read it."""
+    """A file (or pasted text) to import: its name, its size and how to read it.
+
+    ``open``, when given, opens the file for reading a piece at a time, so
+    JSON Lines and CSV of any size are read record by record. ``limited``
+    inputs (uploads) are refused over ``IMPORT_MAX_FILE_BYTES``; a file a
+    curator names on the command line is not.
+    """
 
     name: str
     size: int
     read: Callable[[], bytes]
+    open: Callable[[], BinaryIO] | None = None
+    limited: bool = True
 
     @classmethod
-    def from_path(cls, path: Path | str) -> "ImportInput":
+    def from_path(cls, path: Path | str, *, limited: bool = True) -> "ImportInput":
         path = Path(path)
         try:
             size = path.stat().st_size
         except OSError:
             size = 0  # reading it reports why it cannot be read
-        return cls(name=str(path), size=size, read=path.read_bytes)
+        return cls(
+            name=str(path),
+            size=size,
+            read=path.read_bytes,
+            open=lambda: path.open("rb"),
+            limited=limited,
+        )
 
     @classmethod
     def from_upload(cls, upload: UploadedFile) -> "ImportInput":
@@ -103,12 +119,53 @@ class ImportInput:
 
 @dataclass(frozen=True)
 class Decoded:
-    """An input's bytes, its text and the format found in it."""
+    """An input's bytes, its text and the format found in it.
+
+    A large JSON Lines or CSV file is not held in memory: ``text`` is then
+    only its beginning and ``stream`` reads the whole text a piece at a time.
+    """
 
     name: str
     data: bytes
     text: str
     format: Format
+    stream: "TextStream | None" = None
+
+    def text_stream(self, newline: str) -> TextIO:
+        """The whole text to read line by line (``newline`` as for ``open()``)."""
+        if self.stream is None:
+            return io.StringIO(self.text, newline=newline)
+        return self.stream.open(newline)
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+class TextStream:
+    """A file's text read from its start a piece at a time, and how far it got."""
+
+    def __init__(self, handle: BinaryIO, encoding: str, size: int):
+        self.handle = handle
+        self.encoding = encoding
+        self.size = size
+        self.wrapper: TextIO | None = None
+
+    def open(self, newline: str) -> TextIO:
+        self.handle.seek(0)
+        self.wrapper = io.TextIOWrapper(
+            self.handle, encoding=self.encoding, newline=newline
+        )
+        return self.wrapper
+
+    @property
+    def bytes_read(self) -> int:
+        return self.handle.tell()
+
+    def close(self) -> None:
+        if self.wrapper is not None:
+            self.wrapper.detach()
+        self.handle.close()
 
 
 def max_file_bytes() -> int:
@@ -124,7 +181,8 @@ def _check_size(size: int) -> None:
             shown, allowed = f"{size} bytes", f"{limit} bytes"
         raise FileProblem(
             f"the file is {shown}, over the import limit of {allowed} "
-            "(setting IMPORT_MAX_FILE_BYTES); split it"
+            "(setting IMPORT_MAX_FILE_BYTES); split it, or import it with "
+            "manage.py import_articles, which takes files of any size"
         )
 
 
@@ -224,14 +282,70 @@ def sniff(text: str, name: str) -> Format:
     return Format.TEXT
 
 
+# How much of a file is read to find its format before it is streamed.
+HEAD_BYTES = 1024 * 1024
+STREAMED = (Format.JSON_LINES, Format.CSV)
+
+
+def _encoding(head: bytes) -> str:
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    return "utf-8"
+
+
+def _open_stream(item: ImportInput) -> Decoded | None:
+    """``item`` as a stream if it is JSON Lines or CSV larger than its head, else None."""
+    try:
+        handle = item.open()
+    except OSError as exc:
+        raise FileProblem(f"the file cannot be read ({exc.strerror or exc})") from None
+    try:
+        head = handle.read(HEAD_BYTES)
+        if len(head) < HEAD_BYTES:
+            handle.close()
+            return None  # small enough to read whole
+        _refuse_binary(head)
+        encoding = _encoding(head)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            text = decoder.decode(head, final=False)
+        except UnicodeDecodeError:
+            handle.close()
+            return None  # read whole, which says what is wrong with the encoding
+        text = text[: text.rfind("\n") + 1] or text
+        found = sniff(text, item.name)
+        if found not in STREAMED:
+            handle.close()
+            return None
+    except BaseException:
+        handle.close()
+        raise
+    return Decoded(
+        name=item.name,
+        data=b"",
+        text=text,
+        format=found,
+        stream=TextStream(handle, encoding, item.size),
+    )
+
+
 def open_input(item: ImportInput) -> Decoded:
-    """Read and decode ``item`` and find its format; raise FileProblem if it cannot be imported."""
-    _check_size(item.size)
+    """Read and decode ``item`` and find its format; raise FileProblem if it cannot be imported.
+
+    An unlimited file with a way to open it is streamed when it holds JSON
+    Lines or CSV and is larger than ``HEAD_BYTES``; anything else is read whole.
+    """
+    if item.limited:
+        _check_size(item.size)
+    elif item.open is not None and (streamed := _open_stream(item)):
+        return streamed
     try:
         data = item.read()
     except OSError as exc:
         raise FileProblem(f"the file cannot be read ({exc.strerror or exc})") from None
-    _check_size(len(data))
+    if item.limited:
+        _check_size(len(data))
     if not data.strip():
         raise FileProblem("the file is empty")
     _refuse_binary(data)

@@ -166,6 +166,8 @@ def _unique(refs) -> list[Ref]:
 
 def _choice(value: str, choices: type, aliases: dict[str, str], what: str) -> str:
     lowered = value.strip().lower()
+    if lowered in choices.values:
+        return lowered
     for choice_value, label in choices.choices:
         if lowered in (choice_value, str(label).lower()):
             return choice_value
@@ -182,11 +184,11 @@ def _language(value: str) -> str:
 
 def _language_field(raw: RawRecord, defaults: ImportDefaults, body: str) -> str:
     own = _text(raw.data.get("language"))
+    if not raw.harvested and own:
+        return _language(own)  # a data record's own language: no need to read the text
     text = plain_text(body)
     guessed = script_language(text)
     if not raw.harvested:
-        if own:
-            return _language(own)
         return defaults.language or guessed or word_language(text) or "en"
     # A page often declares its site's language rather than the article's; the
     # script of the text is the better witness when it is not Latin.

@@ -1,6 +1,7 @@
 """What an import did: one outcome per record (or unreadable file), and its progress."""
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -36,12 +37,26 @@ class Outcome:
 
 @dataclass
 class ImportReport:
-    """Every outcome of an import, in input order, and whether it was cut short."""
+    """Every outcome of an import, in input order, and whether it was cut short.
+
+    With ``keep_outcomes`` off (an import of any size handing its outcomes
+    to ``on_outcomes`` as it goes) only the counts are kept.
+    """
 
     outcomes: list[Outcome] = field(default_factory=list)
     dry_run: bool = False
     interrupted: bool = False
     formats: dict[str, str] = field(default_factory=dict)
+    keep_outcomes: bool = True
+    counts: Counter = field(default_factory=Counter)
+
+    def __post_init__(self):
+        self.counts.update(outcome.action for outcome in self.outcomes)
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        self.counts.update(outcome.action for outcome in outcomes)
+        if self.keep_outcomes:
+            self.outcomes.extend(outcomes)
 
     def of(self, action: Action) -> list[Outcome]:
         return [o for o in self.outcomes if o.action is action]
@@ -52,7 +67,7 @@ class ImportReport:
 
     def summary(self) -> str:
         """E.g. "6 created, 0 updated, 1 skipped as duplicates, 2 failed"."""
-        counts = {action: len(self.of(action)) for action in Action}
+        counts = {action: self.counts[action] for action in Action}
         return _(
             "%(created)d created, %(updated)d updated, "
             "%(duplicates)d skipped as duplicates, %(failed)d failed"
@@ -72,10 +87,18 @@ class Progress:
     files_total: int
     records_done: int
     records_in_file: int
+    # A streamed file's records are not counted ahead: how far its bytes are read.
+    bytes_done: int = 0
+    bytes_in_file: int = 0
 
     @property
     def fraction(self) -> float:
-        within = self.records_done / self.records_in_file if self.records_in_file else 0
+        if self.records_in_file:
+            within = self.records_done / self.records_in_file
+        elif self.bytes_in_file:
+            within = min(self.bytes_done / self.bytes_in_file, 1.0)
+        else:
+            within = 0
         return (
             (self.files_done + within) / self.files_total if self.files_total else 1.0
         )

@@ -1,20 +1,27 @@
 """The batch runner: read every input, check every record, save through the services.
 
-Records are saved in batches, each batch in one short transaction
-(``batch_size`` records or about ``BATCH_SECONDS``) and each record in a
-savepoint of its own, so a record that fails leaves the good ones of its batch
-alone, an interrupted import loses at most its unfinished batch, and other
-writers get their turn between batches.
+Records are read one at a time (a JSON Lines or CSV file of any size is
+streamed) and saved in batches of ``batch_size``, each batch in one short
+transaction: the batch's articles already in the archive are looked up
+together, its new articles are checked one by one and inserted together with
+their authors and tags, and their search index log rows and kept counts are
+written together. A record that fails is reported and leaves the good ones of
+its batch alone; if the database refuses a batch as a whole (another writer
+filed the same URL meanwhile), the batch is saved again record by record, each
+in a savepoint of its own. An interrupted import loses at most its unfinished
+batch, and other writers get their turn between batches.
 Rerunning an import is safe: a record whose URL or text is already in the
 archive is skipped (or, with ``update``, updated), never saved twice. A dry run
 reads and validates only: it writes nothing and opens no transaction, so it
 blocks no one.
 """
 
-import contextlib
+import difflib
+import itertools
 import logging
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -36,22 +43,33 @@ from archive.importers.records import (
     prepare,
 )
 from archive.importers.report import Action, ImportReport, Outcome, Progress
-from archive.models import Article, Author, Source, Tag, content_hash
+from archive.models import UNKNOWN_SOURCE, Article, Author, Source, Tag, content_hash
 from archive.sanitize import html_to_text, sanitize_html
+from archive.signals import articles_changed
 from archive.urlnorm import normalize_url
 
 logger = logging.getLogger(__name__)
 
 # A batch of a real import is one transaction; others wait for it to end.
+# On SQLite a waiting writer polls the lock (at most every 100 ms): after
+# about BATCH_SECONDS of batches a pause lets it in before the next batch
+# takes the lock again.
 BATCH_SECONDS = 1.0
-# On SQLite a waiting writer polls the lock (at most every 100 ms): the pause
-# between batches lets it in before the next batch takes the lock again.
 SQLITE_PAUSE = 0.15
 
 # Why a record matched an article already in the archive.
 SAME_URL = "same URL"
 SAME_TEXT = "same text"
 SAME_TITLE = "same title, source and date"
+SAME_TITLE_NEAR_TEXT = "same title, nearly the same text"
+
+# Two texts under one title are one article when this share of their words
+# match in order: a re-capture that writes "Stella -" for "Stella:" or drops a
+# caption is the same article, a different story under a stock title is not.
+NEAR_TEXT_RATIO = 0.9
+# How many articles with the record's title are compared with it.
+NEAR_TEXT_CANDIDATES = 5
+LOOKUP_CHUNK = 500
 
 # Loaded when first needed: trafilatura and feedparser take a while to import,
 # and every process that loads the admin would otherwise pay for them.
@@ -65,7 +83,7 @@ READERS = {
 }
 
 
-def read_records(decoded: Decoded) -> list[RawRecord | BrokenRecord]:
+def read_records(decoded: Decoded) -> Iterable[RawRecord | BrokenRecord]:
     """The records in ``decoded``, read by the parser for its format."""
     return import_string(READERS[decoded.format])(decoded)
 
@@ -78,6 +96,9 @@ class ImportOptions:
     update: bool = False
     dry_run: bool = False
     batch_size: int = 100
+    # Log the new articles for search and leave applying the log to whoever
+    # runs the import (the command applies it in bulk at the end).
+    defer_index: bool = False
 
 
 def _messages(error: ValidationError) -> str:
@@ -113,6 +134,8 @@ def find_duplicate(prepared: PreparedRecord) -> tuple[Article, str] | None:
     text_hash = content_hash(html_to_text(sanitize_html(fields.get("body", ""))))
     if text_hash and (match := Article.objects.filter(content_hash=text_hash).first()):
         return match, SAME_TEXT
+    if text_hash and (match := same_title_near_text(prepared, text_hash)):
+        return match, SAME_TITLE_NEAR_TEXT
     if not text_hash and prepared.source and fields.get("published"):
         match = Article.objects.filter(
             title__iexact=fields.get("title", ""),
@@ -121,6 +144,36 @@ def find_duplicate(prepared: PreparedRecord) -> tuple[Article, str] | None:
         ).first()
         if match:
             return match, SAME_TITLE
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def same_title_near_text(prepared: PreparedRecord, text_hash: str) -> Article | None:
+    """An article with the record's title and nearly its text, from the same source.
+
+    For records without a URL whose text differs slightly from the stored one
+    (another capture of the same page). A record that names a source matches
+    only that source's articles; one whose source is unknown, any source's.
+    """
+    title = prepared.fields.get("title", "")
+    if not title:
+        return None
+    candidates = Article.objects.filter(title=title).exclude(content_hash=text_hash)
+    if prepared.source and prepared.source.name != UNKNOWN_SOURCE:
+        candidates = candidates.filter(source__name__iexact=prepared.source.name)
+    words = _words(html_to_text(sanitize_html(prepared.fields.get("body", ""))))
+    for article in candidates.order_by("pk")[:NEAR_TEXT_CANDIDATES]:
+        matcher = difflib.SequenceMatcher(
+            None, words, _words(article.body_text), autojunk=False
+        )
+        if (
+            matcher.quick_ratio() >= NEAR_TEXT_RATIO
+            and matcher.ratio() >= NEAR_TEXT_RATIO
+        ):
+            return article
     return None
 
 
@@ -161,59 +214,123 @@ class _Importer:
         self.options = options
         self.report = report
         self.on_progress = on_progress or (lambda progress: None)
+        self.on_outcomes: Callable[[list[Outcome]], None] = lambda outcomes: None
         self.seen: dict[str, str] = {}  # a dry run's records so far, by URL or text
+        self.registries = _Registries()
+        self.writing = 0.0  # seconds of batches since the last pause (SQLite)
 
     def run(self, inputs: Sequence[ImportInput]) -> None:
         for number, item in enumerate(inputs):
-            records = self._read(item)
-            position = 0
-            while position < len(records):
-                position = self._batch(item.name, records, position, number, inputs)
+            self._run_file(number, item, len(inputs))
             self.on_progress(Progress(number + 1, len(inputs), 0, 0))
 
-    def _batch(self, name, records, position, number, inputs) -> int:
-        """Import one batch from ``position``; return where the next one starts.
+    def _finish(self, outcomes: list[Outcome]) -> None:
+        self.report.add(outcomes)
+        self.on_outcomes(outcomes)
 
-        A batch is one transaction: it ends after ``batch_size`` records or
-        ``BATCH_SECONDS``, whichever comes first, so another writer (an admin
-        save) waits at most that long. A dry run writes nothing and opens no
-        transaction at all: on SQLite even an empty one takes the write lock.
-        """
-        done: list[Outcome] = []
-        started = time.monotonic()
-        batch = (
-            contextlib.nullcontext() if self.options.dry_run else transaction.atomic()
-        )
-        with batch:
-            while position < len(records) and len(done) < self.options.batch_size:
-                if done and time.monotonic() - started > BATCH_SECONDS:
-                    break
-                done.append(self._import(name, records[position]))
-                position += 1
-                self.on_progress(Progress(number, len(inputs), position, len(records)))
-        self.report.outcomes.extend(done)
-        more = position < len(records)
-        if more and not self.options.dry_run and connection.vendor == "sqlite":
-            time.sleep(SQLITE_PAUSE)
-        return position
-
-    def _read(self, item: ImportInput) -> list[RawRecord | BrokenRecord]:
+    def _run_file(self, number: int, item: ImportInput, files: int) -> None:
+        decoded = self._open(item)
+        if decoded is None:
+            return
+        done = 0
         try:
-            decoded = open_input(item)
-            self.report.formats[item.name] = decoded.format
-            records = read_records(decoded)
-            if records:
-                return records
-            message = f"the file holds no articles (read as {decoded.format})"
+            for batch in self._batches(decoded, number, files):
+                done += len(batch)
+                started = time.monotonic()
+                self._finish(self._batch(item.name, batch))
+                self._let_others_write(time.monotonic() - started)
+            if not done:
+                message = f"the file holds no articles (read as {decoded.format})"
+                self._file_failed(item, message)
         except FileProblem as problem:
-            message = str(problem)
+            self._file_failed(item, str(problem))
+        except UnicodeDecodeError as problem:
+            self._file_failed(
+                item,
+                f"the text is not valid {problem.encoding.upper()} after record "
+                f"{done} ({problem.reason}); save it as UTF-8",
+            )
         except RecursionError:
-            message = "the file nests too deeply to be read"
+            self._file_failed(item, "the file nests too deeply to be read")
         except Exception as exc:  # one unreadable file must not stop the others
             logger.exception("Import could not read %s", item.name)
-            message = f"the file could not be read ({type(exc).__name__}: {exc})"
-        self.report.outcomes.append(Outcome(Action.FAILED, item.name, message=message))
-        return []
+            self._file_failed(
+                item, f"the file could not be read ({type(exc).__name__}: {exc})"
+            )
+        finally:
+            decoded.close()
+
+    def _batches(self, decoded: Decoded, number: int, files: int) -> Iterator[list]:
+        """The file's records, ``batch_size`` at a time, reporting progress per record."""
+        stream = decoded.stream
+        records = read_records(decoded)
+        count = 0
+        if stream is None:
+            records = list(records)  # held in memory anyway: counted for progress
+            count = len(records)
+        records = iter(records)
+        done = 0
+        while batch := list(itertools.islice(records, self.options.batch_size)):
+            for _ in batch:
+                done += 1
+                if stream is None:
+                    self.on_progress(Progress(number, files, done, count))
+                else:
+                    read = stream.bytes_read
+                    self.on_progress(
+                        Progress(number, files, done, 0, read, stream.size)
+                    )
+            yield batch
+
+    def _let_others_write(self, seconds: float) -> None:
+        """On SQLite, pause after about BATCH_SECONDS of writing (a dry run writes nothing)."""
+        if self.options.dry_run or connection.vendor != "sqlite":
+            return
+        self.writing += seconds
+        if self.writing >= BATCH_SECONDS:
+            time.sleep(SQLITE_PAUSE)
+            self.writing = 0.0
+
+    def _file_failed(self, item: ImportInput, message: str) -> None:
+        self._finish([Outcome(Action.FAILED, item.name, message=message)])
+
+    def _batch(self, name: str, records: list) -> list[Outcome]:
+        """Import one batch of records in one transaction; return their outcomes.
+
+        A dry run writes nothing and opens no transaction at all: on SQLite
+        even an empty one takes the write lock.
+        """
+        if self.options.dry_run:
+            return [self._import(name, record) for record in records]
+        try:
+            with transaction.atomic():
+                return _Batch(self, name).save(records)
+        except DatabaseError:
+            # Refused as a whole (a URL filed by another writer meanwhile):
+            # saved again one record at a time, each in its own savepoint.
+            self.registries.forget_uncommitted()
+            logger.info("Import batch of %s saved record by record", name)
+        except Exception:
+            # A fault of the archive's own: each record then meets it (or not) alone.
+            self.registries.forget_uncommitted()
+            logger.exception("Import batch of %s failed; saved record by record", name)
+        with transaction.atomic():
+            return [self._import(name, record) for record in records]
+
+    def _open(self, item: ImportInput) -> Decoded | None:
+        try:
+            decoded = open_input(item)
+        except FileProblem as problem:
+            self._file_failed(item, str(problem))
+            return None
+        except Exception as exc:  # one unreadable file must not stop the others
+            logger.exception("Import could not read %s", item.name)
+            self._file_failed(
+                item, f"the file could not be read ({type(exc).__name__}: {exc})"
+            )
+            return None
+        self.report.formats[item.name] = decoded.format
+        return decoded
 
     def _import(self, name: str, record: RawRecord | BrokenRecord) -> Outcome:
         if isinstance(record, BrokenRecord):
@@ -353,6 +470,277 @@ class _Importer:
         )
 
 
+class _Registries:
+    """The sources, authors and tags an import has resolved, by what the records say.
+
+    An import names the same few sources and tags thousands of times: each
+    is looked up (or created) once. Entries created in a batch that is rolled
+    back are forgotten with it.
+    """
+
+    def __init__(self):
+        self.found: dict[tuple, Source | Author | Tag] = {}
+        self.uncommitted: list[tuple] = []
+
+    def resolve(self, prepared: PreparedRecord) -> tuple[Source, list, list]:
+        """The source, authors and tags of a new article from ``prepared``.
+
+        Those not yet known are looked up or created in a savepoint: if one
+        is refused, the record fails alone and nothing it created stays.
+        """
+        wanted = [
+            (("source", prepared.source, prepared.source_homepage), _source),
+            *((("author", ref), _author) for ref in prepared.authors or ()),
+            *((("tag", ref), _tag) for ref in _tag_refs(prepared, [])),
+        ]
+        unknown = [(key, make) for key, make in wanted if key not in self.found]
+        if unknown:
+            made = []
+            try:
+                with transaction.atomic():
+                    for key, make in unknown:
+                        self.found[key] = make(*key[1:])
+                        made.append(key)
+            except BaseException:
+                for key in made:
+                    del self.found[key]
+                raise
+            self.uncommitted.extend(made)
+        authors = len(prepared.authors or ())
+        entries = [self.found[key] for key, _ in wanted]
+        return entries[0], entries[1 : 1 + authors], entries[1 + authors :]
+
+    def committed(self) -> None:
+        self.uncommitted.clear()
+
+    def forget_uncommitted(self) -> None:
+        for key in self.uncommitted:
+            self.found.pop(key, None)
+        self.uncommitted.clear()
+
+
+@dataclass
+class _New:
+    """A record becoming a new article in the current batch."""
+
+    location: str
+    article: Article
+    authors: list[Author]
+    tags: list[Tag]
+
+
+class _Batch:
+    """One batch of a real import, saved in bulk inside the caller's transaction."""
+
+    def __init__(self, importer: "_Importer", name: str):
+        self.importer = importer
+        self.options = importer.options
+        self.registries = importer.registries
+        self.name = name
+        self.new: list[_New] = []
+        # What the new articles of this batch claim, so a second record with
+        # the same URL or text waits for the next round and finds the first.
+        self.claimed: set[str] = set()
+
+    def save(self, records: list) -> list[Outcome]:
+        outcomes: dict[int, Outcome] = {}
+        pending = list(enumerate(records))
+        try:
+            while pending:
+                pending = self._round(pending, outcomes)
+        except BaseException:
+            self.registries.forget_uncommitted()
+            raise
+        transaction.on_commit(self.registries.committed)
+        return [outcomes[n] for n in range(len(records))]
+
+    def _round(self, pending: list, outcomes: dict[int, Outcome]) -> list:
+        """Save what can be saved together; return the records for the next round."""
+        self.new, self.claimed = [], set()
+        ready, later = [], []
+        for n, record in pending:
+            if isinstance(record, BrokenRecord):
+                outcomes[n] = Outcome(
+                    Action.FAILED, self.name, record.location, message=record.reason
+                )
+                continue
+            try:
+                prepared = prepare(record, self.options.defaults)
+                keys = _Keys.of(prepared)
+            except (RecordError, ValidationError) as exc:
+                outcomes[n] = self._failed(record, exc)
+                continue
+            ready.append((n, record, prepared, keys))
+        matches = _Keys.find([keys for _, _, _, keys in ready])
+        placed: list[tuple[int, int]] = []  # (record number, index in self.new)
+        for n, record, prepared, keys in ready:
+            if keys.claims & self.claimed:
+                later.append((n, record))
+                continue
+            try:
+                outcome = self._one(prepared, keys, matches)
+            except (RecordError, ValidationError) as exc:
+                outcomes[n] = self._failed(record, exc)
+                continue
+            if outcome is None:
+                placed.append((n, len(self.new) - 1))
+                self.claimed |= keys.claims
+            else:
+                outcomes[n] = outcome
+        self._insert()
+        for n, index in placed:
+            article = self.new[index].article
+            outcomes[n] = Outcome(
+                Action.CREATED,
+                self.name,
+                self.new[index].location,
+                article.title,
+                article_id=article.pk,
+                status=article.status,
+                needs_review=bool(article.review_note),
+            )
+        return later
+
+    def _failed(self, record: RawRecord, exc: Exception) -> Outcome:
+        message = _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+        title = str(record.data.get("title") or "")[:200]
+        return Outcome(Action.FAILED, self.name, record.location, title, message)
+
+    def _one(self, prepared: PreparedRecord, keys: "_Keys", matches) -> Outcome | None:
+        """The outcome of a record matching an article, or None once queued as new."""
+        found = keys.match(matches, prepared)
+        if found and not self.options.update:
+            article, reason = found
+            fields = prepared.fields
+            return Outcome(
+                Action.DUPLICATE,
+                self.name,
+                prepared.location,
+                fields.get("title") or article.title,
+                f"already in the archive as #{article.pk} “{article.title}” ({reason})",
+                article.pk,
+                article.status,
+                match_title=article.title,
+                match_reason=reason,
+            )
+        if found:
+            with transaction.atomic():
+                article = self.importer._update(
+                    Article.objects.get(pk=found[0].pk), prepared
+                )
+            return Outcome(
+                Action.UPDATED,
+                self.name,
+                prepared.location,
+                article.title,
+                article_id=article.pk,
+                status=article.status,
+                needs_review=bool(article.review_note),
+            )
+        if prepared.missing:
+            raise RecordError("; ".join(prepared.missing))
+        article = keys.article
+        errors: dict = {}
+        try:
+            article.clean_fields(exclude=["source"])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if keys.problem is not None:
+            errors = keys.problem.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+        article.source, authors, tags = self.registries.resolve(prepared)
+        article.author_order = list(dict.fromkeys(author.pk for author in authors))
+        self.new.append(_New(prepared.location, article, authors, tags))
+        return None
+
+    def _insert(self) -> None:
+        """Insert the round's new articles, their bylines and tags, log and count them."""
+        if not self.new:
+            return
+        articles = Article.objects.bulk_create([new.article for new in self.new])
+        Article.authors.through.objects.bulk_create(
+            Article.authors.through(article_id=article.pk, author_id=author.pk)
+            for article, new in zip(articles, self.new, strict=True)
+            for author in dict.fromkeys(new.authors)
+        )
+        Article.tags.through.objects.bulk_create(
+            Article.tags.through(article_id=article.pk, tag_id=tag.pk)
+            for article, new in zip(articles, self.new, strict=True)
+            for tag in dict.fromkeys(new.tags)
+        )
+        # What post_save and m2m_changed would have done for each: the search
+        # index log and the kept counts, in this transaction.
+        articles_changed.send(
+            sender=Article,
+            article_ids=[article.pk for article in articles],
+            defer_apply=self.options.defer_index,
+        )
+
+
+@dataclass
+class _Keys:
+    """What identifies a record: its URL key, or its text's fingerprint without one."""
+
+    url_key: str
+    text_hash: str
+    article: Article  # the record as a new article, its stored forms derived
+    # Why it cannot be a new article (reported only if it matches none).
+    problem: ValidationError | None = None
+
+    @classmethod
+    def of(cls, prepared: PreparedRecord) -> "_Keys":
+        article = Article(**prepared.fields)
+        problem = None
+        try:
+            article.derive_stored_forms()
+        except ValidationError as error:
+            problem = error  # the keys are derived before anything is refused
+        text_hash = "" if article.url_key else article.content_hash
+        return cls(article.url_key, text_hash, article, problem)
+
+    @property
+    def claims(self) -> set[str]:
+        if self.url_key:
+            return {f"url {self.url_key}"}
+        return {f"text {self.text_hash}"} if self.text_hash else set()
+
+    @staticmethod
+    def find(all_keys: list["_Keys"]) -> dict[str, Article]:
+        """The articles already holding any of these URLs or texts, by claim."""
+        found: dict[str, Article] = {}
+        lookups = (
+            ("url", "url_key", {keys.url_key for keys in all_keys}),
+            ("text", "content_hash", {keys.text_hash for keys in all_keys}),
+        )
+        for prefix, column, wanted in lookups:
+            values = sorted(wanted - {""})
+            for start in range(0, len(values), LOOKUP_CHUNK):
+                rows = (
+                    Article.objects.filter(
+                        **{f"{column}__in": values[start : start + LOOKUP_CHUNK]}
+                    )
+                    .order_by("pk")
+                    .only("pk", "title", "status", column)
+                )
+                for article in rows:
+                    found.setdefault(f"{prefix} {getattr(article, column)}", article)
+        return found
+
+    def match(self, matches: dict[str, Article], prepared: PreparedRecord):
+        """The article this record is, and why; as ``find_duplicate`` decides."""
+        if self.url_key:
+            article = matches.get(f"url {self.url_key}")
+            return (article, SAME_URL) if article else None
+        if self.text_hash:
+            if article := matches.get(f"text {self.text_hash}"):
+                return article, SAME_TEXT
+            if article := same_title_near_text(prepared, self.text_hash):
+                return article, SAME_TITLE_NEAR_TEXT
+            return None
+        return find_duplicate(prepared)
+
+
 def _tag_refs(prepared: PreparedRecord, kept: list[Tag]) -> list[Ref]:
     """The record's own tags and the import's, less those ``kept`` already."""
     names = {tag.name.casefold() for tag in kept} | {tag.slug for tag in kept}
@@ -370,11 +758,19 @@ def run_import(
     options: ImportOptions | None = None,
     *,
     on_progress: Callable[[Progress], None] | None = None,
+    on_outcomes: Callable[[list[Outcome]], None] | None = None,
 ) -> ImportReport:
-    """Import ``inputs``; return what happened to each record (interrupted runs included)."""
+    """Import ``inputs``; return what happened to each record (interrupted runs included).
+
+    With ``on_outcomes`` the outcomes are handed over a batch at a time, once
+    the batch is saved, and the report keeps only their counts: an import of
+    any size then takes the memory of one batch.
+    """
     options = options or ImportOptions()
-    report = ImportReport(dry_run=options.dry_run)
+    report = ImportReport(dry_run=options.dry_run, keep_outcomes=on_outcomes is None)
     importer = _Importer(options, report, on_progress)
+    if on_outcomes is not None:
+        importer.on_outcomes = on_outcomes
     try:
         importer.run(inputs)
     except KeyboardInterrupt:

@@ -6,8 +6,8 @@ by its number and the line it starts on, so a report can point at it.
 """
 
 import csv
-import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from archive.importers.detect import Decoded, csv_header, max_file_bytes
@@ -89,43 +89,52 @@ def parse_json(decoded: Decoded) -> Parsed:
     return records
 
 
-def parse_json_lines(decoded: Decoded) -> Parsed:
-    """Read JSON Lines: one article object per line; a broken line breaks only itself."""
-    records: Parsed = []
-    for number, line in enumerate(decoded.text.lstrip("\ufeff").splitlines(), 1):
+def parse_json_lines(decoded: Decoded) -> Iterator[RawRecord | BrokenRecord]:
+    """Read JSON Lines: one article object per line; a broken line breaks only itself.
+
+    The text is read a line at a time, so a file of any size takes the
+    memory of one record.
+    """
+    lines = decoded.text_stream(newline="\n")
+    for number, line in enumerate(lines, 1):
+        if number == 1:
+            line = line.lstrip("\ufeff")
         if not line.strip():
             continue
         location = f"line {number}"
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            records.append(
-                BrokenRecord(location, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            yield BrokenRecord(
+                location, f"invalid JSON at column {exc.colno}: {exc.msg}"
             )
             continue
         except RecursionError:
-            records.append(
-                BrokenRecord(location, "the JSON nests too deeply to be read")
-            )
+            yield BrokenRecord(location, "the JSON nests too deeply to be read")
             continue
-        records.append(_record(location, item))
-    return records
+        yield _record(location, item)
 
 
-def parse_csv(decoded: Decoded) -> Parsed:
-    """Read CSV with a header row (any column order or case; lists joined with ``;``)."""
-    text = decoded.text.lstrip("\ufeff")
-    header = csv_header(text.split("\n", 1)[0].rstrip("\r"))
+def parse_csv(decoded: Decoded) -> Iterator[RawRecord | BrokenRecord]:
+    """Read CSV with a header row (any column order or case; lists joined with ``;``).
+
+    The header is checked at once; the rows are read one at a time.
+    """
+    text = decoded.text_stream(newline="")
+    header = csv_header(text.readline().lstrip("\ufeff").rstrip("\r\n"))
     if not header or "title" not in header[1]:
         found = ", ".join(header[1]) if header else "none"
         raise FileProblem(f"the CSV header has no “title” column (columns: {found})")
-    delimiter, columns = header
+    text.seek(0)
+    return _csv_rows(text, *header)
+
+
+def _csv_rows(text, delimiter: str, columns: list[str]):
     public_export = bool(_EXPORT_KEYS & set(columns))
     # Bodies can be long: allow a field as large as the file limit.
     csv.field_size_limit(max(csv.field_size_limit(), max_file_bytes()))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text, delimiter=delimiter)
     next(reader)
-    records: Parsed = []
     start = reader.line_num + 1
     try:
         for row in reader:
@@ -133,11 +142,8 @@ def parse_csv(decoded: Decoded) -> Parsed:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):
-                records.append(
-                    BrokenRecord(
-                        location,
-                        f"{len(row)} fields where the header names {len(columns)}",
-                    )
+                yield BrokenRecord(
+                    location, f"{len(row)} fields where the header names {len(columns)}"
                 )
                 continue
             data = {
@@ -145,9 +151,6 @@ def parse_csv(decoded: Decoded) -> Parsed:
                 for column, cell in zip(columns, row, strict=False)
                 if column
             }
-            records.append(
-                RawRecord(location=location, data=data, public_export=public_export)
-            )
+            yield RawRecord(location=location, data=data, public_export=public_export)
     except csv.Error as exc:
         raise FileProblem(f"unreadable CSV at line {reader.line_num}: {exc}") from None
-    return records

@@ -168,7 +168,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Largest file the article importer accepts, in bytes.
+# Largest file an admin import upload may be, in bytes (import_articles on the
+# command line streams files of any size).
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 20 * 1024 * 1024)
 # Largest article body (HTML, in bytes): every view of an article sanitizes and
 # renders its body, so one huge article costs every reader's request.

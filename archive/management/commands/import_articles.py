@@ -5,11 +5,15 @@
     manage.py import_articles export.csv --update
     manage.py import_articles pages/ --dry-run
 
-Each file's format is found from its content. Every record is checked on its
-own: good ones are saved, bad ones are listed with file, line or record and the
-reason, and the command exits non-zero if any failed. Rerunning an import skips
-what is already in the archive (same URL or same text), so an interrupted run
-can simply be started again; ``--update`` updates those articles instead.
+Each file's format is found from its content. Files named here have no size
+limit (the admin's uploads do): JSON Lines and CSV are read a record at a time
+and saved in batches. Every record is checked on its own: good ones are saved,
+bad ones are listed with file, line or record and the reason, and the command
+exits non-zero if any failed. Rerunning an import skips what is already in the
+archive (same URL or same text), so an interrupted run can simply be started
+again; ``--update`` updates those articles instead. The new articles reach the
+search index log with each batch; the index catches up on them in bulk at the
+end, before the command returns.
 """
 
 import datetime
@@ -17,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
@@ -63,9 +68,9 @@ def expand_paths(paths: list[str]) -> list[ImportInput]:
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not is_folder_documentation(p)
             )  # fmt: skip
-            inputs.extend(ImportInput.from_path(p) for p in files)
+            inputs.extend(ImportInput.from_path(p, limited=False) for p in files)
         else:
-            inputs.append(ImportInput.from_path(path))
+            inputs.append(ImportInput.from_path(path, limited=False))
     return inputs
 
 
@@ -95,6 +100,7 @@ class ProgressBar:
         if self.drawn_at:
             self.stream.write("\r" + " " * (self.WIDTH + 30) + "\r")
             self.stream.flush()
+            self.drawn_at = 0.0
 
 
 class Command(BaseCommand):
@@ -110,6 +116,11 @@ class Command(BaseCommand):
         "again to finish; what is already saved will be skipped."
     )
     FAILED = "{count} failed (listed above)."
+    INDEXING = "Search index: applying the imported articles…"
+    INDEX_LEFT = (
+        "Search index: not updated now ({reason}); sync_search_index (or the "
+        "background worker) applies the imported articles."
+    )
     LABELS = {
         Action.CREATED: "CREATED",
         Action.UPDATED: "UPDATED",
@@ -185,19 +196,51 @@ class Command(BaseCommand):
             update=options["update"],
             dry_run=options["dry_run"],
             batch_size=options["batch_size"],
+            defer_index=True,
         )
         verbosity = options["verbosity"]
         bar = None
         if verbosity and not options["no_progress"] and sys.stderr.isatty():
             bar = ProgressBar(sys.stderr)
+
+        def show(outcomes: list[Outcome]) -> None:
+            if bar:
+                bar.close()
+            for outcome in outcomes:
+                if outcome.action is Action.FAILED:
+                    self.stderr.write(self._line(outcome), style_func=self.style.ERROR)
+                elif verbosity:
+                    self.stdout.write(self._line(outcome))
+
         try:
             report = run_import(
-                expand_paths(options["paths"]), import_options, on_progress=bar
+                expand_paths(options["paths"]),
+                import_options,
+                on_progress=bar,
+                on_outcomes=show,
             )
         finally:
             if bar:
                 bar.close()
-        self._report(report, verbosity)
+        if not report.dry_run and not report.interrupted:
+            # Also after a rerun that finds everything saved: what an
+            # interrupted run saved is indexed then.
+            self._catch_up_index(verbosity)
+        self._report(report)
+
+    def _catch_up_index(self, verbosity: int) -> None:
+        """Apply the search index log of the whole import in bulk, as sync_search_index does."""
+        if verbosity:
+            self.stdout.write(self.INDEXING)
+        try:
+            call_command(
+                "sync_search_index",
+                verbosity=verbosity,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+        except CommandError as error:
+            self.stderr.write(self.INDEX_LEFT.format(reason=error))
 
     def _line(self, outcome: Outcome) -> str:
         title = outcome.title if len(outcome.title) <= 80 else outcome.title[:79] + "…"
@@ -218,16 +261,11 @@ class Command(BaseCommand):
             )
         return " ".join(parts)
 
-    def _report(self, report: ImportReport, verbosity: int) -> None:
-        for outcome in report.outcomes:
-            if outcome.action is Action.FAILED:
-                self.stderr.write(self._line(outcome), style_func=self.style.ERROR)
-            elif verbosity:
-                self.stdout.write(self._line(outcome))
+    def _report(self, report: ImportReport) -> None:
         self.stdout.write(self.SUMMARY.format(summary=report.summary()))
         if report.dry_run:
             self.stdout.write(self.DRY_RUN)
         if report.interrupted:
             raise CommandError(self.INTERRUPTED, returncode=130)
-        if report.failed:
-            raise CommandError(self.FAILED.format(count=len(report.failed)))
+        if report.counts[Action.FAILED]:
+            raise CommandError(self.FAILED.format(count=report.counts[Action.FAILED]))

@@ -182,3 +182,25 @@ def test_defaults_fill_what_records_leave_out_and_never_override_them(import_fil
     assert (own_article.kind, own_article.language) == ("report", "ko")
     assert own_article.published == datetime.date(2023, 5, 1)
     assert sorted(t.name for t in own_article.tags.all()) == ["imported", "radio"]
+
+
+def test_a_url_less_record_with_the_title_and_nearly_the_text_is_that_article(
+    import_files,
+):
+    words = " ".join(f"word{n}" for n in range(60))
+    stored = {"title": "Radio at the border", "source": "Border Signals",
+              "published": "2023-05-01", "body": f"<p>Stella: {words}.</p>"}  # fmt: skip
+    import_files(text_input(jsonl(stored), "a.jsonl"))
+    recaptured = {**stored, "source": "", "published": "2023-06-01",
+                  "body": f"<p>Stella - {words}</p>"}  # fmt: skip
+    [outcome] = import_files(
+        text_input(jsonl(recaptured), "b.jsonl"), source="Unknown source (needs review)"
+    ).outcomes
+    assert outcome.action is Action.DUPLICATE
+    assert outcome.message.endswith("(same title, nearly the same text)")
+
+    elsewhere = {**recaptured, "source": "Another Outlet"}
+    other_story = {**stored, "body": "<p>A different story under a stock title.</p>"}
+    report = import_files(text_input(jsonl(elsewhere, other_story), "c.jsonl"))
+    assert [o.action for o in report.outcomes] == [Action.CREATED, Action.CREATED]
+    assert Article.objects.count() == 3

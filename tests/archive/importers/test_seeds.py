@@ -98,3 +98,24 @@ def test_rerunning_the_seed_import_creates_nothing():
     output = import_seeds()
     assert "Summary: 0 created, 0 updated, 6 skipped as duplicates, 0 failed." in output
     assert Article.objects.count() == 6
+
+
+def test_the_seed_folder_adds_nothing_to_an_archive_holding_the_fixtures():
+    call_command("load_seed_articles", stdout=StringIO())
+    out = StringIO()
+    call_command("import_articles", str(SEEDS), stdout=out, stderr=StringIO())
+    output = out.getvalue()
+    assert "README" not in output  # the folder's description is not an article
+    # Six captures and the six records of metadata.json are the fixtures' articles.
+    assert (
+        "Summary: 0 created, 0 updated, 12 skipped as duplicates, 0 failed." in output
+    )
+    assert Article.objects.count() == 6
+    # The LELP interview's capture has no URL, another date and "Stella -" for
+    # "Stella:": the same title and nearly the same text make it the same article.
+    interview = Article.objects.get(title__startswith="North Koreans Learning English")
+    assert (
+        f"post 2 (line 84): “North Koreans Learning English | Interview with LELP "
+        f"Student & Volunteer” — already in the archive as #{interview.pk}"
+    ) in output
+    assert "(same title, nearly the same text)" in output

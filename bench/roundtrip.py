@@ -1,0 +1,209 @@
+"""``make bench``: an archive exported and imported into an empty one, timed.
+
+Usage: python -m bench.roundtrip [--count N] [--seed S] [--out-dir DIR]
+
+Exports the benchmark corpus (``var/bench/bench-N.sqlite3``, generated when
+missing) with ``export_articles`` as JSON Lines, then imports that file into
+an empty database with an empty index, as ``import_articles`` does: the
+records in batches (``run_import``), then the search index catching up on the
+log in bulk (``sync_search_index``). Prints the rate of each part and of the
+whole, the peak memory of the importing process, and checks that the new
+archive holds every article, counts them right and finds them all in search.
+Each part runs in a process of its own, on its own database.
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RATE_TARGET = 500  # articles a second, importing into the database
+
+
+def step(message: str) -> None:
+    print(f"[bench roundtrip] {message}", flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.roundtrip", description=__doc__
+    )
+    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out-dir", type=Path, default=BASE_DIR / "var" / "bench")
+    parser.add_argument("--phase", choices=["export", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _setup() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    django.setup()
+    from django.conf import settings
+
+    if settings.DEBUG:
+        raise SystemExit("Run the benchmark with DEBUG off (config.settings.test).")
+
+
+def export_phase(args: argparse.Namespace) -> dict:
+    """In the corpus's process: make sure the corpus is there, then export it."""
+    _setup()
+    from django.core.management import call_command
+
+    from bench.run import prepare_corpus, refuse_real_data
+
+    refuse_real_data()
+    prepare_corpus(args.count, args.seed)
+    started = time.perf_counter()
+    call_command("export_articles", str(args.file))
+    seconds = time.perf_counter() - started
+    published = 0
+    with args.file.open(encoding="utf-8") as records:
+        lines = 0
+        for line in records:
+            lines += 1
+            published += json.loads(line)["status"] == "published"
+    return {"seconds": seconds, "records": lines, "published": published}
+
+
+def import_phase(args: argparse.Namespace) -> dict:
+    """In a process on an empty database: import the file and let the index catch up."""
+    _setup()
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from archive import tally
+    from archive.importers import Action, ImportOptions, run_import
+    from archive.management.commands.import_articles import expand_paths
+    from archive.models import Article
+    from search.drift import find_drift
+
+    call_command("migrate", verbosity=0)
+    call_command("sync_search_index", stdout=StringIO())  # an empty index
+    started = time.perf_counter()
+    report = run_import(
+        expand_paths([str(args.file)]),
+        ImportOptions(defer_index=True),
+        on_outcomes=lambda outcomes: None,
+    )
+    imported = time.perf_counter()
+    import_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    call_command("sync_search_index", stdout=StringIO())
+    indexed = time.perf_counter()
+    drift = find_drift()
+    return {
+        "import_seconds": imported - started,
+        "index_seconds": indexed - imported,
+        "created": report.counts[Action.CREATED],
+        "failed": report.counts[Action.FAILED],
+        "articles": Article.objects.count(),
+        "published": Article.objects.published().count(),
+        "counted": tally.total(),
+        "in_index": drift.indexed,
+        "drift": len(drift.article_ids),
+        "import_peak_mb": import_peak_mb,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _phase(args: argparse.Namespace, phase: str, env: dict) -> dict:
+    command = [
+        sys.executable, "-m", "bench.roundtrip", "--phase", phase,
+        "--count", str(args.count), "--seed", str(args.seed),
+        "--out-dir", str(args.out_dir), "--file", str(args.file),
+    ]  # fmt: skip
+    done = subprocess.run(  # noqa: S603 - this module run by our own interpreter
+        command,
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"The {phase} step failed.")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report(count: int, exported: dict, imported: dict, size_mb: float) -> list[str]:
+    records = exported["records"]
+    import_rate = records / imported["import_seconds"]
+    total = imported["import_seconds"] + imported["index_seconds"]
+    same = (
+        imported["created"] == imported["articles"] == records
+        and imported["published"] == imported["counted"] == exported["published"]
+        and imported["in_index"] == exported["published"]
+        and imported["drift"] == 0
+        and imported["failed"] == 0
+    )
+    mark = "✓" if import_rate >= RATE_TARGET else "✗"
+    return [
+        f"Round trip of {count:,} articles (JSON Lines, {size_mb:,.0f} MB), "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        f"  export_articles: {exported['seconds']:.1f} s "
+        f"({records / exported['seconds']:,.0f} articles/s)",
+        f"  import into an empty archive: {imported['import_seconds']:.1f} s = "
+        f"{import_rate:,.0f} articles/s  {mark} target ≥ {RATE_TARGET} articles/s; "
+        f"peak memory {imported['import_peak_mb']:,.0f} MB",
+        f"  search index catching up: {imported['index_seconds']:.1f} s "
+        f"({records / imported['index_seconds']:,.0f} articles/s)",
+        f"  import_articles end to end (searchable when it returns): {total:.1f} s "
+        f"= {records / total:,.0f} articles/s; peak memory "
+        f"{imported['peak_mb']:,.0f} MB",
+        f"  counts {'match' if same else 'DIFFER'} {'✓' if same else '✗'}: "
+        f"exported {records:,} ({exported['published']:,} published); imported "
+        f"{imported['created']:,}, in the database {imported['articles']:,}, "
+        f"published {imported['published']:,}, kept count {imported['counted']:,}, "
+        f"in the index {imported['in_index']:,}, drift {imported['drift']}, "
+        f"failed {imported['failed']}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    args.file = args.file or args.out_dir / f"roundtrip-{args.count}.jsonl"
+    if args.phase:
+        result = export_phase(args) if args.phase == "export" else import_phase(args)
+        print(json.dumps(result))
+        return 0
+    source = args.out_dir / f"bench-{args.count}.sqlite3"
+    target = args.out_dir / f"roundtrip-{args.count}.sqlite3"
+    target_index = args.out_dir / f"whoosh-roundtrip-{args.count}"
+    step(f"exporting the corpus of {args.count:,} articles from {source.name}")
+    exported = _phase(
+        args,
+        "export",
+        {
+            "DATABASE_URL": f"sqlite:///{source}",
+            "SEARCH_INDEX_DIR": str(args.out_dir / f"whoosh-{args.count}"),
+        },
+    )
+    for path in target.parent.glob(f"{target.name}*"):
+        path.unlink()
+    shutil.rmtree(target_index, ignore_errors=True)
+    step(f"importing {args.file.name} into an empty database and index")
+    imported = _phase(
+        args,
+        "import",
+        {"DATABASE_URL": f"sqlite:///{target}", "SEARCH_INDEX_DIR": str(target_index)},
+    )
+    size_mb = args.file.stat().st_size / 1024 / 1024
+    lines = report(args.count, exported, imported, size_mb)
+    print("\n".join(lines), flush=True)
+    (args.out_dir / f"roundtrip-{args.count}.txt").write_text("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
