@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from archive import tally
 from archive.filters import ArticleFilter
 from archive.listing.facets import facet_names, facet_spec
+from archive.listing.searching import counted_listing
 from archive.listing.types import (
     FACET_LIMIT,
     PAGE_SIZE,
@@ -22,7 +23,7 @@ from archive.listing.types import (
     YearCount,
 )
 from archive.models import Article
-from archive.paging import Cursor, keyset_page, read_cursor
+from archive.paging import Cursor, keyset_page, listed_page, read_cursor
 
 
 def value_counts(
@@ -129,7 +130,12 @@ def year_histogram(
         if queryset is not None
         else tallied_counts("year", None, within=within)
     )
-    counts = {int(year): n for year, _, n in rows}
+    return _filled(YearCount(int(year), n) for year, _, n in rows)
+
+
+def _filled(years: Iterable[YearCount]) -> tuple[YearCount, ...]:
+    """The years oldest first, with the empty years between them filled in."""
+    counts = {row.year: row.count for row in years}
     if not counts:
         return ()
     return tuple(
@@ -172,13 +178,30 @@ class BrowsePage:
     cursors: dict[int, Cursor] = field(default_factory=dict)
 
 
+def listing_total(filterset: ArticleFilter) -> int:
+    """How many articles the filters list: the kept counts, the index's, or a count."""
+    if _unfiltered(filterset):
+        return tally.total()
+    counted = counted_listing(filterset.params())
+    return counted.total if counted else filterset.qs.count()
+
+
 def browse_page(filterset: ArticleFilter) -> BrowsePage:
-    """Run the filters: the asked-for page (the last one if it was past it), facets, years."""
+    """Run the filters: the asked-for page (the last one if it was past it), facets, years.
+
+    Unfiltered, the counts are the kept ones; filtered, the search index
+    counts them (and lists the page, newest or oldest first), and only
+    without an index does the database count the matching articles.
+    """
     notices = list(filterset.notices)
     everything = _unfiltered(filterset)
-    total = tally.total() if everything else filterset.qs.count()
-    pages = -(-total // PAGE_SIZE)
     number = filterset.page
+    counted = None if everything else counted_listing(filterset.params(page=number))
+    if everything:
+        total = tally.total()
+    else:
+        total = counted.total if counted else filterset.qs.count()
+    pages = -(-total // PAGE_SIZE)
     cursor = read_cursor(filterset.data)
     if number > pages:
         if total:
@@ -187,20 +210,30 @@ def browse_page(filterset: ArticleFilter) -> BrowsePage:
                 % {"page": number, "last": pages}
             )
         number, cursor = max(pages, 1), None
-    page = keyset_page(
-        filterset.qs,
-        filterset.ordering,
-        number=number,
-        total=total,
-        cursor=cursor,
-    )
+        if counted and counted.ids is not None:
+            counted = counted_listing(filterset.params(page=number)) or counted
+    if counted and counted.ids is not None:
+        page = listed_page(counted.ids, number=number, total=total)
+    else:
+        page = keyset_page(
+            filterset.qs,
+            filterset.ordering,
+            number=number,
+            total=total,
+            cursor=cursor,
+        )
+    if counted:
+        facets, histogram = counted.facets, _filled(counted.histogram)
+    else:
+        facets = facet_counts(filterset)
+        histogram = year_histogram(None if everything else filterset.qs)
     return BrowsePage(
         articles=page.articles,
         total=total,
         page=number,
         pages=pages,
-        facets=facet_counts(filterset),
-        histogram=year_histogram(None if everything else filterset.qs),
+        facets=facets,
+        histogram=histogram,
         notices=tuple(notices),
         cursors=page.cursors,
     )

@@ -5,6 +5,11 @@ A listing's article links carry ``back`` (the listing's query string) and
 from them: browse through the same FilterSet, search through the search
 service. Whatever arrives there is untrusted: a listing that cannot be
 rebuilt just gives no previous/next links.
+
+A browse listing's links also carry the article's place in it (``at``), so
+the page says "81,234 of 1,000,000" and links back to the right page
+without counting the articles before it; a link without one (an old
+bookmark) is counted. A wrong ``at`` only misnumbers that reader's page.
 """
 
 from dataclasses import dataclass
@@ -13,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 
+from archive.browse import listing_total
 from archive.filters import ArticleFilter
 from archive.listing.querystring import listing_link_query
 from archive.listing.searching import search_listing
@@ -23,6 +29,8 @@ from archive.paging import Cursor, reverse_ordering, seek_condition
 ORIGINS = ("browse", "search")
 # Longer than any listing query string a page of ours writes.
 MAX_BACK_LENGTH = 4000
+# The parameter an article link carries its place in a browse listing in.
+POSITION_PARAM = "at"
 
 
 @dataclass(frozen=True)
@@ -45,24 +53,33 @@ def listing_nav(article: Article, data: QueryDict) -> ListingNav | None:
         return None
     listing = QueryDict(back)
     if origin == "browse":
-        return _browse_nav(article, listing)
+        return _browse_nav(article, listing, _position_hint(data.get(POSITION_PARAM)))
     found = search_listing(listing)
     if found is None:
         return None
     return _search_nav(article, *found)
 
 
-def _browse_nav(article: Article, listing: QueryDict) -> ListingNav:
+def _position_hint(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 0 < len(value) <= 12:
+        return int(value)
+    return None
+
+
+def _browse_nav(article: Article, listing: QueryDict, hint: int | None) -> ListingNav:
     filterset = ArticleFilter(listing)
     query = filterset.querydict()
     articles = filterset.qs
     path = reverse("archive:article-list")
     if not articles.filter(pk=article.pk).exists():
         return _outside("browse", query, path)
-    previous, following, position = keyset_neighbours(
-        articles, article, filterset.ordering
-    )
-    total = articles.count()
+    previous, following = keyset_neighbours(articles, article, filterset.ordering)
+    total = listing_total(filterset)
+    if hint and hint <= total:
+        position = hint
+    else:
+        position = listing_position(articles, article, filterset.ordering)
     cursor = _page_cursor(articles, article, filterset.ordering, position, total)
     return _nav(
         "browse", query, path, (previous, following), position, total, cursor=cursor
@@ -88,8 +105,8 @@ def _at(ids: list[int], index: int) -> int | None:
 
 def keyset_neighbours(
     articles: QuerySet, article: Article, ordering: tuple[str, str]
-) -> tuple[Article | None, Article | None, int]:
-    """Return the articles before and after ``article`` in ``ordering``, and its position.
+) -> tuple[Article | None, Article | None]:
+    """Return the articles before and after ``article`` in ``ordering``.
 
     ``ordering`` is a field and ``id`` in one direction, as in ``SORT_ORDERS``;
     comparing on both keeps the walk stable when many articles share a date.
@@ -99,8 +116,15 @@ def keyset_neighbours(
     after = articles.filter(seek_condition(ordering, values, forward=True))
     previous = before.order_by(*reverse_ordering(ordering)).first()
     following = after.order_by(*ordering).first()
-    position = before.count() + 1
-    return previous, following, position
+    return previous, following
+
+
+def listing_position(
+    articles: QuerySet, article: Article, ordering: tuple[str, str]
+) -> int:
+    """Return the 1-based place of ``article`` in ``ordering`` (counts those before it)."""
+    values = (getattr(article, ordering[0].lstrip("-")), article.pk)
+    return articles.filter(seek_condition(ordering, values, forward=False)).count() + 1
 
 
 def _page_cursor(
@@ -142,10 +166,15 @@ def _listing_url(
     return f"{path}?{encoded}" if encoded else path
 
 
-def _article_url(article: Article | None, query: QueryDict, origin: str) -> str:
+def _article_url(
+    article: Article | None, query: QueryDict, origin: str, position: int = 0
+) -> str:
     if article is None:
         return ""
-    return f"{article.get_absolute_url()}?{listing_link_query(query, origin)}"
+    link = f"{article.get_absolute_url()}?{listing_link_query(query, origin)}"
+    if origin == "browse" and position > 0:
+        link += f"&{POSITION_PARAM}={position}"
+    return link
 
 
 def _nav(origin, query, path, neighbours, position, total, cursor=None) -> ListingNav:
@@ -157,8 +186,8 @@ def _nav(origin, query, path, neighbours, position, total, cursor=None) -> Listi
         back_url=_listing_url(query, path, position, cursor),
         previous=previous,
         next=following,
-        previous_url=_article_url(previous, query, origin),
-        next_url=_article_url(following, query, origin),
+        previous_url=_article_url(previous, query, origin, position - 1),
+        next_url=_article_url(following, query, origin, position + 1),
         position=position,
         total=total,
     )

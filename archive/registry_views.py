@@ -8,10 +8,11 @@ from django.views.decorators.http import require_safe
 
 from archive import browse, tally
 from archive.listing.querystring import link_facets, page_links
-from archive.listing.types import PAGE_SIZE
+from archive.listing.searching import counted_listing
+from archive.listing.types import PAGE_SIZE, SearchParams
 from archive.models import Article, Author, Source, Tag
 from archive.navigation import listing_link_query
-from archive.paging import KeysetPage, keyset_page, read_cursor
+from archive.paging import KeysetPage, keyset_page, listed_page, read_cursor
 from archive.views import public_cache
 
 NEWEST_FIRST = ("-published", "-id")
@@ -58,7 +59,9 @@ def _registry_detail(request, entry, facet: str, template: str):
     relation = "source" if facet == "source" else f"{facet}s"
     articles = Article.objects.published().filter(**{relation: entry})
     within = (facet, entry.pk)
-    page_obj, notices = _page(request, articles, tally.value_total(*within))
+    page_obj, notices = _page(
+        request, articles, tally.value_total(*within), facet, entry
+    )
     # The entry's listing is the browse listing filtered to it: its links,
     # year bars and the article pages' previous/next all walk that listing.
     query = _one_filter(facet, entry.slug)
@@ -91,8 +94,14 @@ def _one_filter(facet: str, value: str) -> QueryDict:
     return query
 
 
-def _page(request, articles, total: int) -> tuple[KeysetPage, list[str]]:
-    """The page of ``articles`` (``total`` of them, newest first) asked for by ``?page=``."""
+def _page(
+    request, articles, total: int, facet: str, entry
+) -> tuple[KeysetPage, list[str]]:
+    """The page of ``articles`` (``total`` of them, newest first) asked for by ``?page=``.
+
+    The search index lists the entry's page when it can (any page as cheaply
+    as the first); else the database seeks it.
+    """
     pages = max(-(-total // PAGE_SIZE), 1)
     raw = request.GET.get("page", "1")
     cursor = read_cursor(request.GET)
@@ -109,6 +118,12 @@ def _page(request, articles, total: int) -> tuple[KeysetPage, list[str]]:
             % {"page": number, "shown": clamped}
         )
         number, cursor = clamped, None
+    listing = SearchParams(
+        selected=frozenset({(facet, entry.slug)}), sort="newest", page=number
+    )
+    counted = counted_listing(listing)
+    if counted and counted.ids is not None:
+        return listed_page(counted.ids, number=number, total=total), notices
     page = keyset_page(
         articles, NEWEST_FIRST, number=number, total=total, cursor=cursor
     )

@@ -6,6 +6,7 @@ matches within ``SEARCH_TIME_BUDGET``, then labels the facet counts and
 loads the page's articles from the database in one query.
 """
 
+import dataclasses
 import logging
 import math
 import threading
@@ -14,6 +15,7 @@ import time
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from archive.listing.types import CountedListing
 from archive.models import Article
 from search import conf
 from search.backend import get_backend
@@ -226,6 +228,51 @@ def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
     return [pk for pk, _ in matches.ranked]
 
 
+# Orders in which the index can list a filter's matches page by page.
+_INDEX_ORDERS = ("newest", "oldest")
+
+
+def count_listing(params: SearchParams) -> CountedListing | None:
+    """Return the total, facet counts and years of a listing narrowed by filters alone.
+
+    Newest or oldest first, also the ids of page ``params.page`` (no page
+    limit). None when the index cannot answer in full: no index yet, a
+    query in ``params``, no filter, or the time budget ran out.
+    """
+    if params.q.strip() or not has_filters(params):
+        return None
+    # Without words to search there are no spellings to vary.
+    params = dataclasses.replace(params, expand_variants=False)
+    resolved = resolve_selection(params)
+    ordered = params.sort in _INDEX_ORDERS
+    size = max(1, min(params.page_size, _MAX_PAGE_SIZE))
+    request = _request(
+        params,
+        resolved,
+        offset=(max(params.page, 1) - 1) * size if ordered else 0,
+        limit=size if ordered else 0,
+        budget=conf.get("SEARCH_TIME_BUDGET"),
+        suggest=False,
+    )
+    try:
+        matches = get_backend().search(request)
+    except IndexUnavailable:
+        return None
+    except Exception:
+        logger.exception("Counting a listing failed for %r", params)
+        return None
+    if not matches.searched or matches.partial:
+        return None
+    return CountedListing(
+        total=matches.total,
+        facets=describe_facets(
+            matches.counts, resolved.selection, params, matches.index_version
+        ),
+        histogram=tuple(YearCount(year, n) for year, n in matches.histogram),
+        ids=tuple(pk for pk, _ in matches.ranked) if ordered else None,
+    )
+
+
 def more_like_this(article: Article, n: int = 5) -> tuple[Article, ...]:
     """Return up to ``n`` published articles most like ``article`` (never itself)."""
     text = "\n".join((article.title, article.summary, article.body_text))
@@ -263,3 +310,6 @@ class SearchListings:
 
         form = SearchForm(query)
         return form.querydict(), search_ids(form.params)
+
+    def counted(self, params: SearchParams) -> CountedListing | None:
+        return count_listing(params)

@@ -1,15 +1,18 @@
 """How archive pages reach search without importing it.
 
 The article page shows related reading and, for a reader who came from a
-search, previous and next within its results. Both come from the search app,
-which registers itself here when Django starts (``search/apps.py``); the
-archive's own pages never import ``search``. Without it, pages show neither.
+search, previous and next within its results; the browse page has the
+index count a filtered listing. All come from the search app, which
+registers itself here when Django starts (``search/apps.py``); the
+archive's own pages never import ``search``. Without it, pages show no
+related reading or search navigation, and browse counts in the database.
 """
 
 from typing import Protocol
 
 from django.http import QueryDict
 
+from archive.listing.types import CountedListing, SearchParams
 from archive.models import Article
 
 
@@ -21,6 +24,9 @@ class Searching(Protocol):
 
     def listing(self, query: QueryDict) -> tuple[QueryDict, list[int]]:
         """Return a search's cleaned query string and every match's id, in order."""
+
+    def counted(self, params: SearchParams) -> CountedListing | None:
+        """Return a filter-only listing as the index counts it, or None if it cannot."""
 
 
 _registered: list[Searching] = []
@@ -39,3 +45,8 @@ def related_articles(article: Article, n: int) -> tuple[Article, ...]:
 def search_listing(query: QueryDict) -> tuple[QueryDict, list[int]] | None:
     """Return the search ``query`` names (cleaned) and its ids, or None without search."""
     return _registered[0].listing(query) if _registered else None
+
+
+def counted_listing(params: SearchParams) -> CountedListing | None:
+    """Return the listing ``params`` filter as the index counts it (None: count elsewhere)."""
+    return _registered[0].counted(params) if _registered else None

@@ -69,3 +69,19 @@ class Facet:
 class YearCount:
     year: int
     count: int
+
+
+@dataclass(frozen=True)
+class CountedListing:
+    """A listing narrowed by filters alone, as the search index counts it.
+
+    Browse asks for it so that no request counts the articles table: the
+    index holds every published article's facet values in memory.
+    """
+
+    total: int
+    facets: tuple[Facet, ...]
+    histogram: tuple[YearCount, ...]
+    # The ids of the page asked for, in the listing's order; None for an
+    # order the index does not keep (by title).
+    ids: tuple[int, ...] | None

@@ -132,3 +132,22 @@ def test_article_page_links_back_to_its_page_and_its_neighbours(client, crowded)
     at = order.index(middle)
     assert f"/articles/{order[at - 1]}/" in _link(page, "prev")
     assert f"/articles/{order[at + 1]}/" in _link(page, "next")
+
+
+def test_an_article_reached_from_a_listing_says_its_place_without_counting(
+    client, crowded
+):
+    for query, filtered in (("sort=title", False), ("tag=radio&sort=oldest", True)):
+        listing = client.get(f"/articles/?{query}&page=2").content.decode()
+        link = re.search(r'href="(/articles/\d+/[^"]+)"', listing).group(1)
+        link = link.replace("&amp;", "&")
+        assert link.endswith("&at=21"), link
+        total = client.get(f"/articles/?{query}&format=json").json()["total"]
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(link, follow=True).content.decode()
+        assert f"(21 of {total})" in page
+        if not filtered:  # filtered, the count is the database's without an index
+            assert not [q for q in queries if "COUNT(" in q["sql"]]
+        following = _link(page, "next").replace("&amp;", "&")
+        assert following.endswith("&at=22")
+        assert f"(22 of {total})" in client.get(following, follow=True).content.decode()

@@ -341,11 +341,11 @@ def test_previous_and_next_follow_the_browse_listing(client, archive):
     url = archive.radio_2019.get_absolute_url() + "?back=tag%3Dradio&from=browse"
     page = html(client.get(url))
     assert (
-        f'href="{archive.korean_2023.get_absolute_url()}?back=tag%3Dradio&amp;from=browse" rel="prev"'
+        f'href="{archive.korean_2023.get_absolute_url()}?back=tag%3Dradio&amp;from=browse&amp;at=1" rel="prev"'
         in page
     )
     assert (
-        f'href="{archive.radio_2012.get_absolute_url()}?back=tag%3Dradio&amp;from=browse" rel="next"'
+        f'href="{archive.radio_2012.get_absolute_url()}?back=tag%3Dradio&amp;from=browse&amp;at=3" rel="next"'
         in page
     )
     assert "(2 of 3)" in page
