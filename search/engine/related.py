@@ -1,35 +1,56 @@
-"""Related reading: the documents most like a text."""
+"""Related reading: the documents most like a text, from a bounded candidate set.
+
+The words a text repeats most are looked up in the index, and the most
+telling of them (often in the text, rare in the archive) rank the other
+documents. Their postings are read rarest first, up to ``RELATED_POSTINGS``
+in all whatever the archive's size, and only the documents in them are
+scored: the cost follows the article's own words, not the archive. A word
+in so many documents that it would pass the bound tells little about any
+of them (its idf is low) and is left out, unless it is the only one.
+The text is meant to be that of an indexed document (``exclude``).
+"""
 
 import heapq
 
-from search.engine import schema
+import numpy as np
+
+from search.engine import bitmaps, schema
 from search.engine.analyzers import build_analyzer
 from search.engine.matching import Deadline
-from search.engine.ranking import idf, rank
+from search.engine.postings import cached_postings, postings
+from search.engine.ranking import best, idf
 
-# Related reading: the words of an article repeated most often are looked up
-# in the index, and the most telling of them (often in the article, rare in
-# the archive) rank the other articles.
 _RELATED_CANDIDATES = 40
 _RELATED_TERMS = 8
 _RELATED_BUDGET = 0.25
+# Postings read for one related reading, over all its key terms.
+RELATED_POSTINGS = 100_000
 _ANALYZER = build_analyzer()
 
 
 def related_ids(snapshot, text: str, *, exclude: int, limit: int) -> list[int]:
     """Return ids of up to ``limit`` indexed articles most like ``text``."""
-    table = snapshot.table
-    key_terms = _key_terms(snapshot, text)
-    if not key_terms or limit < 1:
+    if limit < 1:
         return []
-    deadline = Deadline(_RELATED_BUDGET)
-    ranked = rank(snapshot, key_terms, table.live, limit + 1, deadline)
-    pks = [table.pk[docnum] for score, docnum in ranked if score > 0]
+    key_terms = _key_terms(snapshot, text)
+    if not key_terms:
+        return []
+    table = snapshot.table
+    scores = _scores(snapshot, key_terms, Deadline(_RELATED_BUDGET))
+    docnums = np.flatnonzero(scores)
+    docnums = docnums[bitmaps.mask(table.live, table.size)[docnums]]
+    ranked = best(scores[docnums], docnums, limit + 1)
+    pks = [table.pk[docnum] for _, docnum in ranked]
     return [pk for pk in pks if pk != exclude][:limit]
 
 
-def _key_terms(snapshot, text: str) -> list[tuple[str, str, float]]:
-    """Return (field, term, weight) for the words that tell ``text`` apart."""
+def _key_terms(snapshot, text: str) -> list[tuple[str, float]]:
+    """Return (term, weight) for the words that tell ``text`` apart, rarest first.
+
+    The weight is the term's idf times how often the text uses it, relative
+    to its most used key term; the terms' documents add up to at most
+    ``RELATED_POSTINGS`` (the rarest term is kept whatever its count).
+    """
     positions, _ = _ANALYZER.term_positions(text)
     repeated = heapq.nlargest(
         _RELATED_CANDIDATES, positions.items(), key=lambda item: len(item[1])
@@ -39,10 +60,35 @@ def _key_terms(snapshot, text: str) -> list[tuple[str, str, float]]:
     scored = []
     for term, where in repeated:
         frequency = reader.doc_frequency(schema.CONTENT, term)
-        if frequency:
-            scored.append((len(where) * idf(count, frequency), len(where), term))
+        # A word only one document has (the article itself, whose text
+        # this is) leads to no other.
+        if frequency > 1:
+            weight = idf(count, frequency)
+            scored.append((len(where) * weight, len(where), weight, frequency, term))
     best_terms = heapq.nlargest(_RELATED_TERMS, scored)
-    # rank() weighs each term by its idf again: the boost is how often the
-    # text uses it, relative to its most used key term.
-    most = max((uses for _, uses, _ in best_terms), default=1)
-    return [(schema.CONTENT, term, uses / most) for _, uses, term in best_terms]
+    most = max((uses for _, uses, _, _, _ in best_terms), default=1)
+    chosen, read = [], 0
+    for _, uses, weight, frequency, term in sorted(best_terms, key=lambda t: t[3]):
+        if chosen and read + frequency > RELATED_POSTINGS:
+            break
+        read += frequency
+        chosen.append((term, weight * uses / most))
+    return chosen
+
+
+def _scores(snapshot, key_terms, deadline: Deadline) -> np.ndarray:
+    """BM25 of every document for ``key_terms`` (0 where none of them occurs).
+
+    Past the deadline, a term whose postings are not in memory yet is left
+    out (the rarest is always read).
+    """
+    scores = np.zeros(snapshot.table.size)
+    for n, (term, weight) in enumerate(key_terms):
+        for leaf in snapshot.leaves:
+            found = cached_postings(snapshot, leaf, schema.CONTENT, term)
+            if found is None and (n == 0 or not deadline.passed()):
+                found = postings(snapshot, leaf, schema.CONTENT, term)
+            if found is not None and found.ids.size:
+                # A term's document numbers are distinct: each adds once.
+                scores[found.ids + leaf.offset] += found.weights * weight
+    return scores
