@@ -255,8 +255,11 @@ class WhooshBackend:
             sort,
         )
         cached = snapshot.recall(key)
+        # A kept ranking serves when it holds as many as asked, or all of
+        # them; a page's worth never stands in for the whole (limit None).
         if cached is not None and (
-            len(cached) >= (limit or 0) or len(cached) == evaluation.total
+            len(cached) == evaluation.total
+            or (limit is not None and len(cached) >= limit)
         ):
             return cached[:limit]
         if sort == "relevance":

@@ -1,5 +1,6 @@
 """The engine on its own: documents in, ranked ids and facet counts out (no Django)."""
 
+import dataclasses
 import datetime
 from collections import Counter
 
@@ -138,6 +139,17 @@ def test_dates_sorting_and_slices(backend):
     assert len(backend.search(newest).ranked) == 2
     before = SearchRequest(day_to=day(2015))
     assert [pk for pk, _ in backend.search(before).ranked] == [3]
+
+
+def test_every_match_after_a_page_of_the_same_search(backend):
+    # A page's ranking is kept; asking next for the whole result set (an
+    # export) must not get that page instead.
+    for q in ("radio", ""):
+        request = SearchRequest(q=q, day_from=day(2000))
+        page = backend.search(dataclasses.replace(request, limit=1))
+        every = backend.search(dataclasses.replace(request, limit=None))
+        assert len(page.ranked) == 1 < page.total
+        assert len(every.ranked) == every.total == page.total
 
 
 def test_hangul_inside_longer_words_and_variants(backend):
