@@ -18,6 +18,7 @@ from archive.listing.searching import counted_listing
 from archive.listing.types import (
     FACET_LIMIT,
     PAGE_SIZE,
+    CountedListing,
     Facet,
     FacetValue,
     YearCount,
@@ -178,12 +179,29 @@ class BrowsePage:
     cursors: dict[int, Cursor] = field(default_factory=dict)
 
 
-def listing_total(filterset: ArticleFilter) -> int:
-    """How many articles the filters list: the kept counts, the index's, or a count."""
+def listing_extent(filterset: ArticleFilter) -> tuple[int, QuerySet]:
+    """How many articles the filters list (the kept counts, the index's, or a
+    count), and the articles to seek in for their order."""
     if _unfiltered(filterset):
-        return tally.total()
+        return tally.total(), filterset.qs
     counted = counted_listing(filterset.params())
-    return counted.total if counted else filterset.qs.count()
+    if counted is None:
+        return filterset.qs.count(), filterset.qs
+    return counted.total, _seekable(filterset, counted)
+
+
+def _seekable(filterset: ArticleFilter, counted: CountedListing | None) -> QuerySet:
+    """The filtered articles, as the few ids the index found when it found few.
+
+    The database then looks up those rows and sorts them, instead of
+    walking its title index for the rare rows that pass the filters. No
+    status condition: it would steer the database back onto that walk, and
+    the index lists published articles only (an article unpublished since
+    is dropped when the page is loaded).
+    """
+    if counted is not None and counted.members is not None:
+        return Article.objects.filter(pk__in=counted.members)
+    return filterset.qs
 
 
 def browse_page(filterset: ArticleFilter) -> BrowsePage:
@@ -216,7 +234,7 @@ def browse_page(filterset: ArticleFilter) -> BrowsePage:
         page = listed_page(counted.ids, number=number, total=total)
     else:
         page = keyset_page(
-            filterset.qs,
+            _seekable(filterset, counted),
             filterset.ordering,
             number=number,
             total=total,

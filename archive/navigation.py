@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 
-from archive.browse import listing_total
+from archive.browse import listing_extent
 from archive.filters import ArticleFilter
 from archive.listing.querystring import listing_link_query
 from archive.listing.searching import search_listing
@@ -70,12 +70,15 @@ def _position_hint(value: str | None) -> int | None:
 def _browse_nav(article: Article, listing: QueryDict, hint: int | None) -> ListingNav:
     filterset = ArticleFilter(listing)
     query = filterset.querydict()
-    articles = filterset.qs
     path = reverse("archive:article-list")
-    if not articles.filter(pk=article.pk).exists():
+    if not filterset.qs.filter(pk=article.pk).exists():
         return _outside("browse", query, path)
-    previous, following = keyset_neighbours(articles, article, filterset.ordering)
-    total = listing_total(filterset)
+    total, articles = listing_extent(filterset)
+    previous, following = (
+        # Only published ones (the few ids the index found carry no status).
+        neighbour if neighbour is not None and neighbour.is_published else None
+        for neighbour in keyset_neighbours(articles, article, filterset.ordering)
+    )
     if hint and hint <= total:
         position = hint
     else:

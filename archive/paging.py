@@ -113,7 +113,7 @@ def keyset_page(
     pages = -(-total // PAGE_SIZE)
     ordering = tuple(ordering)
     ids = _page_ids(queryset, ordering, number, pages, total, cursor)
-    found = queryset.model.objects.with_relations().in_bulk(ids)
+    found = queryset.model.objects.published().with_relations().in_bulk(ids)
     articles = tuple(found[pk] for pk in ids if pk in found)
     return KeysetPage(
         articles=articles,

@@ -230,14 +230,18 @@ def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
 
 # Orders in which the index can list a filter's matches page by page.
 _INDEX_ORDERS = ("newest", "oldest")
+# In another order (by title), a listing with at most this many articles is
+# handed over whole, for the database to sort just those.
+FEW_MEMBERS = 2000
 
 
 def count_listing(params: SearchParams) -> CountedListing | None:
     """Return the total, facet counts and years of a listing narrowed by filters alone.
 
     Newest or oldest first, also the ids of page ``params.page`` (no page
-    limit). None when the index cannot answer in full: no index yet, a
-    query in ``params``, no filter, or the time budget ran out.
+    limit); in another order, every id when there are at most
+    ``FEW_MEMBERS``. None when the index cannot answer in full: no index
+    yet, a query in ``params``, no filter, or the time budget ran out.
     """
     if params.q.strip() or not has_filters(params):
         return None
@@ -254,8 +258,12 @@ def count_listing(params: SearchParams) -> CountedListing | None:
         budget=conf.get("SEARCH_TIME_BUDGET"),
         suggest=False,
     )
+    members = None
     try:
         matches = get_backend().search(request)
+        if not ordered and matches.total <= FEW_MEMBERS and not matches.partial:
+            every = get_backend().search(dataclasses.replace(request, limit=None))
+            members = tuple(pk for pk, _ in every.ranked)
     except IndexUnavailable:
         return None
     except Exception:
@@ -270,6 +278,7 @@ def count_listing(params: SearchParams) -> CountedListing | None:
         ),
         histogram=tuple(YearCount(year, n) for year, n in matches.histogram),
         ids=tuple(pk for pk, _ in matches.ranked) if ordered else None,
+        members=members,
     )
 
 

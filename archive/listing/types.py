@@ -85,3 +85,7 @@ class CountedListing:
     # The ids of the page asked for, in the listing's order; None for an
     # order the index does not keep (by title).
     ids: tuple[int, ...] | None
+    # In an order the index does not keep, every matching id (in no
+    # particular order) when there are few, so that the database sorts only
+    # those; None otherwise.
+    members: tuple[int, ...] | None = None

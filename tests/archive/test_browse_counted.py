@@ -23,6 +23,8 @@ QUERIES = (
     "tag=radio&tag=internet&sort=oldest",
     "lang=en&kind=analysis&from=2015&to=2023-06",
     "tag=mobile-phones&sort=title",
+    "tag=radio&sort=title&page=2",
+    "tag=radio&year=2019&sort=title&page=3",
     "year=2012&more=tag",
     "author=martyn-williams&page=2",
     "tag=radio&page=3",
