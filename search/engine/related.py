@@ -24,7 +24,7 @@ _RELATED_CANDIDATES = 40
 _RELATED_TERMS = 8
 _RELATED_BUDGET = 0.25
 # Postings read for one related reading, over all its key terms.
-RELATED_POSTINGS = 100_000
+RELATED_POSTINGS = 10_000
 _ANALYZER = build_analyzer()
 
 
@@ -55,11 +55,10 @@ def _key_terms(snapshot, text: str) -> list[tuple[str, float]]:
     repeated = heapq.nlargest(
         _RELATED_CANDIDATES, positions.items(), key=lambda item: len(item[1])
     )
-    reader = snapshot.searcher.reader()
     count = snapshot.table.live_count
     scored = []
     for term, where in repeated:
-        frequency = reader.doc_frequency(schema.CONTENT, term)
+        frequency = _doc_frequency(snapshot, term)
         # A word only one document has (the article itself, whose text
         # this is) leads to no other.
         if frequency > 1:
@@ -74,6 +73,25 @@ def _key_terms(snapshot, text: str) -> list[tuple[str, float]]:
         read += frequency
         chosen.append((term, weight * uses / most))
     return chosen
+
+
+def _doc_frequency(snapshot, term: str) -> int:
+    """How many documents (deleted ones too) hold ``term``, kept per segment.
+
+    Looking a word up costs a few reads in each segment's term table; an
+    article's most repeated words are mostly everyday ones that the next
+    article repeats too, so their counts are kept with the postings.
+    """
+    total = 0
+    for leaf in snapshot.leaves:
+        key = (leaf.segment_id, ("frequency", schema.CONTENT, term))
+        frequency = snapshot.docsets.get(key)
+        if frequency is None:
+            reader = leaf.searcher.reader()
+            frequency = reader.doc_frequency(schema.CONTENT, term)
+            snapshot.docsets.put(key, frequency)
+        total += frequency
+    return total
 
 
 def _scores(snapshot, key_terms, deadline: Deadline) -> np.ndarray:
