@@ -61,3 +61,33 @@ def article_text(pk: int) -> str | None:
             article.body_text,
         ]
     )
+
+
+# The most frequent words whose postings a serving process reads before its
+# first request (the broad searches an analyst starts with).
+WARM_TERMS = 20
+
+
+def warm_for_serving(*, keep_files: bool = True) -> bool:
+    """Open the index and read what searches need before this process serves.
+
+    gunicorn calls it in the arbiter before it forks workers (``keep_files``
+    False: the open files are let go, what was read stays in memory that the
+    workers share) and in each worker before its first request. Returns
+    False when there is no index to warm (searches then say so).
+    """
+    from django.db import connections
+
+    from search.engine.api import IndexUnavailable
+
+    backend = get_backend()
+    try:
+        backend.warm(common_terms=WARM_TERMS)
+    except IndexUnavailable:
+        return False
+    finally:
+        if not keep_files:
+            backend.close(keep_cache=True)
+            # Forked workers must not share the arbiter's database connections.
+            connections.close_all()
+    return True

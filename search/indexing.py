@@ -260,28 +260,33 @@ def _fill(
     procs = procs or conf.get("SEARCH_REBUILD_PROCS")
     if total < 2000:
         procs = 1  # starting worker processes costs more than it saves
-    # A writer holds its postings in memory until it commits; past its memory
-    # limit it spills sorted runs to disk and merges them back one posting at
-    # a time, which doubles the cost per document. So commit a segment per
-    # worker every SEGMENT_DOCUMENTS articles, without merging segments.
-    per_commit = procs * conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS")
-    backend = get_backend()
     done = 0
-    articles = published.in_chunks(chunk_size)
-    pending = next(articles, [])
-    while pending:
-        with backend.writer(
-            path, timeout=0, procs=procs, limitmb=conf.get("SEARCH_REBUILD_LIMITMB")
-        ) as writer:
-            in_segment = 0
-            while pending and in_segment < per_commit:
-                take = pending[: per_commit - in_segment]
-                pending = pending[len(take) :] or next(articles, [])
-                writer.add(article_to_document(article) for article in take)
-                in_segment += len(take)
-                done += len(take)
-                if progress:
-                    progress(done, total)
+
+    def documents():
+        # Each chunk is read before the previous one is reported as taken:
+        # an article saved meanwhile (progress may save one) reaches the new
+        # index through the log, never makes the walk run after it.
+        chunks = published.in_chunks(chunk_size)
+        pending = next(chunks, None)
+        while pending:
+            following = next(chunks, None)
+            yield [article_to_document(article) for article in pending]
+            pending = following
+
+    def taken(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, total)
+
+    backend = get_backend()
+    backend.build(
+        path,
+        documents(),
+        procs=procs,
+        segment_documents=conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS"),
+        progress=taken,
+    )
     stored = backend.document_count(path)
     if stored != done:
         raise RuntimeError(

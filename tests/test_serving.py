@@ -91,3 +91,23 @@ def test_the_whole_archive_exports_through_gunicorn(sqlite_site, tmp_path):
     records = list(csv.DictReader(io.StringIO(text)))
     assert total == 1500
     assert len(records) == total == len({r["id"] for r in records})
+
+
+def test_every_worker_answers_its_first_search_whole(sqlite_site, tmp_path):
+    from search.service import NOTICE_PARTIAL
+
+    assert sqlite_site.command("generate_corpus", "--count", "500").returncode == 0
+    assert sqlite_site.command("rebuild_search_index", "--noinput").returncode == 0
+    # The arbiter loads the archive and warms the index before it forks; each
+    # worker opens it again before its first request.
+    server = Gunicorn(tmp_path, ["--workers", "2"], env=sqlite_site.env)
+    try:
+        answers = [
+            json.loads(server.get("/search/?q=radio&format=json")) for _ in range(4)
+        ]
+    finally:
+        server.stop()
+    assert answers[0]["total"] > 0
+    assert all(answer["total"] == answers[0]["total"] for answer in answers)
+    assert not any(str(NOTICE_PARTIAL) in answer["notices"] for answer in answers)
+    assert "Booting worker" in server.log.read_text()

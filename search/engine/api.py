@@ -7,7 +7,7 @@ A second backend implements the same methods with the same meaning.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +130,17 @@ class SearchBackend(Protocol):
     ) -> AbstractContextManager[Writer]:
         """Open a batch on ``location``; raises WriterBusy after ``timeout`` s."""
 
+    def build(
+        self,
+        location: Path,
+        batches: Iterable[list[Document]],
+        *,
+        procs: int,
+        segment_documents: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Index ``batches`` into the new, empty index at ``location``, committed."""
+
     def current(self) -> Path | None:
         """Return the index in use, or None (none built, or an older version)."""
 
@@ -162,8 +173,16 @@ class SearchBackend(Protocol):
     def write_state(self, location: Path, name: str, data: dict) -> None:
         """Keep ``data`` beside the index under ``name`` (atomically)."""
 
-    def warm(self) -> None:
-        """Open the index for searching, as a serving process's first search does."""
+    def warm(self, common_terms: int = 0) -> None:
+        """Open the index and load what every search reads, before any search does.
 
-    def close(self) -> None:
-        """Close this process's open searcher and drop its caches."""
+        The document table and facet bitmaps are built, and the postings of
+        the ``common_terms`` most frequent words are read once.
+        """
+
+    def close(self, *, keep_cache: bool = False) -> None:
+        """Close this process's open searcher; drop its caches unless ``keep_cache``.
+
+        What is kept (decoded segments, document table, postings read) is
+        plain memory, which processes forked afterwards share.
+        """

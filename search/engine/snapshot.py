@@ -135,6 +135,9 @@ class _SnapshotHolder:
         self._snapshot: Snapshot | None = None
         self._values: dict[str, SegmentValues] = {}
         self._docsets = DocsetCache()
+        # The last document table built, and the segments and deletions it
+        # was built from: a reopened index with the same ones reuses it.
+        self._table: tuple[tuple, DocTable] | None = None
 
     @contextlib.contextmanager
     def use(
@@ -178,11 +181,22 @@ class _SnapshotHolder:
             generation=generation,
             ix=ix,
             searcher=searcher,
-            table=DocTable(parts, layout),
+            table=self._table_of(parts, layout),
             leaves=leaves,
             docsets=self._docsets,
         )
         return self._snapshot
+
+    def _table_of(self, parts, layout: Layout) -> DocTable:
+        key = (
+            layout,
+            tuple((id(values), offset, deleted) for values, offset, deleted in parts),
+        )
+        if self._table is not None and self._table[0] == key:
+            return self._table[1]
+        table = DocTable(parts, layout)
+        self._table = (key, table)
+        return table
 
     @staticmethod
     def _open(path: Path):
@@ -218,6 +232,11 @@ class _SnapshotHolder:
             self._close()
             self._values = {}
             self._docsets = DocsetCache()
+            self._table = None
+
+    def release_files(self) -> None:
+        with self._lock:
+            self._close()
 
 
 _holder = _SnapshotHolder()
@@ -230,6 +249,17 @@ def use_snapshot(base: Path, layout: Layout, version: str, *, cache_size: int = 
     IndexUnavailable when there is no such index to search.
     """
     return _holder.use(base, layout, version, cache_size)
+
+
+def release_files() -> None:
+    """Close this process's searcher (its open files) but keep what was read.
+
+    A serving process warms the index before forking its workers and lets
+    go of the files (forked processes must not share file positions); each
+    worker opens the index again and reuses the decoded segments, document
+    table and postings read, in memory pages shared with the others.
+    """
+    _holder.release_files()
 
 
 def close_snapshot() -> None:

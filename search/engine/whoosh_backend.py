@@ -10,13 +10,13 @@ rankings, are kept per snapshot, so paging and facet clicks reuse them.
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.index import LockError
 
-from search.engine import bitmaps, schema, store
+from search.engine import bitmaps, building, schema, store
 from search.engine.api import (
     Contents,
     IndexUnavailable,
@@ -36,7 +36,7 @@ from search.engine.query import (
 )
 from search.engine.ranking import best, rank
 from search.engine.related import related_ids
-from search.engine.snapshot import close_snapshot, use_snapshot
+from search.engine.snapshot import close_snapshot, release_files, use_snapshot
 from search.engine.spelling import TextOf, suggest_query
 
 
@@ -86,6 +86,14 @@ class _Writer:
             self._writer.delete_by_term(schema.ID, str(pk))
             n += 1
         return n
+
+
+def _most_frequent(reader, count: int) -> list[str]:
+    """The ``count`` terms of the searchable text found in the most documents."""
+    if count <= 0:
+        return []
+    found = reader.most_frequent_terms(schema.CONTENT, count)
+    return [term.decode() if isinstance(term, bytes) else term for _, term in found]
 
 
 class WhooshBackend:
@@ -279,12 +287,21 @@ class WhooshBackend:
         with self._snapshot() as snapshot:
             return related_ids(snapshot, text, exclude=exclude, limit=limit)
 
-    def warm(self) -> None:
-        with self._snapshot():
-            pass
+    def warm(self, common_terms: int = 0) -> None:
+        with self._snapshot() as snapshot:
+            table = snapshot.table
+            for name in self.layout.names:
+                table.value_bitmaps(name)
+            table.newest_rank  # noqa: B018 - computed once, kept by the table
+            terms = _most_frequent(snapshot.searcher.reader(), common_terms)
+        for term in terms:
+            self.search(SearchRequest(q=term, limit=20, budget=30.0, suggest=False))
 
-    def close(self) -> None:
-        close_snapshot()
+    def close(self, *, keep_cache: bool = False) -> None:
+        if keep_cache:
+            release_files()
+        else:
+            close_snapshot()
 
     def _snapshot(self):
         return use_snapshot(
@@ -300,38 +317,62 @@ class WhooshBackend:
         *,
         timeout: float,
         merge_limit: int | None = None,
-        procs: int = 1,
-        limitmb: int | None = None,
     ) -> Iterator[_Writer]:
         """Open a batch on ``location``; committed at the end of the block.
 
         ``merge_limit`` bounds the documents of small segments the commit
-        may merge (None: no merging, as a fresh build wants). ``procs`` > 1
-        writes one segment per worker process.
+        may merge (None: no merging).
         """
-        options = {}
-        if limitmb:
-            options["limitmb"] = limitmb
-        if procs > 1:
-            options.update(procs=procs, multisegment=True)
-        # Worker processes a writer forks die with this one, never waiting
-        # for jobs from a parent that was killed.
+        try:
+            writer = store.open_writer(store.open_index(location), timeout=timeout)
+        except LockError:
+            raise WriterBusy from None
+        try:
+            yield _Writer(writer, self.layout)
+        except BaseException:
+            writer.cancel()
+            raise
+        if merge_limit is None:
+            writer.commit(merge=False)
+        else:
+            writer.commit(mergetype=store.merge_policy(merge_limit))
+
+    def build(
+        self,
+        location: Path,
+        batches: Iterable[list[Document]],
+        *,
+        procs: int,
+        segment_documents: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Index ``batches`` into the new, empty index at ``location`` in one commit.
+
+        ``procs`` processes each write their own segments of at most
+        ``segment_documents`` documents; nothing is merged. ``progress(n)``
+        is called as each batch of ``n`` documents is taken.
+        """
+        # The worker processes die with this one, never waiting for batches
+        # from a parent that was killed.
         with store.children_die_with_this_process():
+            ix = store.open_index(location)
             try:
-                writer = store.open_writer(
-                    store.open_index(location), timeout=timeout, **options
-                )
+                writer = store.open_writer(ix, timeout=0)
             except LockError:
                 raise WriterBusy from None
             try:
-                yield _Writer(writer, self.layout)
+                segments = building.build_segments(
+                    ix,
+                    batches,
+                    self.layout,
+                    procs=procs,
+                    segment_documents=segment_documents,
+                    progress=progress,
+                )
             except BaseException:
                 writer.cancel()
                 raise
-            if merge_limit is None:
-                writer.commit(merge=False)
-            else:
-                writer.commit(mergetype=store.merge_policy(merge_limit))
+            building.commit_segments(writer, segments)
 
     def index(self, documents: Iterable[Document]) -> int:
         with self.writer(self._current_or_raise(), timeout=0.5, merge_limit=300) as w:
