@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 BENCH_COUNT ?= 20000
 BENCH_SEED ?= 42
-BENCH_DIR := $(CURDIR)/var/bench
+BENCH_DIR ?= $(CURDIR)/var/bench
 
 # `make run` serves with the production settings over plain HTTP on localhost.
 RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECURE_SSL=0 \
@@ -115,14 +115,17 @@ test: install-dev browser gettext lint migrations-check messages-check
 
 check: test
 
-# The benchmark keeps its corpus, index and report under var/bench, apart from
-# the archive's own data; the corpus is reused when it already matches.
+# The benchmark keeps its corpus, index and report under var/bench (BENCH_DIR),
+# apart from the archive's own data. The corpus is reused when it already
+# matches (an interrupted one is completed), and so are its index and FTS5
+# file with the rebuild they measured; BENCH_REBUILD=1 rebuilds and times again.
 bench: install
 	mkdir -p $(BENCH_DIR)
 	DJANGO_SETTINGS_MODULE=config.settings.test \
 	DATABASE_URL=sqlite:///$(BENCH_DIR)/bench-$(BENCH_COUNT).sqlite3 \
 	SEARCH_INDEX_DIR=$(BENCH_DIR)/whoosh-$(BENCH_COUNT) \
-	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR)
+	$(PY) -m bench.run --count $(BENCH_COUNT) --seed $(BENCH_SEED) --out-dir $(BENCH_DIR) \
+		$(if $(BENCH_REBUILD),--rebuild)
 	$(MAKE) --no-print-directory bench-pages
 	$(MAKE) --no-print-directory bench-roundtrip
 

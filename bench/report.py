@@ -12,9 +12,10 @@ from bench.measure import Timing, by_category, median_total, percentile, summari
 MEDIAN_MS = 40
 P95_MS = 400
 WORST_MS = 2000
-REBUILD_RATE = 300
+REBUILD_RATE = 1000
 SAVE_SECONDS = 1.0
-SERVING_MB = 300
+# Memory of one gunicorn worker (RSS), with what workers share shared.
+SERVING_MB = 500
 
 PASS, FAIL = "✓", "✗"
 
@@ -31,10 +32,15 @@ def _ratio(whoosh: float, fts5: float) -> str:
     return f"{whoosh / fts5:,.1f}x" if fts5 > 0 else "-"
 
 
-def render(results) -> str:
-    """Return the whole report as text."""
+def render(results, others: dict[int, dict] | None = None) -> str:
+    """Return the whole report as text.
+
+    ``others`` holds ``figures()`` of runs at other sizes (by size): the
+    report then sets them beside this run's, with how each figure grew.
+    """
     sections = [
         _header(results),
+        *([_growth(results, others)] if others else []),
         _indexing(results),
         _latency(results),
         _targets(results),
@@ -53,8 +59,9 @@ def _header(results) -> str:
     made = (
         "reused from an earlier run"
         if corpus["reused"]
-        else f"generated in {corpus['seconds']:.0f} s "
-        f"({results.count / corpus['seconds']:,.0f} articles/s)"
+        else f"{corpus.get('articles', results.count):,} articles generated in "
+        f"{corpus['seconds']:.0f} s "
+        f"({corpus.get('articles', results.count) / corpus['seconds']:,.0f} articles/s)"
     )
     versions = ", ".join(
         [
@@ -84,12 +91,17 @@ def _header(results) -> str:
 def _indexing(results) -> str:
     rebuild = results.rebuild
     rate = rebuild["documents"] / rebuild["seconds"]
+    reused = (
+        f" (measured {rebuild['when']}; its index reused by this run)"
+        if rebuild.get("reused")
+        else ""
+    )
     return "\n".join(
         [
             "INDEXING",
             f"  full rebuild (rebuild_index, {rebuild['procs']} processes): "
             f"{rebuild['documents']:,} articles in {rebuild['seconds']:.1f} s "
-            f"= {rate:,.0f} articles/s",
+            f"= {rate:,.0f} articles/s{reused}",
             f"  index size on disk: {rebuild['size_mb']:,.1f} MB",
             f"  FTS5 build of the same articles: {results.fts5_build.seconds:.1f} s "
             f"= {results.fts5_build.articles / results.fts5_build.seconds:,.0f} articles/s, "
@@ -161,16 +173,32 @@ def _target(ok: bool, text: str, *, valid: bool = True) -> str:
 
 
 def _serving_target(serving: dict) -> str:
-    rss = serving.get("after", {}).get("rss")
-    if rss is None:
-        return _target(
-            False, f"serving process RSS: not measured ({serving.get('error')})"
-        )
+    workers = serving.get("gunicorn", {}).get("per_worker")
+    if not workers:
+        error = serving.get("gunicorn", {}).get("error") or serving.get("error")
+        return _target(False, f"RSS per web worker: not measured ({error})")
+    rss = max(w["rss"] for w in workers)
+    pss = max(w["pss"] for w in workers)
     return _target(
-        rss < SERVING_MB,
-        f"serving process RSS < {SERVING_MB} MB: {rss:,.0f} MB (fresh process after "
-        "opening the index and running the analyst queries)",
+        rss <= SERVING_MB,
+        f"RSS per web worker ≤ {SERVING_MB} MB: {rss:,.0f} MB "
+        f"({pss:,.0f} MB of it its own share, PSS; {len(workers)} gunicorn workers "
+        "after the analyst queries)",
         valid=not serving.get("failed"),
+    )
+
+
+def _first_search_target(serving: dict) -> str:
+    first = serving.get("gunicorn", {}).get("first")
+    if not first:
+        return _target(False, "first search after a start: not measured")
+    worst = max(f["ms"] for f in first)
+    empty = [f for f in first if f["partial"] or not f["total"] or f["status"] != 200]
+    return _target(
+        not empty and worst <= P95_MS,
+        f"first searches over HTTP after a start (workers warm the index first): "
+        f"worst {worst:,.0f} ms"
+        + (f", {len(empty)} cut short or empty" if empty else ", none cut short"),
     )
 
 
@@ -211,6 +239,7 @@ def _targets(results) -> str:
                 valid=valid,
             ),
             _serving_target(results.serving),
+            _first_search_target(results.serving),
             _errors_line(results),
         ]
     )
@@ -277,6 +306,90 @@ def _memory(results) -> str:
         ]
     else:
         lines.append(f"  fresh serving process failed: {serving.get('error')}")
+    lines += _gunicorn_lines(serving.get("gunicorn") or {})
+    return "\n".join(lines)
+
+
+def _gunicorn_lines(served: dict) -> list[str]:
+    if "per_worker" not in served:
+        return [f"  gunicorn: not measured ({served.get('error')})"]
+    arbiter = served["arbiter"]
+    lines = [
+        f"  gunicorn, the project's settings, {served['workers']} workers: answering "
+        f"{served['ready_seconds']:.1f} s after the start (the arbiter warms the index "
+        "before forking, each worker before its first request)",
+        f"    arbiter RSS {arbiter['rss']:,.0f}; per worker after the analyst queries "
+        "over HTTP: "
+        + ", ".join(
+            f"RSS {w['rss']:,.0f} (PSS {w['pss']:,.0f}, shared "
+            f"{w.get('shared_clean', 0) + w.get('shared_dirty', 0):,.0f})"
+            for w in served["per_worker"]
+        ),
+        "    first searches over HTTP: "
+        + ", ".join(
+            f"{f['ms']:,.0f} ms ({f['total']:,} results"
+            + (", cut short" if f["partial"] else "")
+            + ")"
+            for f in served["first"]
+        )
+        + f"; then the analyst queries once: JSON p50 {_ms(served['json_p50'])}, "
+        f"p95 {_ms(served['json_p95'])} ms",
+    ]
+    return lines
+
+
+def figures(results) -> dict:
+    """The headline figures of a run, kept beside its report to compare sizes."""
+    overall, first = summarize(results.timings), summarize(results.first_timings)
+    related = sorted(results.related_ms)
+    saves = [s for s in results.save_seconds if s is not None]
+    served = results.serving.get("gunicorn") or {}
+    workers = served.get("per_worker") or []
+    http_json = (results.http or {}).get("json", {}).get("all", {})
+    return {
+        "articles": results.count,
+        "search() p50 ms": overall.median,
+        "search() p95 ms": overall.p95,
+        "search() worst ms": overall.worst,
+        "search() first run p50 ms": first.median,
+        "queries cut short": sum(t.partial for t in results.timings),
+        **{
+            f"  {name} p50 ms": summarize(group).median
+            for name, group in by_category(results.timings).items()
+        },
+        "more_like_this p50 ms": percentile(related, 50),
+        "more_like_this p95 ms": percentile(related, 95),
+        "search JSON over HTTP p50 ms": http_json.get("p50"),
+        "search JSON over HTTP p95 ms": http_json.get("p95"),
+        "first search over HTTP ms": max(
+            (f["ms"] for f in served.get("first", [])), default=None
+        ),
+        "RSS per web worker MB": max((w["rss"] for w in workers), default=None),
+        "PSS per web worker MB": max((w["pss"] for w in workers), default=None),
+        "rebuild articles/s": results.rebuild["documents"] / results.rebuild["seconds"],
+        "rebuild minutes": results.rebuild["seconds"] / 60,
+        "index on disk MB": results.rebuild["size_mb"],
+        "save to searchable worst s": max(saves, default=None),
+    }
+
+
+def _growth(results, others: dict[int, dict]) -> str:
+    runs = {**others, results.count: figures(results)}
+    sizes = sorted(runs)
+    smallest, largest = sizes[0], sizes[-1]
+    head = f"  {'figure':<34}" + "".join(f"{size:>12,}" for size in sizes)
+    lines = [
+        f"GROWTH: the runs in this folder side by side; ratio = {largest:,} / "
+        f"{smallest:,} ({largest / smallest:,.0f}x the articles)",
+        head + f"{'ratio':>9}",
+    ]
+    names = [name for name in runs[results.count] if name != "articles"]
+    for name in names:
+        values = [runs[size].get(name) for size in sizes]
+        cells = "".join(f"{'-':>12}" if v is None else f"{v:>12,.1f}" for v in values)
+        first, last = values[0], values[-1]
+        ratio = f"{last / first:>8.1f}x" if first and last is not None else f"{'-':>9}"
+        lines.append(f"  {name:<34}{cells}{ratio}")
     return "\n".join(lines)
 
 

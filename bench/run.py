@@ -57,6 +57,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out-dir", type=Path, default=BASE_DIR / "var" / "bench")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="Rebuild (and time) the index even when an earlier run's still fits.",
+    )
     return parser.parse_args(argv)
 
 
@@ -120,37 +125,83 @@ def refuse_real_data() -> None:
 
 def prepare_corpus(count: int, seed: int) -> dict:
     """Reuse the database when it holds exactly this corpus; else (re)generate it."""
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     from archive.models import Article
     from archive.synthetic.corpus import corpus_url_prefix
 
     call_command("migrate", verbosity=0)
     this_corpus = Article.objects.filter(url_key__startswith=corpus_url_prefix(seed))
-    if Article.objects.count() == count and this_corpus.count() == count:
+    written, everything = this_corpus.count(), Article.objects.count()
+    if everything == count and written == count:
         step(f"reusing the corpus of {count:,} articles (seed {seed})")
         return {"reused": True, "seconds": 0.0}
-    step(f"generating {count:,} synthetic articles (seed {seed})")
+    # An interrupted run's articles are kept when they are the start of
+    # this corpus (generate_corpus checks); otherwise it starts again.
+    resume = 0 < written == everything < count
+    step(
+        f"generating {count - written:,} more synthetic articles (seed {seed})"
+        if resume
+        else f"generating {count:,} synthetic articles (seed {seed})"
+    )
     started = time.perf_counter()
-    call_command("generate_corpus", count=count, seed=seed, clear=True)
-    return {"reused": False, "seconds": time.perf_counter() - started}
+    try:
+        call_command(
+            "generate_corpus", count=count, seed=seed, resume=resume, clear=not resume
+        )
+    except CommandError:
+        if not resume:
+            raise
+        call_command("generate_corpus", count=count, seed=seed, clear=True)
+    return {
+        "reused": False,
+        "seconds": time.perf_counter() - started,
+        "articles": count - written if resume else count,
+    }
 
 
-def rebuild() -> dict:
+def rebuild(out_dir: Path, count: int, *, reuse: bool) -> dict:
+    """Rebuild the index (timed), or reuse the one an earlier run built of this corpus.
+
+    The index is reused when ``reuse`` (the corpus was), it was built for
+    this code's schema version and holds every article; the report then
+    shows the rebuild that run measured.
+    """
     from bench.measure import directory_mb
     from search import conf
-    from search.indexing import rebuild_index
+    from search.backend import get_backend
+    from search.indexing import apply_pending_log, rebuild_index
 
+    measured = out_dir / f"rebuild-{count}.json"
+    backend = get_backend()
+    current = backend.current()
+    if (
+        reuse
+        and current is not None
+        and measured.exists()
+        and backend.document_count(current) == count
+    ):
+        apply_pending_log()
+        earlier = json.loads(measured.read_text())
+        if earlier.get("path") == str(current):
+            step(f"reusing the index of {count:,} articles built on {earlier['when']}")
+            return {**earlier, "reused": True}
     step("rebuilding the search index (timed)")
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     report = rebuild_index(chunk_size=1000)
     seconds = time.perf_counter() - started
-    return {
+    figures = {
         "documents": report.documents,
         "seconds": seconds,
         "size_mb": directory_mb(Path(report.path)),
         "procs": conf.get("SEARCH_REBUILD_PROCS"),
+        "load": (load, os.getloadavg()[0]),
+        "path": str(report.path),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
+    measured.write_text(json.dumps(figures))
+    return {**figures, "reused": False}
 
 
 def whoosh_runner():
@@ -272,12 +323,21 @@ def fresh_process_memory() -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def fts5(out_dir: Path, count: int, queries: list) -> tuple:
-    from bench.fts5 import Fts5Searcher, build_fts5
+def fts5(out_dir: Path, count: int, queries: list, *, reuse: bool) -> tuple:
+    from bench.fts5 import Fts5Build, Fts5Searcher, build_fts5
     from bench.measure import time_queries
 
-    step("building the FTS5 yardstick")
-    build = build_fts5(out_dir / f"fts5-{count}.sqlite3")
+    path = out_dir / f"fts5-{count}.sqlite3"
+    measured = path.with_suffix(".json")
+    if reuse and path.exists() and measured.exists():
+        step("reusing the FTS5 yardstick of this corpus")
+        build = Fts5Build(path=path, **json.loads(measured.read_text()))
+    else:
+        step("building the FTS5 yardstick")
+        build = build_fts5(path)
+        measured.write_text(
+            json.dumps({"articles": build.articles, "seconds": build.seconds})
+        )
     searcher = Fts5Searcher(build.path)
     step("timing the same queries in FTS5")
     try:
@@ -301,6 +361,16 @@ def search_page(fts5_path: Path, queries: list) -> tuple[dict, dict]:
     return http, stage_times(queries)
 
 
+def other_sizes(out_dir: Path, count: int) -> dict[int, dict]:
+    """The figures earlier runs at other sizes left in ``out_dir``, by size."""
+    found = {}
+    for path in out_dir.glob("figures-*.json"):
+        size = int(path.stem.split("-", 1)[1])
+        if size != count:
+            found[size] = json.loads(path.read_text())
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     load_at_start = os.getloadavg()[0]
@@ -308,10 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     refuse_real_data()
     from bench.measure import memory_mb, time_queries
     from bench.queries import analyst_queries
-    from bench.report import render
+    from bench.report import figures, render
 
     corpus = prepare_corpus(args.count, args.seed)
-    rebuilt = rebuild()
+    rebuilt = rebuild(
+        args.out_dir, args.count, reuse=corpus["reused"] and not args.rebuild
+    )
     queries = analyst_queries()
     step(f"timing {len(queries)} analyst queries in search() (first run, then warm)")
     open_searcher()
@@ -327,30 +399,34 @@ def main(argv: list[str] | None = None) -> int:
     save_seconds = save_to_searchable()
     step("measuring a fresh serving process")
     serving = fresh_process_memory()
-    fts5_build, fts5_timings = fts5(args.out_dir, args.count, queries)
+    fts5_build, fts5_timings = fts5(
+        args.out_dir, args.count, queries, reuse=corpus["reused"] and not args.rebuild
+    )
     step("timing the search page over HTTP (gunicorn, one worker) and its stages")
     http, stages = search_page(fts5_build.path, queries)
-    text = render(
-        Results(
-            count=args.count,
-            seed=args.seed,
-            corpus=corpus,
-            rebuild=rebuilt,
-            timings=timings,
-            first_timings=first_timings,
-            hostile=hostile,
-            related_ms=related_ms,
-            shape=shape,
-            save_seconds=save_seconds,
-            memory=memory,
-            serving=serving,
-            fts5_build=fts5_build,
-            fts5_timings=fts5_timings,
-            http=http,
-            stages=stages,
-            load=(load_at_start, os.getloadavg()[0]),
-        )
+    results = Results(
+        count=args.count,
+        seed=args.seed,
+        corpus=corpus,
+        rebuild=rebuilt,
+        timings=timings,
+        first_timings=first_timings,
+        hostile=hostile,
+        related_ms=related_ms,
+        shape=shape,
+        save_seconds=save_seconds,
+        memory=memory,
+        serving=serving,
+        fts5_build=fts5_build,
+        fts5_timings=fts5_timings,
+        http=http,
+        stages=stages,
+        load=(load_at_start, os.getloadavg()[0]),
     )
+    (args.out_dir / f"figures-{args.count}.json").write_text(
+        json.dumps(figures(results))
+    )
+    text = render(results, others=other_sizes(args.out_dir, args.count))
     report_path = args.out_dir / f"report-{args.count}.txt"
     report_path.write_text(text)
     print(text)

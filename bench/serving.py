@@ -1,16 +1,31 @@
-"""A serving process in miniature: open the index, run the queries, report memory.
+"""Serving processes: a fresh one in miniature, then gunicorn with several workers.
 
 ``bench.run`` starts this in a fresh interpreter (same environment) so the
-memory figure is that of a process that only searches, as a gunicorn worker
-does, without the corpus building and indexing the benchmark did before.
+memory figures are those of processes that only search, without the corpus
+building and indexing the benchmark did before. It reports:
+
+- a process that sets up Django, runs the analyst queries through
+  ``search()`` and reads its memory (the first search opens the index);
+- the project's gunicorn settings with ``WORKERS`` workers: the time until it
+  answers, the first search over HTTP (its time, and whether it was cut
+  short or found nothing), the analyst queries once over HTTP, and each
+  worker's memory: RSS, and PSS (the pages it shares with the other workers
+  and the arbiter counted in part), which is what the workers cost together.
+
 Prints one JSON object.
 """
 
 import json
 import os
+import subprocess
 import time
+from pathlib import Path
 
 import django
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+WORKERS = 2
+STARTUP_TIMEOUT = 600.0
 
 
 def main() -> None:
@@ -35,18 +50,127 @@ def main() -> None:
         failed += not {NOTICE_FAILED, NOTICE_NO_INDEX, NOTICE_OUTDATED}.isdisjoint(
             page.notices
         )
-    print(
-        json.dumps(
-            {
-                "before": before,
-                "opened": opened,
-                "first_search_ms": opened_ms,
-                "after": memory_mb(),
-                "queries": len(queries),
-                "failed": failed,
-            }
-        )
+    report = {
+        "before": before,
+        "opened": opened,
+        "first_search_ms": opened_ms,
+        "after": memory_mb(),
+        "queries": len(queries),
+        "failed": failed,
+    }
+    try:
+        report["gunicorn"] = over_http(queries)
+    except (OSError, RuntimeError) as error:
+        report["gunicorn"] = {"error": str(error)}
+    print(json.dumps(report))
+
+
+def over_http(queries) -> dict:
+    """Start gunicorn with ``WORKERS`` workers; time its first searches; read its memory."""
+    from bench.http import fetch, free_port, search_path
+    from bench.measure import percentile
+    from search.service import NOTICE_PARTIAL
+
+    port = free_port()
+    env = {
+        **os.environ,
+        # The benchmark's server settings: no reuse of earlier results.
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "WEB_CONCURRENCY": str(WORKERS),
+        "PORT": str(port),
+    }
+    command = [
+        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+        "--config",
+        "config/gunicorn.conf.py",
+        "--access-logfile",
+        "/dev/null",
+        "--max-requests",
+        "0",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 - the benchmark's own fixed command
+        command,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
+    try:
+        _wait_listening(port, process)
+        ready = time.perf_counter() - started
+        first = []
+        # The first searches after the start (each worker warms the index
+        # before it takes a request), new connections.
+        for query in queries[:WORKERS]:
+            begun = time.perf_counter()
+            status, body = fetch(port, search_path(query))
+            answer = json.loads(body) if status == 200 else {}
+            first.append(
+                {
+                    "ms": (time.perf_counter() - begun) * 1000,
+                    "status": status,
+                    "total": answer.get("total", 0),
+                    "partial": str(NOTICE_PARTIAL) in answer.get("notices", []),
+                }
+            )
+        ms = []
+        for query in queries:
+            begun = time.perf_counter()
+            fetch(port, search_path(query))
+            ms.append((time.perf_counter() - begun) * 1000)
+        workers = _children(process.pid)
+        return {
+            "workers": len(workers),
+            "ready_seconds": ready,
+            "first": first,
+            "json_p50": percentile(ms, 50),
+            "json_p95": percentile(ms, 95),
+            "arbiter": _memory(process.pid),
+            "per_worker": [_memory(pid) for pid in workers],
+        }
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_listening(port: int, process: subprocess.Popen) -> None:
+    """Wait until gunicorn answers: its arbiter warms the index before forking."""
+    from bench.http import fetch
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({process.returncode})")
+        try:
+            status, _ = fetch(port, "/search/help/")
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status < 500:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()]
+
+
+def _memory(pid: int) -> dict:
+    """RSS and PSS of process ``pid`` in MB (PSS shares shared pages out)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("Rss", "Pss", "Shared_Clean", "Shared_Dirty"):
+            values[name.lower()] = int(rest.split()[0]) / 1024
+    return values
 
 
 if __name__ == "__main__":

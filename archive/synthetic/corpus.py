@@ -217,6 +217,16 @@ class CorpusGenerator:
         self.latin_author_weights = _zipf_cumulative(len(pools.latin), 0.8, 5)
         self.hangul_author_weights = _zipf_cumulative(len(pools.hangul), 0.8, 5)
 
+    @staticmethod
+    def url(seed: int, number: int) -> str:
+        """Return the URL of article ``number`` (from 1) of the corpus of ``seed``."""
+        return f"{corpus_url_prefix(seed)}{number:07d}"
+
+    @classmethod
+    def url_key(cls, seed: int, number: int) -> str:
+        """Return the stored URL key of article ``number`` of the corpus of ``seed``."""
+        return normalize_url(cls.url(seed, number))
+
     def articles(self, count: int) -> Iterator[ArticleSpec]:
         """Yield the first ``count`` articles of this seed's corpus."""
         for number in range(1, count + 1):
@@ -237,7 +247,7 @@ class CorpusGenerator:
         title = _title(rng, language)
         paragraphs = _paragraphs(rng, language)
         body_text = "\n".join(paragraphs)
-        url = f"{corpus_url_prefix(self.seed)}{number:07d}"
+        url = self.url(self.seed, number)
         return ArticleSpec(
             number=number,
             title=title,

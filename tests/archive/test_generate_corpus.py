@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.management.commands.generate_corpus import Command
-from archive.models import Article, Source
+from archive.models import Article, Source, Tally
 from archive.sanitize import html_to_text, sanitize_html
 from archive.synthetic.corpus import CorpusGenerator
 from archive.synthetic.vocabulary import DOMAIN_TERMS
@@ -86,6 +86,33 @@ def test_a_seed_already_written_must_be_cleared_first():
 
     assert str(error.value) == Command.EXISTING % {"count": 5, "seed": 9}
     assert Article.objects.count() == 5
+
+
+def test_an_interrupted_corpus_is_resumed_into_the_same_corpus():
+    generate(count=30, seed=3, batch_size=7)
+    whole = corpus_fingerprint()
+    counts = dict(Tally.objects.filter(year=0, pair="").values_list("key", "n"))
+    # An interrupted run leaves its first batches, whole.
+    Article.objects.filter(url_key__gt=CorpusGenerator.url_key(3, 14)).delete()
+
+    output = generate(count=30, seed=3, batch_size=7, resume=True)
+
+    assert Command.RESUMED % {"count": 14} in output
+    assert "Wrote 16 synthetic articles" in output
+    assert corpus_fingerprint() == whole
+    recounted = dict(Tally.objects.filter(year=0, pair="").values_list("key", "n"))
+    assert recounted[""] == 30 and sorted(recounted.items()) == sorted(counts.items())
+
+
+def test_articles_that_are_not_the_start_of_the_corpus_are_not_resumed():
+    generate(count=10, seed=3)
+    Article.objects.filter(url_key=CorpusGenerator.url_key(3, 2)).delete()
+
+    with pytest.raises(CommandError) as error:
+        generate(count=20, seed=3, resume=True)
+
+    assert str(error.value) == Command.NOT_A_START % {"count": 9, "seed": 3}
+    assert Article.objects.count() == 9
 
 
 def test_clear_removes_only_synthetic_articles_and_sources():
