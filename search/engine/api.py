@@ -176,7 +176,7 @@ class SearchBackend(Protocol):
     def warm(self, common_terms: int = 0) -> None:
         """Open the index and load what every search reads, before any search does.
 
-        The document table and facet bitmaps are built, and the postings of
+        The document table and facet columns are built, and the postings of
         the ``common_terms`` most frequent words are read once.
         """
 

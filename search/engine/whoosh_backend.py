@@ -291,7 +291,7 @@ class WhooshBackend:
         with self._snapshot() as snapshot:
             table = snapshot.table
             for name in self.layout.names:
-                table.value_bitmaps(name)
+                table.facet(name)
             table.newest_rank  # noqa: B018 - computed once, kept by the table
             terms = _most_frequent(snapshot.searcher.reader(), common_terms)
         for term in terms:
