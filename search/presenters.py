@@ -7,7 +7,7 @@ value the form dropped never reappears in a link.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format, number_format
@@ -29,6 +29,7 @@ from archive.listing.querystring import (
 )
 from archive.listing.types import SearchParams, YearCount
 from search.forms import SearchForm
+from search.markup import result_item
 from search.types import SearchPage
 
 # The search box on the results page shows these itself; the other filters
@@ -184,7 +185,7 @@ def trends_url(query: QueryDict) -> str:
     return replace_value(start, "page", None, reverse("trends"))
 
 
-def results_context(form: SearchForm, page: SearchPage) -> dict:
+def results_context(form: SearchForm, page: SearchPage, request: HttpRequest) -> dict:
     """Everything the results template shows, with every link built from the cleaned query."""
     path = reverse("search:results")
     query = form.querydict()
@@ -195,6 +196,7 @@ def results_context(form: SearchForm, page: SearchPage) -> dict:
         query.pop("page", None)
     params = form.params
     filters = active_filters(query, form.labels, path)
+    article_query = listing_link_query(query, "search")
     return {
         "nav_section": "search",
         # No words and no filters: the page to start a search from.
@@ -226,7 +228,10 @@ def results_context(form: SearchForm, page: SearchPage) -> dict:
         "pagination": page_links(query, page.page, page.pages, path),
         "sort_links": sort_links(query, params.sort, path) if page.total else [],
         "histogram": continuous_years(page.histogram),
-        "article_query": listing_link_query(query, "search"),
+        "results": [
+            result_item(hit.article, hit.snippet, article_query, request)
+            for hit in page.hits
+        ],
         "exports": export_links(query, path),
         "citation_cap": exports.CITATION_LIMIT
         if page.total > exports.CITATION_LIMIT

@@ -1,12 +1,14 @@
-"""What a result row of the JSON answer shows, read in one lean query.
+"""What a result row shows, read in one lean query.
 
-The JSON answer needs a few fields of each hit, its source, authors and
-tags: no model instances. ``load_rows`` reads the articles' fields as plain
-values; their source, authors and tags are what the index holds for them,
-named from the labels kept per index version; each article's URL is built
-from the one prefix every article page shares, instead of resolved per hit. A ``HitRow`` offers the attributes of an
-``Article`` that ``archive.listing.exports.article_json`` and the snippets
-read, so the JSON stays the one shape.
+The search page (HTML and JSON) needs a few fields of each hit, its
+source, authors and tags: no model instances. ``load_rows`` reads the
+articles' fields and their source as plain values (one query, joined); their
+authors and tags are what the index holds for them, named from the labels
+kept per index version; each article's URL is built from the one prefix
+every article page shares, instead of resolved per hit. A ``HitRow`` offers
+the attributes of an ``Article`` that ``archive.listing.exports.article_json``,
+the citations, the result template and the snippets read, so each stays
+the one shape.
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,13 @@ from urllib.parse import quote
 from django.urls import reverse
 
 from archive.listing.facets import Registry, facets
-from archive.models import Article, Source, in_byline_order
+from archive.models import (
+    IMPORT_DAY_NOTE,
+    UNKNOWN_SOURCE,
+    Article,
+    in_byline_order,
+    page_url,
+)
 from search.engine.api import Matches
 from search.facets import registry_labels
 
@@ -37,7 +45,15 @@ _ROW_FIELDS = (
     "author_order",
     "at_source",
     "checked",
+    "created",
+    "review_note",
+    "source_id",
+    "source__name",
+    "source__slug",
+    "source__kind",
 )
+_KINDS = dict(Article.Kind.choices)
+_LANGUAGES = dict(Article.Language.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +63,11 @@ class Named:
     pk: int
     name: str
     slug: str
+    route: str  # the URL name of its page
+    kind: str = ""  # a source's kind (what citations call its articles)
+
+    def get_absolute_url(self) -> str:
+        return page_url(self.route, self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +97,24 @@ class HitRow:
     updated: datetime
     at_source: str
     checked: datetime | None
+    created: datetime
+    date_is_placeholder: bool
     source: Named
     byline: tuple[Named, ...]
     tags: Tags
 
     def get_absolute_url(self) -> str:
         return self.path
+
+    @property
+    def source_is_placeholder(self) -> bool:
+        return self.source.name == UNKNOWN_SOURCE
+
+    def get_kind_display(self) -> str:
+        return _KINDS.get(self.kind, self.kind)
+
+    def get_language_display(self) -> str:
+        return _LANGUAGES.get(self.language, self.language)
 
 
 def article_paths() -> "ArticlePaths":
@@ -102,9 +135,10 @@ class ArticlePaths:
 def load_rows(matches: Matches) -> dict[int, HitRow]:
     """Return the published articles among the ranked ones as rows, by id (one query).
 
-    The articles' own fields come from the database; their source, tags and
-    authors are the ids the index holds for them (``matches.ranked_values``)
-    with names and slugs kept per index version (``search.facets``).
+    The articles' own fields and their source come from the database; their
+    tags and authors are the ids the index holds for them
+    (``matches.ranked_values``) with names and slugs kept per index version
+    (``search.facets``).
     """
     pks = [pk for pk, _ in matches.ranked]
     rows = (
@@ -131,8 +165,11 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
         author_order,
         at_source,
         checked,
+        created,
+        review_note,
+        *source,
     ) in rows:
-        source, authors, tags = related[pk]
+        authors, tags = related[pk]
         loaded[pk] = HitRow(
             pk=pk,
             title=title,
@@ -147,7 +184,9 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
             updated=updated,
             at_source=at_source,
             checked=checked,
-            source=source,
+            created=created,
+            date_is_placeholder=IMPORT_DAY_NOTE in review_note,
+            source=Named(*source[:3], "archive:source-detail", source[3]),
             # Ordered as the registries order themselves (by name), as
             # prefetching the relations did.
             byline=tuple(in_byline_order(_by_name(authors), author_order)),
@@ -156,12 +195,16 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
     return loaded
 
 
+# The registries a row names from the index, and the URL name of their pages.
+_ROUTES = {"authors": "archive:author-detail", "tags": "archive:tag-detail"}
+
+
 def _related(matches: Matches) -> dict[int, tuple]:
-    """Return {id: (source, authors, tags)} of the ranked documents, named."""
+    """Return {id: (authors, tags)} of the ranked documents, named."""
     specs = {
         spec.values.field: (n, spec)
         for n, spec in enumerate(facets())
-        if isinstance(spec.values, Registry)
+        if isinstance(spec.values, Registry) and spec.values.field in _ROUTES
     }
     named = {}
     for field, (n, spec) in specs.items():
@@ -172,7 +215,8 @@ def _related(matches: Matches) -> dict[int, tuple]:
         }
         labels = registry_labels(spec, sorted(ids), matches.index_version)
         named[field] = {
-            pk: Named(pk, name, slug) for pk, (slug, name) in labels.items()
+            pk: Named(pk, name, slug, _ROUTES[field])
+            for pk, (slug, name) in labels.items()
         }
 
     def of(field: str, values: tuple) -> list[Named]:
@@ -181,22 +225,9 @@ def _related(matches: Matches) -> dict[int, tuple]:
         return [named[field][pk] for pk in ids if pk in named[field]]
 
     return {
-        pk: (
-            _source(pk, of("source", values)),
-            of("authors", values),
-            of("tags", values),
-        )
+        pk: (of("authors", values), of("tags", values))
         for (pk, _), values in zip(matches.ranked, matches.ranked_values, strict=True)
     }
-
-
-def _source(pk: int, found: list[Named]) -> Named:
-    if found:
-        return found[0]
-    # The source the index names is gone (merged a moment ago; the index
-    # follows): read the article's own.
-    source = Source.objects.filter(articles=pk).values_list("pk", "name", "slug")
-    return Named(*(source.first() or (0, "", "")))
 
 
 def _by_name(named: list[Named]) -> list[Named]:

@@ -51,12 +51,12 @@ def results(request: HttpRequest) -> HttpResponse:
         )
     if form.format == "atom":
         return _atom(request, form)
-    page = _search(form, rows=form.format == "json")
+    page = _search(form)
     if form.format == "json":
         return JsonResponse(
             _json(request, page, form), json_dumps_params={"ensure_ascii": False}
         )
-    return render(request, "search/results.html", results_context(form, page))
+    return render(request, "search/results.html", results_context(form, page, request))
 
 
 @require_safe
@@ -143,12 +143,15 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "search/help.html", {"nav_section": "help"})
 
 
-def _search(form: SearchForm, *, rows: bool = False) -> SearchPage:
-    """Run the search; a page past the last shows the last one, and says so."""
-    page = search(form.params, rows=rows)
+def _search(form: SearchForm) -> SearchPage:
+    """Run the search; a page past the last shows the last one, and says so.
+
+    Its hits are lean rows (``search.rows``), what the page and JSON show.
+    """
+    page = search(form.params, rows=True)
     if page.pages and form.params.page > page.pages:
         if page.page != page.pages:
-            page = search(dataclasses.replace(form.params, page=page.pages), rows=rows)
+            page = search(dataclasses.replace(form.params, page=page.pages), rows=True)
         notice = _("There is no page %(page)s; showing the last page, %(last)d.") % {
             "page": number_format(form.requested_page, force_grouping=True),
             "last": page.pages,
