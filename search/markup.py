@@ -10,11 +10,12 @@ drift apart.
 """
 
 from django.http import HttpRequest
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format, localize
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive import citations
 
@@ -114,4 +115,234 @@ def _tags(tags) -> SafeString | str:
             '<li><a href="{}">{}</a></li>',
             ((t.get_absolute_url(), t.name) for t in tags),
         ),
+    )
+
+
+def facet_list(facets, heading: str) -> SafeString:
+    """Return ``includes/_facets.html`` for linked facets (``link_facets``) under ``heading``."""
+    out = [
+        format_html(
+            '\n<section class="facets" aria-labelledby="facets-heading">\n'
+            '  <h2 id="facets-heading" class="facets__heading">{}</h2>\n  ',
+            heading,
+        )
+    ]
+    for facet in facets:
+        if facet.values:
+            out.append(_facet(facet))
+    out.append("\n</section>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped
+
+
+def _facet(facet) -> str:
+    lowered = conditional_escape(facet.label.lower())
+    out = [
+        format_html(
+            '\n  <section class="facet" aria-labelledby="facet-{}">\n'
+            '    <h3 id="facet-{}" class="facet__name">{}</h3>\n'
+            '    <ul class="facet__values">\n      ',
+            facet.name,
+            facet.name,
+            facet.label,
+        )
+    ]
+    out += [_facet_value(fv, lowered) for fv in facet.values]
+    out.append("\n    </ul>\n    ")
+    if facet.more_url:
+        out.append(
+            format_html(
+                '<p class="facet__more"><a href="{}">{}<span class="visually-hidden">'
+                " ({})</span></a></p>",
+                facet.more_url,
+                _blocktranslated(_("All %(facet)s values"), facet=lowered),
+                facet.label,
+            )
+        )
+    out.append("\n    ")
+    if facet.fewer_url:
+        out.append(
+            format_html(
+                '<p class="facet__more"><a href="{}">{}</a></p>',
+                facet.fewer_url,
+                _blocktranslated(_("Fewer %(facet)s values"), facet=lowered),
+            )
+        )
+    out.append("\n  </section>\n  ")
+    return "".join(out)
+
+
+def _facet_value(fv, facet_label: str) -> str:
+    label = conditional_escape(fv.label)
+    if fv.selected:
+        hint = format_html(
+            '<span class="visually-hidden">{} </span>', _("Remove filter:")
+        )
+    elif fv.excluded:
+        hint = format_html(
+            '<span class="visually-hidden">{} </span>', _("Excluded; choose instead:")
+        )
+    else:
+        hint = ""
+    if fv.excluded:
+        title = _blocktranslated(_("Stop excluding %(value)s"), value=label)
+        spoken = _blocktranslated(
+            _("Stop excluding %(facet)s %(value)s"), facet=facet_label, value=label
+        )
+    else:
+        title = _blocktranslated(_("Exclude %(value)s"), value=label)
+        spoken = _blocktranslated(
+            _("Exclude %(facet)s %(value)s"), facet=facet_label, value=label
+        )
+    return format_html(
+        '\n      <li class="facet__value{}{}">\n'
+        '        <a class="facet__toggle" href="{}"{}>\n'
+        '          <span class="facet__label">{}{}</span>\n'
+        '          <span class="facet__count">{}<span class="visually-hidden"> {}</span></span>\n'
+        "        </a>\n"
+        '        <a class="facet__exclude" href="{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></a>\n'
+        "      </li>\n      ",
+        " is-selected" if fv.selected else "",
+        " is-excluded" if fv.excluded else "",
+        fv.toggle_url,
+        mark_safe(' aria-current="true"') if fv.selected else "",
+        hint,
+        label,
+        localize(fv.count),
+        _blocktranslated(ngettext("article", "articles", fv.count)),
+        fv.exclude_url,
+        title,
+        "↺" if fv.excluded else "−",  # noqa: RUF001
+        spoken,
+    )
+
+
+def _blocktranslated(message: str, **values: str) -> SafeString:
+    """A translated message with escaped values, as ``{% blocktranslate %}`` renders it.
+
+    The message is the project's own catalog text, output as is (as the tag does).
+    """
+    return mark_safe(message % values)  # noqa: S308 - values escaped by the callers
+
+
+def year_chart(chart) -> SafeString:
+    """Return ``includes/_histogram.html`` for a laid-out chart (``build_chart``) or None."""
+    if chart is None:
+        return mark_safe("\n")
+    n = localize
+    gutter, label_y = n(chart.gutter - 4), n(chart.label_y)
+    out = [
+        format_html(
+            '\n<figure class="histogram">\n'
+            '  <figcaption class="histogram__caption">{} <span class="meta">({}{})</span>'
+            "</figcaption>\n"
+            '  <svg class="histogram__chart" viewBox="0 0 {} {}" width="{}" height="{}" '
+            'role="group" aria-label="{}: {}" preserveAspectRatio="xMinYMin meet">\n    ',
+            chart.caption,
+            n(chart.first_year),
+            format_html("–{}", n(chart.last_year))  # noqa: RUF001
+            if chart.last_year != chart.first_year
+            else "",
+            n(chart.width),
+            n(chart.height),
+            n(chart.width),
+            n(chart.height),
+            chart.caption,
+            _articles(chart.total),
+        )
+    ]
+    for bar in chart.bars:
+        x, width = str(bar.x), str(bar.width)
+        if bar.count:
+            articles = _articles(bar.count)
+            out.append(
+                format_html(
+                    '\n    <a href="{}" class="histogram__bar{}" aria-label="{}: {}{}">\n'
+                    "      <title>{}: {}</title>\n"
+                    '      <rect class="histogram__hit" x="{}" y="0" width="{}" height="{}" '
+                    'fill="transparent"></rect>\n'
+                    '      <rect x="{}" y="{}" width="{}" height="{}"></rect>\n'
+                    "    </a>\n    ",
+                    bar.url,
+                    " is-selected" if bar.selected else "",
+                    n(bar.year),
+                    articles,
+                    format_html(" {}", _("(chosen)")) if bar.selected else "",
+                    n(bar.year),
+                    articles,
+                    x,
+                    width,
+                    label_y,
+                    x,
+                    str(bar.y),
+                    width,
+                    str(bar.height),
+                )
+            )
+        else:
+            out.append(
+                format_html(
+                    '\n    <g class="histogram__bar histogram__bar--empty"><title>{}: {}'
+                    '</title><rect x="{}" y="{}" width="{}" height="1"></rect></g>\n    ',
+                    n(bar.year),
+                    _("no articles"),
+                    x,
+                    n(chart.baseline_y),
+                    width,
+                )
+            )
+    out.append("\n    ")
+    for tick in chart.ticks:
+        y = str(tick.y)
+        out.append(
+            format_html(
+                '\n    <line class="histogram__grid" x1="{}" x2="{}" y1="{}" y2="{}"></line>\n'
+                '    <text class="histogram__tick" x="{}" y="{}" text-anchor="end" '
+                'dominant-baseline="middle" font-size="10">{}</text>\n    ',
+                n(chart.gutter),
+                n(chart.width),
+                y,
+                y,
+                gutter,
+                y,
+                n(tick.value),
+            )
+        )
+    out.append(
+        format_html(
+            '\n    <text class="histogram__tick" x="{}" y="{}" text-anchor="end" '
+            'dominant-baseline="middle" font-size="10">0</text>\n    ',
+            gutter,
+            n(chart.baseline_y),
+        )
+    )
+    for label in chart.labels:
+        x = str(label.x)
+        if chart.upright:
+            text = format_html(
+                '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" '
+                'font-size="10" transform="rotate(-90 {} {})">{}</text>',
+                x,
+                label_y,
+                x,
+                label_y,
+                n(label.year),
+            )
+        else:
+            text = format_html(
+                '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
+                x,
+                label_y,
+                n(label.year),
+            )
+        out.append(format_html("\n    {}\n    ", text))
+    out.append("\n  </svg>\n</figure>\n\n")
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped
+
+
+def _articles(count: int) -> SafeString:
+    """ "12 articles", as the chart's ``{% blocktranslate count %}`` says it."""
+    return _blocktranslated(
+        ngettext("%(counter)s article", "%(counter)s articles", count),
+        counter=conditional_escape(localize(count)),
     )

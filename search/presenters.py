@@ -28,8 +28,9 @@ from archive.listing.querystring import (
     replace_value,
 )
 from archive.listing.types import SearchParams, YearCount
+from archive.templatetags.archive_tags import build_chart
 from search.forms import SearchForm
-from search.markup import result_item
+from search.markup import facet_list, result_item, year_chart
 from search.types import SearchPage
 
 # The search box on the results page shows these itself; the other filters
@@ -220,14 +221,24 @@ def results_context(form: SearchForm, page: SearchPage, request: HttpRequest) ->
             if name not in OWN_INPUTS
         ],
         "first_number": (page.page - 1) * params.page_size + 1,
-        "filter_query": query,
-        "path": path,
-        "facets": link_facets(page.facets, query, path),
         "active_filters": filters,
         "clear_url": clear_filters_url(query, path) if filters else "",
         "pagination": page_links(query, page.page, page.pages, path),
         "sort_links": sort_links(query, params.sort, path) if page.total else [],
-        "histogram": continuous_years(page.histogram),
+        # The side column (only beside results): as includes/_histogram.html
+        # and includes/_facets.html render them (search.markup).
+        "year_chart": year_chart(
+            build_chart(
+                continuous_years(page.histogram), query, path, _("Matches per year")
+            )
+        )
+        if page.total
+        else "",
+        "facet_list": facet_list(
+            link_facets(page.facets, query, path), _("Narrow the results")
+        )
+        if page.total
+        else "",
         "results": [
             result_item(hit.article, hit.snippet, article_query, request)
             for hit in page.hits

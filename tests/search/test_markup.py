@@ -6,11 +6,12 @@ import re
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from archive.models import IMPORT_DAY_NOTE, UNKNOWN_SOURCE, Article
 from search.forms import SearchForm
-from search.markup import result_item
+from search.markup import result_item, year_chart
 from search.service import search
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
 
@@ -104,3 +105,63 @@ def test_the_page_shows_a_renamed_source_author_and_tag_at_once(
         '/tags/signal-jamming/">signal jamming<',
     ):
         assert text in html
+
+
+@pytest.fixture
+def years_and_facets(publish):
+    kim, lee = AuthorFactory(name="Kim <Min-ji>"), AuthorFactory(name="Lee")
+    daily = SourceFactory(name="Daily & Co", slug="daily-co")
+    for n, year in enumerate((2001, 2001, 2004, 2012, 2013, 2013, 2013)):
+        publish(
+            title=f"Radio {n}",
+            published=datetime.date(year, 5, 1),
+            source=daily if n % 2 else SourceFactory(),
+            authors=[kim] if n % 3 else [lee],
+            tags=[TagFactory(name=f"t{n} “quoted”", slug=f"t{n}")],
+        )
+
+
+# (GET parameters, facets listed per facet): values chosen, excluded and the
+# "more"/"fewer" links; a few years (labels across) and many (upright).
+PAGES = [
+    {"q": "radio"},
+    {"q": "radio", "source": "daily-co", "not_tag": "t1", "more": "tag"},
+    {"q": "radio", "year": "2013", "not_year": "2001"},
+]
+
+
+@pytest.mark.parametrize("data", PAGES)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_side_column_reads_as_the_shared_partials_render_it(
+    rf, years_and_facets, data, language
+):
+    from archive.listing.querystring import link_facets
+    from archive.templatetags.archive_tags import build_chart
+    from search.presenters import continuous_years, results_context
+
+    request = rf.get("/search/", data)
+    form = SearchForm(request.GET)
+    with translation.override(language):
+        page = search(form.params, rows=True)
+        context = results_context(form, page, request)
+        query, path = form.querydict(), reverse("search:results")
+        facets = link_facets(page.facets, query, path)
+        assert any(v.selected or v.excluded for f in facets for v in f.values) == (
+            data != PAGES[0]
+        )
+        assert str(context["facet_list"]) == render_to_string(
+            "includes/_facets.html",
+            {"facets": facets, "facets_heading": "Narrow the results"},
+        ).replace("Narrow the results", str(translation.gettext("Narrow the results")))
+        for width in (300, 40):
+            chart = build_chart(
+                continuous_years(page.histogram), query, path, "Per year", width
+            )
+            # Empty years between (the whole archive's 2001-2013).
+            assert any(not bar.count for bar in chart.bars) == (data == PAGES[0])
+            assert str(year_chart(chart)) == render_to_string(
+                "includes/_histogram.html", {"chart": chart}
+            )
+    assert str(year_chart(None)) == render_to_string(
+        "includes/_histogram.html", {"chart": None}
+    )
