@@ -144,3 +144,38 @@ def test_page_links_show_ends_and_a_window_with_gaps():
 def test_a_single_page_needs_no_links():
     assert page_links(q(""), 1, 1).links == ()
     assert page_links(q(""), 1, 0).links == ()
+
+
+def _one_by_one(query: QueryDict, key: str, opposite: str, value: str) -> str:
+    """The link as copying and changing the whole query for it gives it."""
+    new = query.copy()
+    for name in ("page", "format"):
+        new.pop(name, None)
+    if value in new.getlist(key):
+        kept = [v for v in new.getlist(key) if v != value]
+        new.setlist(key, kept) if kept else new.pop(key)
+    else:
+        kept = [v for v in new.getlist(opposite) if v != value]
+        new.setlist(opposite, kept) if kept else new.pop(opposite, None)
+        new.appendlist(key, value)
+    return f"/a/?{new.urlencode()}" if new else "/a/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=radio&page=3&format=json",
+        "tag=radio&q=북한 단속&not_tag=tv&more=tag",
+        "not_tag=r%26d&tag=a+b&tag=radio&source=kcna",
+        "tag=radio",
+        "not_tag=radio",
+    ],
+)
+def test_facet_links_are_what_changing_the_whole_query_gives(query):
+    values = ["radio", "tv", "r&d", "a b", "라디오"]
+    facets = [facet(*(FacetValue(v, v, 1) for v in values))]
+    (linked,) = link_facets(facets, q(query), "/a/")
+    for value, fv in zip(values, linked.values, strict=True):
+        assert fv.toggle_url == _one_by_one(q(query), "tag", "not_tag", value)
+        assert fv.exclude_url == _one_by_one(q(query), "not_tag", "tag", value)
