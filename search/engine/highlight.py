@@ -15,7 +15,6 @@ import re
 
 from search.engine.analyzers import (
     CJK_PATTERN,
-    TOKEN_PATTERN,
     WORD_PATTERN,
     build_analyzer,
 )
@@ -60,7 +59,7 @@ def _matches(
         if candidates is not None and chunk.isascii():
             _scan_candidates(chunk, position, candidates, wanted, found)
         elif candidates is not None:
-            _scan_grams(text, position, stop, wanted, found)
+            _scan_mixed(text, position, stop, wanted, found, [], 0)
         else:
             scan = (
                 _scan_mixed if CJK_PATTERN.search(text, position, stop) else _scan_words
@@ -149,18 +148,6 @@ def _gram_pattern(wanted: frozenset[str]) -> re.Pattern:
     return re.compile("|".join(alternatives) or "(?!)")
 
 
-def _scan_grams(text, start, stop, wanted, found) -> None:
-    """Add the matches in ``text[start:stop]`` (words and CJK grams), places unneeded."""
-    chunk: list[tuple[int, int, str]] = []
-    _scan_words(text, start, stop, wanted, chunk, [], 0)
-    for match in _gram_pattern(wanted).finditer(text, start, stop):
-        gram = match.group(1) or match.group(2)
-        begin = match.start(1) if match.group(1) else match.start(2)
-        chunk.append((begin, begin + len(gram), gram))
-    chunk.sort()
-    found += chunk
-
-
 def _scan_words(text, start, stop, wanted, found, places, word_number) -> int:
     """Add the matches among ``text[start:stop]``'s words (no CJK there).
 
@@ -186,26 +173,23 @@ def _scan_words(text, start, stop, wanted, found, places, word_number) -> int:
 
 
 def _scan_mixed(text, start, stop, wanted, found, places, word_number) -> int:
-    """Add the matches in ``text[start:stop]``, which holds CJK runs (two-character grams)."""
-    term_of = _ANALYZER.term
-    for match in TOKEN_PATTERN.finditer(text, start, stop):
-        begin, end = match.span()
-        if match.lastgroup == "word":
-            term = term_of(match.group())
-            if term is not None:
-                word_number += 1
-            if term in wanted:
-                found.append((begin, end, term))
-                places.append(word_number)
-            continue
-        run = match.group()
-        grams = (
-            [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-        )
-        for i, gram in enumerate(grams):
-            if gram in wanted:
-                found.append((begin + i, begin + i + len(gram), gram))
-                places.append(-1)
+    """Add the matches in ``text[start:stop]``, which holds CJK runs (two-character grams).
+
+    CJK runs are not words and take no place among them, so the words are
+    scanned in bulk around them (``_scan_words``) and the grams found by one
+    pattern (placed nowhere, -1); then both are merged in text order.
+    """
+    matches: list[tuple[int, int, str]] = []
+    at: list[int] = []
+    word_number = _scan_words(text, start, stop, wanted, matches, at, word_number)
+    for match in _gram_pattern(wanted).finditer(text, start, stop):
+        gram = match.group(1) or match.group(2)
+        begin = match.start(1) if match.group(1) else match.start(2)
+        matches.append((begin, begin + len(gram), gram))
+        at.append(-1)
+    order = sorted(range(len(matches)), key=matches.__getitem__)
+    found += [matches[i] for i in order]
+    places += [at[i] for i in order]
     return word_number
 
 
