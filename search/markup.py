@@ -47,7 +47,26 @@ def _texts(language: str | None) -> dict[str, str]:
         "chosen": _("(chosen)"),
         "no_articles": _("no articles"),
     }
-    return {key: escape(text) for key, text in words.items()}
+    words = {key: escape(text) for key, text in words.items()}
+    # Messages with values, output as {% blocktranslate %} does (unescaped).
+    return {
+        **words,
+        "exclude": _("Exclude %(value)s"),
+        "exclude_facet": _("Exclude %(facet)s %(value)s"),
+        "stop_excluding": _("Stop excluding %(value)s"),
+        "stop_excluding_facet": _("Stop excluding %(facet)s %(value)s"),
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(value, language: str | None) -> str:
+    """``value`` as the template engine shows it in ``language``, escaped."""
+    return escape(localize(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plural(singular: str, plural: str, count: int, language: str | None) -> str:
+    return ngettext(singular, plural, count)
 
 
 def result_item(
@@ -116,19 +135,20 @@ def result_item(
 
 def facet_list(facets, heading: str) -> SafeString:
     """Return ``includes/_facets.html`` for linked facets (``link_facets``) under ``heading``."""
-    texts = _texts(get_language())
+    language = get_language()
+    texts = _texts(language)
     out = [
         '\n<section class="facets" aria-labelledby="facets-heading">\n'
         f'  <h2 id="facets-heading" class="facets__heading">{_e(heading)}</h2>\n  '
     ]
     for facet in facets:
         if facet.values:
-            out.append(_facet(facet, texts))
+            out.append(_facet(facet, texts, language))
     out.append("\n</section>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value escaped
 
 
-def _facet(facet, texts: dict[str, str]) -> str:
+def _facet(facet, texts: dict[str, str], language: str | None) -> str:
     name, label, lowered = _e(facet.name), _e(facet.label), _e(facet.label.lower())
     out = [
         f'\n  <section class="facet" aria-labelledby="facet-{name}">\n'
@@ -142,13 +162,9 @@ def _facet(facet, texts: dict[str, str]) -> str:
     }
     for fv in facet.values:
         value = _e(fv.label)
-        if fv.excluded:
-            title = _("Stop excluding %(value)s") % {"value": value}
-            spoken = _("Stop excluding %(facet)s %(value)s")
-        else:
-            title = _("Exclude %(value)s") % {"value": value}
-            spoken = _("Exclude %(facet)s %(value)s")
-        spoken %= {"facet": lowered, "value": value}
+        state = "stop_excluding" if fv.excluded else "exclude"
+        title = texts[state] % {"value": value}
+        spoken = texts[f"{state}_facet"] % {"facet": lowered, "value": value}
         hint = (
             hints["selected"]
             if fv.selected
@@ -163,9 +179,9 @@ def _facet(facet, texts: dict[str, str]) -> str:
             f'        <a class="facet__toggle" href="{_e(fv.toggle_url)}"'
             f"{current if fv.selected else ''}>\n"
             f'          <span class="facet__label">{hint}{value}</span>\n'
-            f'          <span class="facet__count">{_e(localize(fv.count))}'
+            f'          <span class="facet__count">{_number(fv.count, language)}'
             '<span class="visually-hidden"> '
-            f"{ngettext('article', 'articles', fv.count)}</span></span>\n"
+            f"{_plural('article', 'articles', fv.count, language)}</span></span>\n"
             "        </a>\n"
             f'        <a class="facet__exclude" href="{_e(fv.exclude_url)}" '
             f'title="{title}"><span aria-hidden="true">'
@@ -194,28 +210,32 @@ def year_chart(chart) -> SafeString:
     """Return ``includes/_histogram.html`` for a laid-out chart (``build_chart``) or None."""
     if chart is None:
         return mark_safe("\n")
-    texts = _texts(get_language())
-    n = localize
+    language = get_language()
+    texts = _texts(language)
+
+    def n(value) -> str:
+        return _number(value, language)
+
     caption = _e(chart.caption)
-    width, height = _e(n(chart.width)), _e(n(chart.height))
-    gutter, label_y = _e(n(chart.gutter - 4)), _e(n(chart.label_y))
-    baseline_y = _e(n(chart.baseline_y))
-    years = _e(n(chart.first_year))
+    width, height = n(chart.width), n(chart.height)
+    gutter, label_y = n(chart.gutter - 4), n(chart.label_y)
+    baseline_y = n(chart.baseline_y)
+    years = n(chart.first_year)
     if chart.last_year != chart.first_year:
-        years += f"–{_e(n(chart.last_year))}"  # noqa: RUF001
+        years += f"–{n(chart.last_year)}"  # noqa: RUF001
     out = [
         '\n<figure class="histogram">\n'
         f'  <figcaption class="histogram__caption">{caption} '
         f'<span class="meta">({years})</span></figcaption>\n'
         f'  <svg class="histogram__chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="group" '
-        f'aria-label="{caption}: {_articles(chart.total)}" '
+        f'aria-label="{caption}: {_articles(chart.total, language)}" '
         'preserveAspectRatio="xMinYMin meet">\n    '
     ]
     for bar in chart.bars:
-        x, bar_width, year = _e(bar.x), _e(bar.width), _e(n(bar.year))
+        x, bar_width, year = _e(bar.x), _e(bar.width), n(bar.year)
         if bar.count:
-            articles = _articles(bar.count)
+            articles = _articles(bar.count, language)
             chosen = f" {texts['chosen']}" if bar.selected else ""
             out.append(
                 f'\n    <a href="{_e(bar.url)}" class="histogram__bar'
@@ -239,17 +259,17 @@ def year_chart(chart) -> SafeString:
     for tick in chart.ticks:
         y = _e(tick.y)
         out.append(
-            f'\n    <line class="histogram__grid" x1="{_e(n(chart.gutter))}" '
+            f'\n    <line class="histogram__grid" x1="{n(chart.gutter)}" '
             f'x2="{width}" y1="{y}" y2="{y}"></line>\n'
             f'    <text class="histogram__tick" x="{gutter}" y="{y}" text-anchor="end" '
-            f'dominant-baseline="middle" font-size="10">{_e(n(tick.value))}</text>\n    '
+            f'dominant-baseline="middle" font-size="10">{n(tick.value)}</text>\n    '
         )
     out.append(
         f'\n    <text class="histogram__tick" x="{gutter}" y="{baseline_y}" '
         'text-anchor="end" dominant-baseline="middle" font-size="10">0</text>\n    '
     )
     for label in chart.labels:
-        x, year = _e(label.x), _e(n(label.year))
+        x, year = _e(label.x), n(label.year)
         if chart.upright:
             text = (
                 f'<text x="{x}" y="{label_y}" text-anchor="end" '
@@ -266,7 +286,7 @@ def year_chart(chart) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value escaped
 
 
-def _articles(count: int) -> str:
+def _articles(count: int, language: str | None) -> str:
     """ "12 articles", as the chart's ``{% blocktranslate count %}`` says it."""
-    message = ngettext("%(counter)s article", "%(counter)s articles", count)
-    return message % {"counter": _e(localize(count))}
+    message = _plural("%(counter)s article", "%(counter)s articles", count, language)
+    return message % {"counter": _number(count, language)}

@@ -23,7 +23,6 @@ from archive.models import (
     UNKNOWN_SOURCE,
     Article,
     in_byline_order,
-    page_url,
 )
 from search.engine.api import Matches
 from search.facets import registry_labels
@@ -63,11 +62,11 @@ class Named:
     pk: int
     name: str
     slug: str
-    route: str  # the URL name of its page
+    path: str  # of its page
     kind: str = ""  # a source's kind (what citations call its articles)
 
     def get_absolute_url(self) -> str:
-        return page_url(self.route, self.slug)
+        return self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +131,16 @@ class ArticlePaths:
         return f"{self.prefix}{pk}/{quote(slug or 'article', safe=_SAFE)}/"
 
 
+class RegistryPaths:
+    """Paths of one registry's pages (sources, authors or tags) from one reversed URL."""
+
+    def __init__(self, route: str):
+        self.prefix = reverse(route, args=["-"]).removesuffix("-/")
+
+    def __call__(self, slug: str) -> str:
+        return f"{self.prefix}{quote(slug, safe=_SAFE)}/"
+
+
 def load_rows(matches: Matches) -> dict[int, HitRow]:
     """Return the published articles among the ranked ones as rows, by id (one query).
 
@@ -149,6 +158,7 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
     )
     related = _related(matches)
     path = article_paths()
+    source_path = RegistryPaths("archive:source-detail")
     loaded = {}
     for (
         pk,
@@ -186,7 +196,7 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
             checked=checked,
             created=created,
             date_is_placeholder=IMPORT_DAY_NOTE in review_note,
-            source=Named(*source[:3], "archive:source-detail", source[3]),
+            source=Named(*source[:3], source_path(source[2]), source[3]),
             # Ordered as the registries order themselves (by name), as
             # prefetching the relations did.
             byline=tuple(in_byline_order(_by_name(authors), author_order)),
@@ -214,9 +224,9 @@ def _related(matches: Matches) -> dict[int, tuple]:
             for pk in (values[n] if spec.multi else (values[n],))
         }
         labels = registry_labels(spec, sorted(ids), matches.index_version)
+        path = RegistryPaths(_ROUTES[field])
         named[field] = {
-            pk: Named(pk, name, slug, _ROUTES[field])
-            for pk, (slug, name) in labels.items()
+            pk: Named(pk, name, slug, path(slug)) for pk, (slug, name) in labels.items()
         }
 
     def of(field: str, values: tuple) -> list[Named]:

@@ -54,6 +54,16 @@ def test_a_hit_reads_as_the_result_partial_renders_it(rows_of_every_shape, langu
         hits = search(form.params, rows=True).hits
         assert len(hits) == 4
         for hit in hits:
+            row, article = hit.article, Article.objects.get(pk=hit.article.pk)
+            assert row.get_absolute_url() == article.get_absolute_url()
+            assert row.source.get_absolute_url() == article.source.get_absolute_url()
+            for shown, entries in (
+                (row.byline, article.byline),
+                (row.tags.all(), article.tags.all()),
+            ):
+                assert {e.get_absolute_url() for e in shown} == {
+                    e.get_absolute_url() for e in entries
+                }
             for query in ("back=q%3Dradio&from=search", ""):
                 partial = render_to_string(
                     "includes/_result.html",
