@@ -133,7 +133,7 @@ def link_facets(
 ) -> list[LinkedFacet]:
     """Give each facet value its toggle and exclude links, and each facet its "more" link."""
     linked = []
-    links = _ValueLinks(query, path)
+    links = QueryLinks(query, path)
     for facet in facets:
         expanded = facet.name in query.getlist("more")
         values = tuple(
@@ -167,12 +167,13 @@ def link_facets(
     return linked
 
 
-class _ValueLinks:
-    """Links that each choose, unchoose or exclude one facet value of ``query``.
+class QueryLinks:
+    """Many links that each change one value of ``query`` (and drop ``page``).
 
-    A facet list links each of its values twice; copying and encoding the
-    whole query for every link was a tenth of a search page. The query's
-    pairs are encoded once here, and each link only joins them anew.
+    A facet list links each of its values twice, a year chart each year;
+    copying and encoding the whole query for every link was a tenth of a
+    search page. The query's pairs are encoded once here, and each link
+    only joins them anew.
     """
 
     def __init__(self, query: QueryDict, path: str):
@@ -187,7 +188,11 @@ class _ValueLinks:
         """Exclude the value (unchoosing it), or lift its exclusion."""
         return self._switch(f"not_{name}", name, value)
 
-    def _switch(self, key: str, opposite: str, value: str) -> str:
+    def toggle_pair(self, key: str, value: str) -> str:
+        """What ``toggle_pair(query, key, value, path)`` links to."""
+        return self._switch(key, None, value)
+
+    def _switch(self, key: str, opposite: str | None, value: str) -> str:
         lists = dict(self.lists)
         if value in lists.get(key, ()):
             _drop(lists, key, value)
@@ -203,7 +208,7 @@ class _ValueLinks:
         return self.path or "?"
 
 
-def _drop(lists: dict, key: str, value: str) -> None:
+def _drop(lists: dict, key: str | None, value: str) -> None:
     values = [v for v in lists.get(key, ()) if v != value]
     if values:
         lists[key] = values

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from archive import citations
-from archive.listing.querystring import toggle_pair
+from archive.listing.querystring import QueryLinks
 from archive.listing.types import YearCount
 
 register = template.Library()
@@ -103,6 +103,7 @@ def build_chart(
         return None
     query = query if query is not None else QueryDict()
     chosen = set(query.getlist("year"))
+    links = QueryLinks(query, path)
     peak = max(yc.count for yc in years) or 1
     # Few years get bars of at most MAX_SLOT units, right of the scale.
     slot = min((width - SCALE_GUTTER) / len(years), MAX_SLOT)
@@ -119,7 +120,7 @@ def build_chart(
                 y=round(BAR_AREA_HEIGHT - height, 2),
                 width=round(slot * 0.8, 2),
                 height=height,
-                url=toggle_pair(query, "year", str(yc.year), path),
+                url=links.toggle_pair("year", str(yc.year)),
                 selected=str(yc.year) in chosen,
             )
         )

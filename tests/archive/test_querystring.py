@@ -2,6 +2,7 @@ import pytest
 from django.http import QueryDict
 
 from archive.listing.querystring import (
+    QueryLinks,
     active_filters,
     add_pair,
     clear_filters_url,
@@ -179,3 +180,6 @@ def test_facet_links_are_what_changing_the_whole_query_gives(query):
     for value, fv in zip(values, linked.values, strict=True):
         assert fv.toggle_url == _one_by_one(q(query), "tag", "not_tag", value)
         assert fv.exclude_url == _one_by_one(q(query), "not_tag", "tag", value)
+        assert QueryLinks(q(query), "/a/").toggle_pair("tag", value) == toggle_pair(
+            q(query), "tag", value, "/a/"
+        )
