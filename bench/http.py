@@ -12,8 +12,9 @@ part of the benchmark:
 - when Datasette is installed (``var/datasette-venv``, see README), serves the
   FTS5 yardstick with Datasette and times its FTS table view with facets,
   interleaved round by round with ours;
-- splits the same JSON requests, in-process, into the stages of a request
-  (parse, match, facets, rank, hits, snippets, render).
+- splits the same JSON and HTML requests, in-process, into the stages of a
+  request (parse, match, facets, rank, hits, snippets, render; for the page,
+  its hits, facets and chart, context and template).
 
 ``python -m bench.http --count N`` runs it alone on the corpus and index a
 ``make bench`` of that size left under var/bench.
@@ -368,6 +369,15 @@ STAGES = (
     ("snippets", "search.service", ("article_snippet",)),
     ("hits", "search.service", ("_hits",)),
     ("render", "search.views", ("_json", "JsonResponse")),
+    # The HTML page's own parts.
+    ("hits markup", "search.presenters", ("result_item",)),
+    (
+        "facets and chart markup",
+        "search.presenters",
+        ("facet_list", "year_chart", "link_facets", "build_chart"),
+    ),
+    ("page context (links, sentence)", "search.views", ("results_context",)),
+    ("template", "search.views", ("render",)),
 )
 
 
@@ -407,14 +417,19 @@ def _timed_stages(totals: dict[str, float]) -> list:
 
 
 def stage_times(queries: Sequence[BenchQuery]) -> dict:
-    """Split the in-process JSON request into stages; milliseconds per request (mean)."""
+    """Split the in-process JSON and HTML requests into stages (see ``_stage_times``)."""
+    return {fmt: _stage_times(queries, fmt) for fmt in ("json", "html")}
+
+
+def _stage_times(queries: Sequence[BenchQuery], fmt: str) -> dict:
+    """Mean milliseconds per request of each stage, over every query once, warm."""
     from django.test import Client
 
     import search.snippets
 
     totals: dict[str, float] = dict.fromkeys((name for name, _, _ in STAGES), 0.0)
     client = Client()
-    paths = [search_path(q) for q in queries]
+    paths = [search_path(q, fmt) for q in queries]
     patched = _timed_stages(totals)
     try:
         for path in paths:
@@ -429,7 +444,7 @@ def stage_times(queries: Sequence[BenchQuery]) -> dict:
         for module, name, original in patched:
             setattr(module, name, original)
     n = len(paths)
-    stages = {name: seconds * 1000 / n for name, seconds in totals.items()}
+    stages = {name: seconds * 1000 / n for name, seconds in totals.items() if seconds}
     stages["other (routing, form, middleware)"] = (
         (whole - sum(totals.values())) * 1000 / n
     )
@@ -516,13 +531,13 @@ def render(http: dict, stages: dict | None, fts5_median: float | None) -> str:
         f"    {_mark(rate['rate'] >= MIN_RATE)} ≥ {MIN_RATE} requests/s with "
         f"{http['clients']} clients: {rate['rate']:.1f}",
     ]
-    if stages:
-        total = stages["total"]
+    for fmt, split in (stages or {}).items():
+        total = split["total"]
         lines.append(
-            f"  stages of the JSON request in-process (mean ms per request, "
+            f"  stages of the {fmt.upper()} request in-process (mean ms per request, "
             f"snippets built afresh; total {total:.1f} ms):"
         )
-        for name, ms in stages["stages"].items():
+        for name, ms in split["stages"].items():
             lines.append(f"    {name:<34} {ms:>6.2f}  {ms / total:>5.0%}")
     return "\n".join(lines)
 
