@@ -65,7 +65,8 @@ def search(params: SearchParams, *, rows: bool = False) -> SearchPage:
     """Return one page of results; never raises for any query or filter.
 
     With ``rows`` each hit's ``article`` is a ``search.rows.HitRow`` (what the
-    JSON answer shows, read without model instances) instead of an Article.
+    results page and its JSON answer show, read without model instances)
+    instead of an Article.
     """
     started = time.perf_counter()
     if not params.q.strip() and not has_filters(params):

@@ -14,7 +14,8 @@ from archive.listing.types import Facet, SearchParams, YearCount
 
 @dataclass(frozen=True)
 class Hit:
-    article: object  # archive.models.Article, loaded with source, authors and tags
+    # archive.models.Article (with source, authors and tags) or search.rows.HitRow
+    article: object
     rank: int  # 1-based position in the whole result list
     score: float
     # Escaped text with <mark> around the matched words (safe to render).
