@@ -7,7 +7,7 @@ import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
-RECORDS = 2500
+RECORDS = 10000
 # The save gives up after this long, as a request would rather than wait 20 s.
 SAVE_TIMEOUT = 3
 
