@@ -120,8 +120,10 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def _wait_ready(port: int, path: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+def _wait_ready(
+    port: int, path: str, process: subprocess.Popen, timeout: float = STARTUP_TIMEOUT
+) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited ({process.returncode})")
@@ -137,7 +139,13 @@ def _wait_ready(port: int, path: str, process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def _serving(command: list[str], env: dict, port: int, ready: str) -> Iterator:
+def _serving(
+    command: list[str],
+    env: dict,
+    port: int,
+    ready: str,
+    timeout: float = STARTUP_TIMEOUT,
+) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen(  # noqa: S603 - the benchmark's own fixed commands
         command,
         cwd=BASE_DIR,
@@ -147,7 +155,7 @@ def _serving(command: list[str], env: dict, port: int, ready: str) -> Iterator:
         start_new_session=True,
     )
     try:
-        _wait_ready(port, ready, process)
+        _wait_ready(port, ready, process, timeout)
         yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -159,9 +167,20 @@ def _serving(command: list[str], env: dict, port: int, ready: str) -> Iterator:
 
 
 @contextmanager
-def gunicorn(port: int) -> Iterator[int]:
-    """Serve the archive with the project's gunicorn settings and one worker; yield its pid."""
-    env = {**os.environ, "WEB_CONCURRENCY": "1", "PORT": str(port)}
+def gunicorn_arbiter(
+    port: int,
+    workers: int = 1,
+    settings: str | None = None,
+    timeout: float = STARTUP_TIMEOUT,
+) -> Iterator[subprocess.Popen]:
+    """Serve the archive with the project's gunicorn settings; yield the arbiter once it answers.
+
+    The arbiter warms the index before it forks, so the first answer means
+    every worker is ready.
+    """
+    env = {**os.environ, "WEB_CONCURRENCY": str(workers), "PORT": str(port)}
+    if settings:
+        env["DJANGO_SETTINGS_MODULE"] = settings
     command = [
         str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
         "--config",
@@ -171,7 +190,14 @@ def gunicorn(port: int) -> Iterator[int]:
         "--max-requests",
         "0",
     ]
-    with _serving(command, env, port, "/search/help/") as process:
+    with _serving(command, env, port, "/search/help/", timeout) as process:
+        yield process
+
+
+@contextmanager
+def gunicorn(port: int) -> Iterator[int]:
+    """Serve the archive with one gunicorn worker; yield the worker's pid."""
+    with gunicorn_arbiter(port) as process:
         yield _only_child(process.pid)
 
 

@@ -17,7 +17,6 @@ Prints one JSON object.
 
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -67,38 +66,16 @@ def main() -> None:
 
 def over_http(queries) -> dict:
     """Start gunicorn with ``WORKERS`` workers; time its first searches; read its memory."""
-    from bench.http import fetch, free_port, search_path
+    from bench.http import fetch, free_port, gunicorn_arbiter, search_path
     from bench.measure import percentile
     from search.service import NOTICE_PARTIAL
 
     port = free_port()
-    env = {
-        **os.environ,
-        # The benchmark's server settings: no reuse of earlier results.
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "WEB_CONCURRENCY": str(WORKERS),
-        "PORT": str(port),
-    }
-    command = [
-        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-        "--config",
-        "config/gunicorn.conf.py",
-        "--access-logfile",
-        "/dev/null",
-        "--max-requests",
-        "0",
-    ]
     started = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 - the benchmark's own fixed command
-        command,
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        _wait_listening(port, process)
+    # The benchmark's server settings: no reuse of earlier results.
+    with gunicorn_arbiter(
+        port, WORKERS, settings="bench.settings", timeout=STARTUP_TIMEOUT
+    ) as process:
         ready = time.perf_counter() - started
         first = []
         # The first searches after the start (each worker warms the index
@@ -130,32 +107,6 @@ def over_http(queries) -> dict:
             "arbiter": _memory(process.pid),
             "per_worker": [_memory(pid) for pid in workers],
         }
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_listening(port: int, process: subprocess.Popen) -> None:
-    """Wait until gunicorn answers: its arbiter warms the index before forking."""
-    from bench.http import fetch
-
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode})")
-        try:
-            status, _ = fetch(port, "/search/help/")
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status < 500:
-            return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def _children(pid: int) -> list[int]:
