@@ -57,17 +57,7 @@ _FAILED_NOTICE = b"Something went wrong while searching"
 
 def search_path(query: BenchQuery, fmt: str = "json") -> str:
     """Return the search page's path and query string for ``query``."""
-    data: dict[str, list[str]] = {"q": [query.q]}
-    for name, value in query.selected:
-        data.setdefault(name, []).append(value)
-    for name, value in query.excluded:
-        data.setdefault(f"not_{name}", []).append(value)
-    if query.date_from:
-        data["from"] = [query.date_from.isoformat()]
-    if query.date_to:
-        data["to"] = [query.date_to.isoformat()]
-    if query.sort != "relevance":
-        data["sort"] = [query.sort]
+    data = query.query_data()
     if fmt != "html":
         data["format"] = [fmt]
     return "/search/?" + urlencode(data, doseq=True)

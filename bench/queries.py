@@ -36,6 +36,21 @@ class BenchQuery:
             sort=self.sort,
         )
 
+    def query_data(self) -> dict[str, list[str]]:
+        """Return the search page's query string for this query, as lists of values."""
+        data: dict[str, list[str]] = {"q": [self.q]}
+        for name, value in self.selected:
+            data.setdefault(name, []).append(value)
+        for name, value in self.excluded:
+            data.setdefault(f"not_{name}", []).append(value)
+        if self.date_from:
+            data["from"] = [self.date_from.isoformat()]
+        if self.date_to:
+            data["to"] = [self.date_to.isoformat()]
+        if self.sort != "relevance":
+            data["sort"] = [self.sort]
+        return data
+
     def describe(self) -> str:
         """Return the query and its filters as one line for the report."""
         parts = [self.q]

@@ -47,7 +47,7 @@ def sample_queries() -> list[tuple[str, dict]]:
         BenchQuery("excluded", "radio", excluded=(("source", source_slug(0)),)),
         BenchQuery("tag", "phone", selected=(("tag", tag_slug("mobile phones")),)),
     ]
-    searches = [(q.describe(), _get(q)) for q in [*sample, *extra]]
+    searches = [(q.describe(), q.query_data()) for q in [*sample, *extra]]
     searches += [
         ("radio page 2", {"q": "radio", "page": "2"}),
         ("market, every tag", {"q": "market", "more": "tag"}),
@@ -57,21 +57,6 @@ def sample_queries() -> list[tuple[str, dict]]:
         ("Korean", {"q": "북한 단속"}),
     ]
     return searches
-
-
-def _get(query: BenchQuery) -> dict:
-    data: dict[str, list[str]] = {"q": [query.q]}
-    for name, value in query.selected:
-        data.setdefault(name, []).append(value)
-    for name, value in query.excluded:
-        data.setdefault(f"not_{name}", []).append(value)
-    if query.date_from:
-        data["from"] = [query.date_from.isoformat()]
-    if query.date_to:
-        data["to"] = [query.date_to.isoformat()]
-    if query.sort != "relevance":
-        data["sort"] = [query.sort]
-    return data
 
 
 @pytest.fixture
