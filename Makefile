@@ -107,8 +107,9 @@ migrations-check: install-dev
 test: install-dev browser gettext lint migrations-check messages-check
 	$(VENV)/bin/pytest --create-db -q
 	@if $(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
-		echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest --create-db -q -m "not browser"; \
+		echo "Running the database's tests again on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest --create-db -q \
+			-m "not browser and not database_free"; \
 	else \
 		echo "PostgreSQL does not answer at $(TEST_DATABASE_URL): skipped the PostgreSQL run"; \
 	fi

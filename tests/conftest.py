@@ -8,6 +8,28 @@ from django.utils import translation
 
 from tests.processes import Site
 
+# A test that asks for none of these never touches the configured database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests whose result cannot depend on the configured database.
+
+    ``make test`` runs the suite on SQLite, then again on PostgreSQL without
+    these: a second run of them would only repeat the first.
+    """
+    for item in items:
+        if not item.get_closest_marker("django_db") and not (
+            DATABASE_FIXTURES & set(item.fixturenames)
+        ):
+            item.add_marker(pytest.mark.database_free)
+
 
 @pytest.fixture(autouse=True)
 def _search_index_dir(settings, tmp_path):
