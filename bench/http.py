@@ -580,8 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
+    from bench.measure import disable_result_cache
     from bench.queries import analyst_queries
-    from bench.run import disable_result_cache
 
     call_command("migrate", verbosity=0)
     disable_result_cache()

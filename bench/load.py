@@ -21,8 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.measure import percentile
-from bench.pages import fetch, next_link
+from bench.measure import fetch, next_link, percentile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Seconds the rebuild may go on after the test before it is stopped.

@@ -1,7 +1,11 @@
 """Timing, percentiles and memory readings shared by the benchmark's parts."""
 
+import http.client
+import re
 import statistics
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,3 +103,37 @@ def memory_mb() -> dict[str, float]:
 def directory_mb(path: Path) -> float:
     """Return the size of the files under ``path`` in MB."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def disable_result_cache() -> None:
+    """Make every timed search do its work: no reuse of an earlier query's result."""
+    from django.conf import settings
+
+    settings.SEARCH_CACHE_SIZE = 0
+
+
+def fetch(url: str, timeout: float = 120) -> tuple[int, bytes, float]:
+    """(status, body, milliseconds) of one GET; an error status is returned, not raised.
+
+    A connection cut before the answer started is status 0; one cut after it
+    started keeps the status sent and what arrived (a truncated body).
+    """
+    started = time.perf_counter()
+    status, body = 0, b""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310
+            status = answer.status
+            body = answer.read()
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    except http.client.IncompleteRead as error:
+        body = error.partial
+    except (OSError, http.client.HTTPException) as error:
+        body = str(error).encode()
+    return status, body, (time.perf_counter() - started) * 1000
+
+
+def next_link(body: bytes) -> str:
+    """The page's rel="next" link (what a reader clicks), or ""."""
+    found = re.search(rb'href="([^"]+)" rel="next"', body)
+    return found.group(1).decode().replace("&amp;", "&") if found else ""

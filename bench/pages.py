@@ -40,7 +40,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.measure import percentile
+from bench.measure import fetch, next_link, percentile
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
@@ -106,33 +106,6 @@ class Server:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
-
-
-def fetch(url: str, timeout: float = 120) -> tuple[int, bytes, float]:
-    """(status, body, milliseconds) of one GET; an error status is returned, not raised.
-
-    A connection cut before the answer started is status 0; one cut after it
-    started keeps the status sent and what arrived (a truncated body).
-    """
-    started = time.perf_counter()
-    status, body = 0, b""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310
-            status = answer.status
-            body = answer.read()
-    except urllib.error.HTTPError as error:
-        body, status = error.read(), error.code
-    except http.client.IncompleteRead as error:
-        body = error.partial
-    except (OSError, http.client.HTTPException) as error:
-        body = str(error).encode()
-    return status, body, (time.perf_counter() - started) * 1000
-
-
-def next_link(body: bytes) -> str:
-    """The page's rel="next" link (what a reader clicks), or ""."""
-    found = re.search(rb'href="([^"]+)" rel="next"', body)
-    return found.group(1).decode().replace("&amp;", "&") if found else ""
 
 
 def article_links(body: bytes) -> list[str]:

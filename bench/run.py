@@ -81,18 +81,13 @@ def configure(args: argparse.Namespace) -> None:
     if settings.DEBUG:
         # With DEBUG on, Django keeps every SQL query in memory.
         raise SystemExit("Run the benchmark with DEBUG off (config.settings.test).")
+    from bench.measure import disable_result_cache
+
     disable_result_cache()
     # Load the whole engine now, so that one run measures one version of its
     # code even if the files change on disk while it runs.
     import search.indexing
     import search.service  # noqa: F401
-
-
-def disable_result_cache() -> None:
-    """Make every timed search do its work: no reuse of an earlier query's result."""
-    from django.conf import settings
-
-    settings.SEARCH_CACHE_SIZE = 0
 
 
 def step(message: str) -> None:

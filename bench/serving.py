@@ -30,9 +30,8 @@ STARTUP_TIMEOUT = 600.0
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     django.setup()
-    from bench.measure import memory_mb
+    from bench.measure import disable_result_cache, memory_mb
     from bench.queries import analyst_queries
-    from bench.run import disable_result_cache
     from search.service import NOTICE_FAILED, NOTICE_NO_INDEX, NOTICE_OUTDATED, search
 
     disable_result_cache()
