@@ -6,6 +6,7 @@ character of article text it returns and adds only ``<mark>``.
 """
 
 import threading
+import unicodedata
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,7 +17,12 @@ from search.engine.highlight import SNIPPET_CHARS, highlight_snippet
 
 def plain_snippet(text: str) -> SafeString:
     """Return the start of ``text``, shortened and escaped."""
-    return escape(Truncator(" ".join(text.split())).chars(SNIPPET_CHARS))
+    # As Truncator.chars, which goes character by character even when a
+    # short summary needs no shortening.
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    if len(text) > SNIPPET_CHARS:
+        text = Truncator(text).chars(SNIPPET_CHARS)
+    return escape(text)
 
 
 def article_snippet(

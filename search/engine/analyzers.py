@@ -40,6 +40,13 @@ _WORD = re.compile(rf"{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
 # The same patterns under public names, for the highlighter.
 CJK_PATTERN = _CJK_RUN
 WORD_PATTERN = _WORD
+# A character only a word in other letters than ASCII ones holds (a letter
+# beyond ASCII and CJK, a combining accent, a curly apostrophe): text without
+# one has only ASCII words between its CJK runs.
+_CURLY_APOSTROPHES = _APOSTROPHES.replace("'", "")
+NON_ASCII_WORD_CHAR = re.compile(
+    rf"[^\W\x00-\x7f{_CJK}]|[\u0300-\u036f{_CURLY_APOSTROPHES}]"
+)
 _STRIP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 # Letters that Unicode decomposition leaves alone.
 _EXTRA_FOLDS = str.maketrans(

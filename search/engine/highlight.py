@@ -12,9 +12,11 @@ import html
 import itertools
 import operator
 import re
+import string
 
 from search.engine.analyzers import (
     CJK_PATTERN,
+    NON_ASCII_WORD_CHAR,
     WORD_PATTERN,
     build_analyzer,
 )
@@ -27,6 +29,10 @@ _CHUNK = 1500
 _ENOUGH = 6
 _BETWEEN = " … "
 _ANALYZER = build_analyzer()
+# WORD_PATTERN on text whose words are all ASCII (letters and digits joined
+# by apostrophes): the same words, found about 2.5x faster than through its
+# Unicode classes.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 
 
 Phrase = tuple[tuple[str, ...], int]  # (words, slop) of "a phrase"~slop
@@ -58,6 +64,11 @@ def _matches(
         chunk = text[position:stop]
         if candidates is not None and chunk.isascii():
             _scan_candidates(chunk, position, candidates, wanted, found)
+        elif candidates is not None and _ascii_words_only(chunk):
+            # ASCII words among CJK runs and other signs (quotes, dashes).
+            words: list[tuple[int, int, str]] = []
+            _scan_candidates(chunk, position, candidates, wanted, words)
+            found += sorted(words + _scan_grams(text, position, stop, wanted))
         elif candidates is not None:
             _scan_mixed(text, position, stop, wanted, found, [], 0)
         else:
@@ -103,22 +114,39 @@ def _candidate_pattern(wanted: frozenset[str]) -> re.Pattern:
     return re.compile(rf"(?:{'|'.join(prefixes)})[a-z0-9]*(?:'[a-z0-9]+)*")
 
 
+def _ascii_words_only(chunk: str) -> bool:
+    """True when every word of ``chunk`` is ASCII and lowercasing moves no character."""
+    return NON_ASCII_WORD_CHAR.search(chunk) is None and len(chunk.lower()) == len(
+        chunk
+    )
+
+
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
+
+
 def _starts_word(text: str, start: int) -> bool:
-    """True when the ASCII word matched at ``start`` is not the end of a longer one."""
+    """True when the ASCII word matched at ``start`` is not the end of a longer one.
+
+    In text whose words are all ASCII, a CJK character or another sign
+    before it ends any word there.
+    """
     if start == 0:
         return True
     before = text[start - 1]
     if before == "'":
-        return start < 2 or not text[start - 2].isalnum()
-    return not before.isalnum()
+        return start < 2 or text[start - 2] not in _ASCII_ALNUM
+    return before not in _ASCII_ALNUM
 
 
 def _scan_candidates(chunk: str, start: int, pattern, wanted, found) -> None:
-    """Add the matches in ``chunk`` (ASCII, at ``start`` of the text) among the words ``pattern`` finds."""
+    """Add the matches in ``chunk`` (at ``start`` of the text) among the words ``pattern`` finds.
+
+    Every word of ``chunk`` is ASCII (``_ascii_words_only``).
+    """
     term_of = _ANALYZER.term
-    # Lowercasing ASCII keeps every character where it is. A chunk starts
-    # with a space or at the start of the text, so a word found at its
-    # first character starts there.
+    # Lowercasing keeps every character where it is (checked for text
+    # beyond ASCII). A chunk starts with a space or at the start of the
+    # text, so a word found at its first character starts there.
     lowered = chunk.lower()
     for match in pattern.finditer(lowered):
         begin, end = match.span()
@@ -155,14 +183,19 @@ def _scan_words(text, start, stop, wanted, found, places, word_number) -> int:
     analyzer's cache of terms), and only the matching ones are located:
     a hit's text is never analyzed word by word in Python.
     """
-    words = WORD_PATTERN.findall(text, start, stop)
+    ascii_words = (
+        text[start:stop].isascii()
+        or NON_ASCII_WORD_CHAR.search(text, start, stop) is None
+    )
+    pattern = _ASCII_WORD if ascii_words else WORD_PATTERN
+    words = pattern.findall(text, start, stop)
     if not words:
         return word_number
     terms = _ANALYZER.terms(words)
     # How many words before and at each one are indexed (stop words are not).
     counted = list(itertools.accumulate(map(operator.truth, terms)))
     at = list(itertools.compress(itertools.count(), map(wanted.__contains__, terms)))
-    spans = WORD_PATTERN.finditer(text, start, stop)
+    spans = pattern.finditer(text, start, stop)
     previous = -1
     for index in at:
         match = next(itertools.islice(spans, index - previous - 1, None))
@@ -182,15 +215,23 @@ def _scan_mixed(text, start, stop, wanted, found, places, word_number) -> int:
     matches: list[tuple[int, int, str]] = []
     at: list[int] = []
     word_number = _scan_words(text, start, stop, wanted, matches, at, word_number)
-    for match in _gram_pattern(wanted).finditer(text, start, stop):
-        gram = match.group(1) or match.group(2)
-        begin = match.start(1) if match.group(1) else match.start(2)
-        matches.append((begin, begin + len(gram), gram))
-        at.append(-1)
+    grams = _scan_grams(text, start, stop, wanted)
+    matches += grams
+    at += [-1] * len(grams)
     order = sorted(range(len(matches)), key=matches.__getitem__)
     found += [matches[i] for i in order]
     places += [at[i] for i in order]
     return word_number
+
+
+def _scan_grams(text, start, stop, wanted) -> list[tuple[int, int, str]]:
+    """Return the CJK terms of ``wanted`` found in ``text[start:stop]``, in text order."""
+    grams = []
+    for match in _gram_pattern(wanted).finditer(text, start, stop):
+        gram = match.group(1) or match.group(2)
+        begin = match.start(1) if match.group(1) else match.start(2)
+        grams.append((begin, begin + len(gram), gram))
+    return grams
 
 
 def _in_phrases(found, places: list[int], phrases: frozenset[Phrase]) -> set[int]:

@@ -32,6 +32,19 @@ def terms(*words: str) -> frozenset[str]:
         # Hangul pairs inside longer words, and a lone character alone only.
         ("김정은은 말했다", ("김정은",), ["김정은"]),
         ("북 북한", ("북",), ["북"]),
+        # English words among Hangul, curly quotes and dashes: a word starts
+        # right after a Hangul run, and a curly apostrophe joins a word.
+        (
+            "“Radio” 방송과 radio… 라디오radios—",
+            ("radio",),
+            ["Radio", "radio", "radios"],
+        ),
+        ("radio\u2019s 방송, radio's", ("radio",), ["radio\u2019s", "radio's"]),
+        (
+            "북한 radio 방송 P'yŏngyang",
+            ("북한", "radio", "pyongyang"),
+            ["북한", "radio", "P'yŏngyang"],
+        ),
     ],
 )
 def test_marks_fall_on_whole_words_that_match(text, searched, marked):
