@@ -5,10 +5,12 @@ Whoosh's own writer hands every posting (one term in one document, some
 looks up each posting's document length with a seek and a read while
 writing it: about 6 ms of CPU per article, 300 articles a second on two
 cores. A fresh build needs none of that generality. Here each process keeps
-the postings of its segment per field and term as arrays (document
-numbers, frequencies, positions) and writes them block by block through the
-codec's own postings writer, so a segment holds the files, blocks and
-statistics Whoosh would have written for the same documents. Each worker
+every term of its segment's documents as a number, in arrays per field
+(term numbers, positions, documents), with no Python per word or posting;
+at the end one sort per field groups them by term, and each term's postings
+go block by block through the codec's own postings writer, so a segment
+holds the files, blocks and statistics Whoosh would have written for the
+same documents. Each worker
 process writes its own segments; the parent registers them all in one
 commit, merging nothing.
 """
@@ -20,26 +22,71 @@ import traceback
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
-from typing import NamedTuple
 
+import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.engine.analyzers import ArchiveTokenizer, TermPositions
-from search.engine.codec import ArchiveCodec
+from search.engine.codec import ArchiveCodec, JoinedValues
 from search.engine.documents import Document, Layout, to_fields
 
 # How long the parent waits on a worker before checking that it still lives.
 _POLL_SECONDS = 1.0
 
 
-class _TermPostings(NamedTuple):
-    """One term's postings in one field of a segment, in document order."""
+class _FieldTerms:
+    """Every term of one field in a segment: numbers, positions, documents."""
 
-    docnums: array
-    frequencies: array
-    positions: array
+    def __init__(self):
+        self.numbers: list[np.ndarray] = []
+        self.positions: list[np.ndarray] = []
+        self.docnums = array("I")
+        self.counts = array("I")  # terms of each document in ``docnums``
+
+    def add(self, docnum: int, numbers: np.ndarray, positions: np.ndarray) -> None:
+        self.numbers.append(numbers)
+        self.positions.append(positions)
+        self.docnums.append(docnum)
+        self.counts.append(len(numbers))
+
+    def postings(self, ranks: np.ndarray):
+        """Yield (term rank, docnums, frequencies, positions) in term order.
+
+        ``ranks`` gives each term number the place of its term in byte
+        order. One stable sort by rank groups every term's positions with
+        its documents and positions in order, as the codec writes them.
+        """
+        if not self.numbers:
+            return
+        terms = ranks[np.concatenate(self.numbers)]
+        docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32), self.counts)
+        positions = np.concatenate(self.positions)
+        self.numbers, self.positions = [], []
+        order = np.argsort(terms, kind="stable")
+        terms, docs, positions = terms[order], docs[order], positions[order]
+        del order
+        size = len(terms)
+        # A posting starts where the term or the document changes.
+        starts = np.flatnonzero(
+            np.concatenate(
+                ([True], (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1]))
+            )
+        )
+        ends = np.append(starts[1:], size)
+        frequencies = (ends - starts).astype(np.uint32)
+        posting_terms, posting_docs = terms[starts], docs[starts]
+        firsts = np.flatnonzero(
+            np.concatenate(([True], posting_terms[1:] != posting_terms[:-1]))
+        )
+        lasts = np.append(firsts[1:], len(starts))
+        for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
+            yield (
+                int(posting_terms[first]),
+                posting_docs[first:last],
+                frequencies[first:last],
+                positions[starts[first] : ends[last - 1]],
+            )
 
 
 def _stored_length(length: int) -> int:
@@ -57,7 +104,11 @@ class SegmentBuilder(SegmentWriter):
 
     def __init__(self, ix):
         super().__init__(ix, _lk=False, codec=ArchiveCodec(), compound=False)
-        self._terms: dict[str, dict[str, _TermPostings]] = {}
+        self._terms: dict[str, _FieldTerms] = {}
+        # Term -> its number in this segment, and per analyzer each word
+        # met -> the number of its term (-1: dropped).
+        self._numbers: dict[str, int] = {}
+        self._words: dict[ArchiveTokenizer, dict[str, int]] = {}
         # Per field, the stored length of each document of the segment.
         self._lengths: dict[str, array] = {}
         # Postings of fields not analyzed by ArchiveTokenizer (the unique id).
@@ -91,21 +142,15 @@ class SegmentBuilder(SegmentWriter):
         if isinstance(fieldobj.format, TermPositions) and isinstance(
             analyzer, ArchiveTokenizer
         ):
-            positions, length = analyzer.term_positions(value)
-            terms = self._terms.setdefault(fieldname, {})
-            for term, found in positions.items():
-                postings = terms.get(term)
-                if postings is None:
-                    terms[term] = _TermPostings(
-                        array("I", (docnum,)),
-                        array("I", (len(found),)),
-                        array("I", found),
-                    )
-                else:
-                    docnums, frequencies, at = postings
-                    docnums.append(docnum)
-                    frequencies.append(len(found))
-                    at.extend(found)
+            numbers, positions = analyzer.numbered_terms(
+                value, self._numbers, self._words.setdefault(analyzer, {})
+            )
+            length = len(numbers)
+            if length:
+                terms = self._terms.get(fieldname)
+                if terms is None:
+                    terms = self._terms[fieldname] = _FieldTerms()
+                terms.add(docnum, numbers, positions)
         else:
             length = 0
             for btext, frequency, weight, vbytes in fieldobj.index(value):
@@ -128,30 +173,39 @@ class SegmentBuilder(SegmentWriter):
         writer = self.fieldwriter
         # Only fields that have terms: Whoosh numbers the fields it writes.
         names = sorted(
-            {name for name, terms in self._terms.items() if terms}
+            {name for name, terms in self._terms.items() if terms.numbers}
             | {name for name, _ in self._other}
+        )
+        # Terms in byte order, as Whoosh's term index wants them; UTF-8
+        # keeps the order of code points, so sorting the strings will do.
+        words = sorted(self._numbers)
+        ranks = np.empty(len(words), dtype=np.uint32)
+        ranks[[self._numbers[word] for word in words]] = np.arange(
+            len(words), dtype=np.uint32
         )
         for fieldname in names:
             fieldobj = self.schema[fieldname]
             writer.start_field(fieldname, fieldobj)
             lengths = self._lengths.get(fieldname, array("I"))
-            # Terms in byte order, as Whoosh's term index wants them; UTF-8
-            # keeps the order of code points, so sorting the strings will do.
-            terms = self._terms.get(fieldname, {})
+            terms = self._terms.get(fieldname)
             other = {
                 btext: postings
                 for (name, btext), postings in self._other.items()
                 if name == fieldname
             }
-            for term in sorted(terms):
-                writer.start_term(term.encode("utf-8"))
-                _write_positions(
-                    writer._postwriter,
-                    terms[term],
-                    fieldobj.format.field_boost,
-                    lengths,
-                )
-                writer.finish_term()
+            if terms is not None:
+                found = np.frombuffer(lengths, dtype=np.uint32)
+                for rank, docnums, frequencies, positions in terms.postings(ranks):
+                    writer.start_term(words[rank].encode("utf-8"))
+                    _write_positions(
+                        writer._postwriter,
+                        docnums,
+                        frequencies,
+                        positions,
+                        fieldobj.format.field_boost,
+                        found,
+                    )
+                    writer.finish_term()
             for btext in sorted(other):
                 writer.start_term(btext)
                 for docnum, weight, vbytes in other[btext]:
@@ -161,38 +215,42 @@ class SegmentBuilder(SegmentWriter):
             writer.finish_field()
         writer.close()
         self._terms, self._other, self._lengths = {}, {}, {}
+        self._numbers, self._words = {}, {}
 
 
-def _write_positions(postwriter, postings: _TermPostings, boost: float, lengths):
+def _write_positions(postwriter, docnums, frequencies, positions, boost, lengths):
     """Write one term's postings as ``add_posting`` one by one would, a block at a time.
 
     The block's arrays and statistics are set as ``add_posting`` leaves them
     and the codec's writer writes the block, so the bytes are the same.
+    ``lengths`` holds each document's stored field length.
     """
-    docnums, frequencies = postings.docnums, postings.frequencies
-    data = postings.positions.tobytes()
-    width = postings.positions.itemsize
+    data = positions.tobytes()
+    width = positions.itemsize
     size = postwriter._blocklimit
+    # Where each block's positions start in ``data``.
     offset = 0
     for start in range(0, len(docnums), size):
         if start:
             postwriter._write_block()
         ids = docnums[start : start + size]
         counts = frequencies[start : start + size]
-        postwriter._ids = ids
-        postwriter._weights = array(
-            "f", counts if boost == 1.0 else [n * boost for n in counts]
-        )
-        ends = list(accumulate(counts, initial=offset))
-        offset = ends[-1]
-        postwriter._values = [data[a * width : b * width] for a, b in pairwise(ends)]
+        postwriter._ids = array("I", ids.tobytes())
+        weights = counts.astype(np.float64)
+        if boost != 1.0:
+            weights *= boost
+        postwriter._weights = array("f", weights.astype(np.float32).tobytes())
+        sizes = counts.astype(np.uint32) * width
+        end = offset + int(sizes.sum())
+        postwriter._values = JoinedValues(sizes.tobytes(), data[offset:end])
+        offset = end
         # add_posting() keeps the smallest length above zero, the largest,
         # and the largest weight (from zero).
-        found = list(map(lengths.__getitem__, ids))
-        nonzero = [n for n in found if n]
-        postwriter._minlength = min(nonzero) if nonzero else None
-        postwriter._maxlength = max(found)
-        postwriter._maxweight = max(float(max(counts)) * boost, 0)
+        found = lengths[ids]
+        nonzero = found[found != 0]
+        postwriter._minlength = int(nonzero.min()) if len(nonzero) else None
+        postwriter._maxlength = int(found.max())
+        postwriter._maxweight = max(float(counts.max()) * boost, 0)
 
 
 def commit_segments(writer, segments: list) -> None:

@@ -42,6 +42,13 @@ class RawBlock(NamedTuple):
     values: bytes  # the values, joined
 
 
+class JoinedValues(NamedTuple):
+    """A block's values given whole: what ``_mini_values`` makes of a list."""
+
+    lengths: bytes  # uint32 byte length of each posting's value
+    values: bytes  # the values, joined
+
+
 class ArchiveCodec(W3Codec):
     def __init__(self):
         super().__init__(blocklimit=BLOCK_POSTINGS, compression=0, inlinelimit=1)
@@ -106,6 +113,9 @@ class _PostingsWriter(W3PostingsWriter):
         if fixedsize is not None and fixedsize >= 0:
             return super()._mini_values()
         values = self._values
+        if isinstance(values, JoinedValues):
+            # A fresh build sets each block's values whole (engine/building.py).
+            return tuple(values)
         return array("I", map(len, values)).tobytes(), b"".join(values)
 
 

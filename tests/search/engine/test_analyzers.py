@@ -49,15 +49,16 @@ def test_fold_word_keeps_the_word_unstemmed():
     assert fold_word("Łódź") == "lodz"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Radio jamming near the border, said Kim Jŏng-ŭn's aides.",
-        "김정은은 로동신문을 읽었다 and then 조선중앙TV는 broadcast it",
-        "title\u2029summary\u2029body with words words words",
-        "",
-    ],
-)
+TEXTS = [
+    "Radio jamming near the border, said Kim Jŏng-ŭn's aides.",
+    "김정은은 로동신문을 읽었다 and then 조선중앙TV는 broadcast it",
+    "title\u2029summary\u2029body with words words words",
+    "",
+    "Korea's 1990s snake_case O'Neil's 'quoted' it's--a re-run of a\u2029Ч",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
 def test_fast_positions_hold_the_terms_and_positions_whoosh_positions_would(text):
     whoosh, ours = Positions(), TermPositions()
     expected = [
@@ -85,3 +86,15 @@ def test_parts_of_a_document_are_far_apart_so_phrases_do_not_cross_them():
 def test_the_analyzer_survives_pickling_into_the_index():
     restored = pickle.loads(pickle.dumps(ANALYZER))  # noqa: S301 - our own bytes
     assert [t.text for t in restored("P'yŏngyang 김정은")] == terms("P'yŏngyang 김정은")
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_numbered_terms_are_the_terms_and_positions_of_the_tokens(text):
+    numbers, words = {}, {}
+    ANALYZER.numbered_terms("radio broadcasting 김정은", numbers, words)
+    found, positions = ANALYZER.numbered_terms(text, numbers, words)
+    names = {number: term for term, number in numbers.items()}
+    pairs = zip(found.tolist(), positions.tolist(), strict=True)
+    assert [(names[n], p) for n, p in pairs] == [
+        (token.text, token.pos) for token in ANALYZER(text, positions=True)
+    ]
