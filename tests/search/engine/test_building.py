@@ -156,7 +156,23 @@ def test_an_index_built_in_segments_finds_and_counts_as_one_written_whole(
     assert [without_scores(a) for a in answers(built)] == [
         without_scores(a) for a in answers(written)
     ]
+
+    # Both take the same edits the log applies after a rebuild: an article
+    # rewritten, one removed, new ones (a word no document had yet).
+    changed = doc(documents[3].id, "Radio drama", "smuggled phones")
+    added = [doc(1000 + n, "Marmot radio", "border marmot") for n in range(3)]
+    for backend, path in ((written, location), (built, other)):
+        with backend.writer(path, timeout=0, merge_limit=300) as writer:
+            writer.index([changed, *added])
+            writer.delete([documents[10].id])
+    assert [without_scores(a) for a in answers(built)] == [
+        without_scores(a) for a in answers(written)
+    ]
+    marmots = built.search(SearchRequest(q="marmot", limit=None))
+    assert sorted(pk for pk, _ in marmots.ranked) == [1000, 1001, 1002]
+    assert built.document_count(other) == len(documents) + 2
     written.close()
+    built.close()
 
 
 def without_scores(answer):
