@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 ON_COMMIT_BATCH = 200
 SYNC_BATCH = 2000
+# A batch of at least this many rows (a sync after an import) is indexed by
+# SEARCH_REBUILD_PROCS processes; a smaller one is not worth starting them.
+PARALLEL_ROWS = 1000
 
 
 class RebuildInProgress(Exception):
@@ -145,9 +148,10 @@ def _apply_rows(path, state, report, batch_size, deadline, merge) -> LogState:
         )
         if not rows:
             break
+        procs = conf.get("SEARCH_REBUILD_PROCS") if len(rows) >= PARALLEL_ROWS else 1
         try:
             with backend.writer(
-                path, timeout=timeout, merge_limit=conf.get(merge)
+                path, timeout=timeout, merge_limit=conf.get(merge), procs=procs
             ) as writer:
                 indexed, removed = index_articles(
                     [article_id for _, article_id in rows], writer=writer

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.writing import NO_MERGE, SegmentWriter
 
 from search.engine.analyzers import ArchiveTokenizer, TermPositions
 from search.engine.codec import ArchiveCodec, JoinedValues
@@ -253,10 +253,18 @@ def _write_positions(postwriter, docnums, frequencies, positions, boost, lengths
         postwriter._maxweight = max(float(counts.max()) * boost, 0)
 
 
-def commit_segments(writer, segments: list) -> None:
-    """Commit ``writer`` (holding the lock, nothing added) with ``segments`` added."""
-    writer._close_segment()
-    writer._commit_toc([*writer.segments, *segments])
+def commit_segments(writer, segments: list, merge=NO_MERGE) -> None:
+    """Commit ``writer`` (holding the lock) with ``segments`` added.
+
+    ``merge`` is a Whoosh merge policy: the index's small segments it picks
+    are merged into the writer's own segment first, as ``commit`` would.
+    """
+    kept = merge(writer, writer.segments)
+    if writer._added:
+        kept.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc([*kept, *segments])
     writer._finish()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.index import LockError
+from whoosh.writing import NO_MERGE
 
 from search.engine import bitmaps, building, schema, store
 from search.engine.api import (
@@ -54,6 +55,12 @@ class _Evaluation:
     estimated: bool = False
 
 
+# Documents handed to the segment builder at a time, and the most one of the
+# segments a batch writes holds (a batch is smaller: one segment a process).
+_HANDED_OVER = 500
+_SEGMENT_DOCUMENTS = 50_000
+
+
 def about(n: float) -> int:
     """Round an estimated count to two significant digits (306,412 -> 310,000)."""
     n = round(n)
@@ -62,18 +69,53 @@ def about(n: float) -> int:
 
 
 class _Writer:
-    def __init__(self, writer, layout: Layout):
+    """A batch of changes; what ``index`` adds is written as new segments.
+
+    Whoosh's own writer would pass every posting through its sorting pool
+    (some 15 ms of CPU per article); ``index`` deletes the old copies from
+    the index's segments and hands the new ones to the segment builder
+    (``building.py``), in ``procs`` processes for a large batch. The new
+    segments join the index in the batch's one commit, so a reader sees the
+    old copies or the new ones, never both or neither.
+    """
+
+    def __init__(self, ix, writer, layout: Layout, procs: int, segment_documents: int):
+        self._ix = ix
         self._writer = writer
         self._layout = layout
+        self._procs = procs
+        self._segment_documents = segment_documents
+        self.segments: list = []
 
     def index(self, documents: Iterable[Document]) -> int:
-        n = 0
-        for document in documents:
-            self._writer.update_document(**to_fields(document, self._layout))
-            n += 1
-        return n
+        """Add or replace ``documents`` (each id once a batch); return how many."""
+        added = 0
+
+        def batches():
+            nonlocal added
+            batch = []
+            for document in documents:
+                self._writer.delete_by_term(schema.ID, str(document.id))
+                batch.append(document)
+                if len(batch) == _HANDED_OVER:
+                    added += len(batch)
+                    yield batch
+                    batch = []
+            if batch:
+                added += len(batch)
+                yield batch
+
+        self.segments += building.build_segments(
+            self._ix,
+            batches(),
+            self._layout,
+            procs=self._procs,
+            segment_documents=self._segment_documents,
+        )
+        return added
 
     def add(self, documents: Iterable[Document]) -> int:
+        """Add through Whoosh's own writer (the reference the builder is held to)."""
         n = 0
         for document in documents:
             self._writer.add_document(**to_fields(document, self._layout))
@@ -317,25 +359,29 @@ class WhooshBackend:
         *,
         timeout: float,
         merge_limit: int | None = None,
+        procs: int = 1,
     ) -> Iterator[_Writer]:
         """Open a batch on ``location``; committed at the end of the block.
 
         ``merge_limit`` bounds the documents of small segments the commit
-        may merge (None: no merging).
+        may merge (None: no merging). ``procs`` processes write the
+        segments of what the batch indexes.
         """
         try:
-            writer = store.open_writer(store.open_index(location), timeout=timeout)
+            ix = store.open_index(location)
+            writer = store.open_writer(ix, timeout=timeout)
         except LockError:
             raise WriterBusy from None
+        batch = _Writer(ix, writer, self.layout, procs, _SEGMENT_DOCUMENTS)
         try:
-            yield _Writer(writer, self.layout)
+            # The builder's worker processes die with this one.
+            with store.children_die_with_this_process():
+                yield batch
         except BaseException:
             writer.cancel()
             raise
-        if merge_limit is None:
-            writer.commit(merge=False)
-        else:
-            writer.commit(mergetype=store.merge_policy(merge_limit))
+        policy = NO_MERGE if merge_limit is None else store.merge_policy(merge_limit)
+        building.commit_segments(writer, batch.segments, merge=policy)
 
     def build(
         self,
