@@ -169,6 +169,7 @@ _MATCH_REASONS = {
 _LABELS = {
     Action.CREATED: gettext_lazy("Created"),
     Action.UPDATED: gettext_lazy("Updated"),
+    Action.UNCHANGED: gettext_lazy("Unchanged"),
     Action.DUPLICATE: gettext_lazy("Already in the archive"),
     Action.FAILED: gettext_lazy("Failed"),
 }

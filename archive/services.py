@@ -20,7 +20,7 @@ ARTICLE_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def _check_fields(fields: dict) -> None:
+def check_article_fields(fields: dict) -> None:
     unknown = set(fields) - ARTICLE_FIELDS
     if unknown:
         raise TypeError(f"Unknown article fields: {', '.join(sorted(unknown))}")
@@ -41,7 +41,7 @@ def article_create(
     *, authors: Iterable[Author] = (), tags: Iterable[Tag] = (), **fields
 ) -> Article:
     """Validate and save a new article with its authors and tags; return it."""
-    _check_fields(fields)
+    check_article_fields(fields)
     authors = list(authors)
     article = Article(**fields, author_order=_byline_ids(authors))
     article.full_clean()
@@ -64,7 +64,7 @@ def article_update(
     **fields,
 ) -> Article:
     """Change the given fields (and authors/tags when given), validate and save."""
-    _check_fields(fields)
+    check_article_fields(fields)
     retitled = "title" in fields and fields["title"] != article.title
     for name, value in fields.items():
         setattr(article, name, value)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 class Action(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
+    UNCHANGED = "unchanged"  # matched for an update that changes nothing
     DUPLICATE = "skipped as duplicate"
     FAILED = "failed"
 
@@ -68,7 +69,7 @@ class ImportReport:
     def summary(self) -> str:
         """E.g. "6 created, 0 updated, 1 skipped as duplicates, 2 failed"."""
         counts = {action: self.counts[action] for action in Action}
-        return _(
+        summary = _(
             "%(created)d created, %(updated)d updated, "
             "%(duplicates)d skipped as duplicates, %(failed)d failed"
         ) % {
@@ -77,6 +78,11 @@ class ImportReport:
             "duplicates": counts[Action.DUPLICATE],
             "failed": counts[Action.FAILED],
         }
+        if counts[Action.UNCHANGED]:
+            summary += _(", %(unchanged)d unchanged") % {
+                "unchanged": counts[Action.UNCHANGED]
+            }
+        return summary
 
 
 @dataclass(frozen=True)

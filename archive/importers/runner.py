@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
@@ -43,7 +44,15 @@ from archive.importers.records import (
     prepare,
 )
 from archive.importers.report import Action, ImportReport, Outcome, Progress
-from archive.models import UNKNOWN_SOURCE, Article, Author, Source, Tag, content_hash
+from archive.models import (
+    UNKNOWN_SOURCE,
+    Article,
+    Author,
+    Source,
+    Tag,
+    content_hash,
+    in_byline_order,
+)
 from archive.sanitize import html_to_text, sanitize_html
 from archive.signals import articles_changed
 from archive.urlnorm import normalize_url
@@ -353,21 +362,16 @@ class _Importer:
         fields = prepared.fields
         found = find_duplicate(prepared)
         if found and not self.options.update:
-            article, reason = found
-            return Outcome(
-                Action.DUPLICATE,
-                name,
-                prepared.location,
-                fields.get("title") or article.title,
-                f"already in the archive as #{article.pk} “{article.title}” ({reason})",
-                article.pk,
-                article.status,
-                match_title=article.title,
-                match_reason=reason,
-            )
+            return _duplicate(name, prepared, *found)
         if found:
-            article = self._update(found[0], prepared)
-            action = Action.UPDATED
+            article = Article.objects.prefetch_related("authors", "tags").get(
+                pk=found[0].pk
+            )
+            change = _Change.of(article, prepared, self.registries)
+            if not change.changed:
+                return change.outcome(name, Action.UNCHANGED)
+            change.save()
+            return change.outcome(name, Action.UPDATED)
         else:
             if prepared.missing:
                 raise RecordError("; ".join(prepared.missing))
@@ -453,22 +457,6 @@ class _Importer:
         for key in self._keys(prepared):
             self.seen.setdefault(key, f"{name}, {prepared.location}")
 
-    def _update(self, article: Article, prepared: PreparedRecord) -> Article:
-        """Change what the record states; what it does not say stays as stored."""
-        values = {k: v for k, v in prepared.fields.items() if k in prepared.given}
-        if "source" in prepared.given:
-            values["source"] = _source(prepared.source, prepared.source_homepage)
-        authors = None
-        if prepared.authors is not None:
-            authors = [_author(ref) for ref in prepared.authors]
-        tags = None
-        if prepared.tags is not None or prepared.default_tags:
-            kept = [] if prepared.tags is not None else list(article.tags.all())
-            tags = kept + [_tag(ref) for ref in _tag_refs(prepared, kept)]
-        return services.article_update(
-            article=article, authors=authors, tags=tags, **values
-        )
-
 
 class _Registries:
     """The sources, authors and tags an import has resolved, by what the records say.
@@ -510,6 +498,14 @@ class _Registries:
         entries = [self.found[key] for key, _ in wanted]
         return entries[0], entries[1 : 1 + authors], entries[1 + authors :]
 
+    def one(self, key: tuple, make: Callable):
+        """The entry for ``key`` (looked up or created once), ``make(*key[1:])`` when new."""
+        if key not in self.found:
+            with transaction.atomic():
+                self.found[key] = make(*key[1:])
+            self.uncommitted.append(key)
+        return self.found[key]
+
     def committed(self) -> None:
         self.uncommitted.clear()
 
@@ -517,6 +513,105 @@ class _Registries:
         for key in self.uncommitted:
             self.found.pop(key, None)
         self.uncommitted.clear()
+
+
+@dataclass
+class _Change:
+    """What a record changes in the article it matched (``--update``).
+
+    Only what the record states changes; what it does not say stays as
+    stored. Built and checked in memory: ``changed`` says whether anything
+    would differ, and an unchanged article is not written at all.
+    """
+
+    location: str
+    article: Article
+    fields: list[str]  # the article's columns that differ
+    authors: list[Author] | None  # the new byline, when it differs
+    tags: list[Tag] | None  # the new tags, when they differ
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields) or self.authors is not None or self.tags is not None
+
+    @classmethod
+    def of(cls, article: Article, prepared: PreparedRecord, registries) -> "_Change":
+        """Apply ``prepared`` to ``article`` (its authors and tags prefetched) and check it.
+
+        Raises ValidationError as ``article_update`` would.
+        """
+        values = {k: v for k, v in prepared.fields.items() if k in prepared.given}
+        if "source" in prepared.given:
+            key = ("source", prepared.source, prepared.source_homepage)
+            values["source"] = registries.one(key, _source)
+        services.check_article_fields(values)  # as article_update checks them
+        columns = [
+            f.attname for f in Article._meta.concrete_fields if not f.primary_key
+        ]
+        before = {name: getattr(article, name) for name in columns}
+        old_authors = in_byline_order(article.authors.all(), article.author_order)
+        old_tags = list(article.tags.all())
+        retitled = "title" in values and values["title"] != article.title
+        if retitled and "slug" not in values:
+            article.slug = ""  # re-derived from the new title
+        for name, value in values.items():
+            setattr(article, name, value)
+        authors = tags = None
+        if prepared.authors is not None:
+            authors = [
+                registries.one(("author", ref), _author) for ref in prepared.authors
+            ]
+            article.author_order = list(dict.fromkeys(author.pk for author in authors))
+            if [a.pk for a in authors] == [a.pk for a in old_authors] and (
+                article.author_order == before["author_order"]
+            ):
+                authors = None
+        if prepared.tags is not None or prepared.default_tags:
+            kept = [] if prepared.tags is not None else old_tags
+            tags = kept + [
+                registries.one(("tag", ref), _tag) for ref in _tag_refs(prepared, kept)
+            ]
+            if {t.pk for t in tags} == {t.pk for t in old_tags}:
+                tags = None
+        article.full_clean()
+        fields = [name for name in columns if getattr(article, name) != before[name]]
+        return cls(prepared.location, article, fields, authors, tags)
+
+    def save(self) -> None:
+        """Save this one change through the services (a batch saves its changes together)."""
+        # The record's values are set on the article already.
+        services.article_update(
+            article=self.article, authors=self.authors, tags=self.tags
+        )
+
+    def outcome(self, name: str, action: Action) -> Outcome:
+        article = self.article
+        return Outcome(
+            action,
+            name,
+            self.location,
+            article.title,
+            article_id=article.pk,
+            status=article.status,
+            needs_review=bool(article.review_note),
+        )
+
+
+def _duplicate(
+    name: str, prepared: PreparedRecord, article: Article, reason: str
+) -> Outcome:
+    """The outcome of a record already in the archive as ``article`` (not updating)."""
+    return Outcome(
+        Action.DUPLICATE,
+        name,
+        prepared.location,
+        prepared.fields.get("title") or article.title,
+        f"already in the archive as #{article.pk} “{article.title}” ({reason})",
+        article.pk,
+        article.status,
+        match_title=article.title,
+        match_reason=reason,
+    )
 
 
 @dataclass
@@ -538,6 +633,9 @@ class _Batch:
         self.registries = importer.registries
         self.name = name
         self.new: list[_New] = []
+        # The records matching an article, to update: (record number, record,
+        # the article's id, the prepared record).
+        self.updates: list[tuple[int, RawRecord, int, PreparedRecord]] = []
         # What the new articles of this batch claim, so a second record with
         # the same URL or text waits for the next round and finds the first.
         self.claimed: set[str] = set()
@@ -556,7 +654,7 @@ class _Batch:
 
     def _round(self, pending: list, outcomes: dict[int, Outcome]) -> list:
         """Save what can be saved together; return the records for the next round."""
-        self.new, self.claimed = [], set()
+        self.new, self.updates, self.claimed = [], [], set()
         ready, later = [], []
         for n, record in pending:
             if isinstance(record, BrokenRecord):
@@ -582,12 +680,16 @@ class _Batch:
             except (RecordError, ValidationError) as exc:
                 outcomes[n] = self._failed(record, exc)
                 continue
-            if outcome is None:
+            if isinstance(outcome, int):
+                self.updates.append((n, record, outcome, prepared))
+                self.claimed |= keys.claims
+            elif outcome is None:
                 placed.append((n, len(self.new) - 1))
                 self.claimed |= keys.claims
             else:
                 outcomes[n] = outcome
         self._insert()
+        self._update(outcomes)
         for n, index in placed:
             article = self.new[index].article
             outcomes[n] = Outcome(
@@ -606,37 +708,15 @@ class _Batch:
         title = str(record.data.get("title") or "")[:200]
         return Outcome(Action.FAILED, self.name, record.location, title, message)
 
-    def _one(self, prepared: PreparedRecord, keys: "_Keys", matches) -> Outcome | None:
-        """The outcome of a record matching an article, or None once queued as new."""
+    def _one(
+        self, prepared: PreparedRecord, keys: "_Keys", matches
+    ) -> Outcome | int | None:
+        """The outcome of a duplicate, the id of the article to update, or None once queued as new."""
         found = keys.match(matches, prepared)
         if found and not self.options.update:
-            article, reason = found
-            fields = prepared.fields
-            return Outcome(
-                Action.DUPLICATE,
-                self.name,
-                prepared.location,
-                fields.get("title") or article.title,
-                f"already in the archive as #{article.pk} “{article.title}” ({reason})",
-                article.pk,
-                article.status,
-                match_title=article.title,
-                match_reason=reason,
-            )
+            return _duplicate(self.name, prepared, *found)
         if found:
-            with transaction.atomic():
-                article = self.importer._update(
-                    Article.objects.get(pk=found[0].pk), prepared
-                )
-            return Outcome(
-                Action.UPDATED,
-                self.name,
-                prepared.location,
-                article.title,
-                article_id=article.pk,
-                status=article.status,
-                needs_review=bool(article.review_note),
-            )
+            return found[0].pk
         if prepared.missing:
             raise RecordError("; ".join(prepared.missing))
         article = keys.article
@@ -653,6 +733,53 @@ class _Batch:
         article.author_order = list(dict.fromkeys(author.pk for author in authors))
         self.new.append(_New(prepared.location, article, authors, tags))
         return None
+
+    def _update(self, outcomes: dict[int, Outcome]) -> None:
+        """Update the round's matched articles together: one read, one write per table.
+
+        The articles are read with their authors and tags in one go; each
+        record's change is applied and checked in memory (a bad record fails
+        alone); the changed articles are written with one ``bulk_update``,
+        their bylines and tags rewritten only where they differ, and logged
+        for search and recounted together. An unchanged article is not
+        written at all and is reported unchanged.
+        """
+        if not self.updates:
+            return
+        articles = Article.objects.prefetch_related("authors", "tags").in_bulk(
+            [pk for _, _, pk, _ in self.updates]
+        )
+        changes: list[_Change] = []
+        for n, record, pk, prepared in self.updates:
+            try:
+                change = _Change.of(articles[pk], prepared, self.registries)
+            except (RecordError, ValidationError) as exc:
+                outcomes[n] = self._failed(record, exc)
+                continue
+            action = Action.UPDATED if change.changed else Action.UNCHANGED
+            outcomes[n] = change.outcome(self.name, action)
+            if change.changed:
+                changes.append(change)
+        if not changes:
+            return
+        now = timezone.now()
+        for change in changes:
+            # What Article.save() and the updated field's auto_now would do.
+            change.article.version = (change.article.version or 0) + 1
+            change.article.updated = now
+        columns = {name for change in changes for name in change.fields}
+        Article.objects.bulk_update(
+            [change.article for change in changes],
+            sorted(columns | {"version", "updated"}),
+            batch_size=LOOKUP_CHUNK,
+        )
+        _set_links(Article.authors.through, "author_id", changes, "authors")
+        _set_links(Article.tags.through, "tag_id", changes, "tags")
+        articles_changed.send(
+            sender=Article,
+            article_ids=[change.article.pk for change in changes],
+            defer_apply=self.options.defer_index,
+        )
 
     def _insert(self) -> None:
         """Insert the round's new articles, their bylines and tags, log and count them."""
@@ -676,6 +803,34 @@ class _Batch:
             article_ids=[article.pk for article in articles],
             defer_apply=self.options.defer_index,
         )
+
+
+def _set_links(through, column: str, changes: list[_Change], attribute: str) -> None:
+    """Make the through table hold the new authors (or tags) of the changes that have them."""
+    wanted = {
+        change.article.pk: {entry.pk for entry in getattr(change, attribute)}
+        for change in changes
+        if getattr(change, attribute) is not None
+    }
+    if not wanted:
+        return
+    stale, have = [], set()
+    rows = through.objects.filter(article_id__in=list(wanted)).values_list(
+        "pk", "article_id", column
+    )
+    for pk, article_id, value in rows:
+        if value in wanted[article_id]:
+            have.add((article_id, value))
+        else:
+            stale.append(pk)
+    for start in range(0, len(stale), LOOKUP_CHUNK):
+        through.objects.filter(pk__in=stale[start : start + LOOKUP_CHUNK]).delete()
+    through.objects.bulk_create(
+        through(article_id=article_id, **{column: value})
+        for article_id, values in wanted.items()
+        for value in sorted(values)
+        if (article_id, value) not in have
+    )
 
 
 @dataclass

@@ -124,6 +124,7 @@ class Command(BaseCommand):
     LABELS = {
         Action.CREATED: "CREATED",
         Action.UPDATED: "UPDATED",
+        Action.UNCHANGED: "SAME",
         Action.DUPLICATE: "SKIPPED",
         Action.FAILED: "FAILED",
     }
@@ -249,7 +250,7 @@ class Command(BaseCommand):
             parts.append(f"#{outcome.article_id}")
         if title:
             parts.append(f"“{title}”")
-        if outcome.action in (Action.CREATED, Action.UPDATED):
+        if outcome.action in (Action.CREATED, Action.UPDATED, Action.UNCHANGED):
             parts.append(
                 f"({outcome.status}{'; needs review' if outcome.needs_review else ''})"
             )

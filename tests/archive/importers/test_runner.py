@@ -82,7 +82,7 @@ def test_update_changes_the_article_already_in_the_archive(import_files):
 def test_updating_from_a_page_keeps_a_published_article_published(import_files):
     import_files(DATA / "blog_post_page.html", status="published")
     report = import_files(DATA / "blog_post_page.html", update=True)
-    assert [o.action for o in report.outcomes] == [Action.UPDATED]
+    assert [o.action for o in report.outcomes] == [Action.UNCHANGED]
     assert Article.objects.get().status == "published"
 
 
