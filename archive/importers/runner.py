@@ -382,15 +382,7 @@ class _Importer:
                 **fields,
             )
             action = Action.CREATED
-        return Outcome(
-            action,
-            name,
-            prepared.location,
-            article.title,
-            article_id=article.pk,
-            status=article.status,
-            needs_review=bool(article.review_note),
-        )
+        return _saved(action, name, prepared.location, article)
 
     def _check(self, name: str, prepared: PreparedRecord) -> Outcome:
         """What saving would do, found by reading and validating only (a dry run)."""
@@ -427,15 +419,7 @@ class _Importer:
         new_source = article.source.pk is None
         article.full_clean(exclude=["source"] if new_source else None)
         self._remember(prepared, name)
-        return Outcome(
-            action,
-            name,
-            prepared.location,
-            article.title,
-            article_id=article.pk,
-            status=article.status,
-            needs_review=bool(article.review_note),
-        )
+        return _saved(action, name, prepared.location, article)
 
     def _keys(self, prepared: PreparedRecord) -> list[str]:
         fields = prepared.fields
@@ -585,16 +569,20 @@ class _Change:
         )
 
     def outcome(self, name: str, action: Action) -> Outcome:
-        article = self.article
-        return Outcome(
-            action,
-            name,
-            self.location,
-            article.title,
-            article_id=article.pk,
-            status=article.status,
-            needs_review=bool(article.review_note),
-        )
+        return _saved(action, name, self.location, self.article)
+
+
+def _saved(action: Action, name: str, location: str, article: Article) -> Outcome:
+    """The outcome of a record saved (or, in a dry run, checked) as ``article``."""
+    return Outcome(
+        action,
+        name,
+        location,
+        article.title,
+        article_id=article.pk,
+        status=article.status,
+        needs_review=bool(article.review_note),
+    )
 
 
 def _duplicate(
@@ -691,16 +679,8 @@ class _Batch:
         self._insert()
         self._update(outcomes)
         for n, index in placed:
-            article = self.new[index].article
-            outcomes[n] = Outcome(
-                Action.CREATED,
-                self.name,
-                self.new[index].location,
-                article.title,
-                article_id=article.pk,
-                status=article.status,
-                needs_review=bool(article.review_note),
-            )
+            new = self.new[index]
+            outcomes[n] = _saved(Action.CREATED, self.name, new.location, new.article)
         return later
 
     def _failed(self, record: RawRecord, exc: Exception) -> Outcome:
