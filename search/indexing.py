@@ -29,6 +29,7 @@ ON_COMMIT_BATCH = 200
 SYNC_BATCH = 2000
 # A batch of at least this many rows (a sync after an import) is indexed by
 # SEARCH_REBUILD_PROCS processes; a smaller one is not worth starting them.
+# (The on-commit batches never are: an admin's save does not fork.)
 PARALLEL_ROWS = 1000
 
 
@@ -140,18 +141,23 @@ def _apply_rows(path, state, report, batch_size, deadline, merge) -> LogState:
     """Apply pending rows in batches (the sync lock held); return the new state."""
     backend = get_backend()
     timeout = conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
+    procs = conf.get("SEARCH_REBUILD_PROCS") if batch_size >= PARALLEL_ROWS else 1
     while True:
+        # A batch in several processes is as many batches at once: each
+        # process writes one segment of about ``batch_size`` documents.
         rows = list(
             IndexLog.objects.filter(state.pending_filter())
             .order_by("seq")
-            .values_list("seq", "article_id")[:batch_size]
+            .values_list("seq", "article_id")[: batch_size * procs]
         )
         if not rows:
             break
-        procs = conf.get("SEARCH_REBUILD_PROCS") if len(rows) >= PARALLEL_ROWS else 1
         try:
             with backend.writer(
-                path, timeout=timeout, merge_limit=conf.get(merge), procs=procs
+                path,
+                timeout=timeout,
+                merge_limit=conf.get(merge),
+                procs=procs if len(rows) >= PARALLEL_ROWS else 1,
             ) as writer:
                 indexed, removed = index_articles(
                     [article_id for _, article_id in rows], writer=writer
