@@ -22,6 +22,9 @@ from whoosh.columns import VarBytesColumn
 from search.engine import bitmaps, schema
 from search.engine.documents import Layout, meta_decoder
 
+# Longer indexed words are never suggested: no typed word that short is near them.
+WORD_BYTES = 40
+
 
 @dataclass(eq=False)
 class SegmentValues:
@@ -34,6 +37,7 @@ class SegmentValues:
     columns: dict[str, list | array]
     multi: frozenset[str]  # the facets whose column holds tuples of values
     _codes: dict = field(default_factory=dict, repr=False)
+    _words: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, reader, layout: Layout) -> "SegmentValues":
@@ -79,6 +83,18 @@ class SegmentValues:
         """Mean searchable length of the segment's documents (for ranking)."""
         # Never zero: a segment whose documents are all stop words divides by it.
         return float(self.lengths.mean()) if self.lengths.any() else 1.0
+
+    def words(self, reader) -> np.ndarray:
+        """The segment's searchable words (UTF-8, sorted) up to ``WORD_BYTES`` long.
+
+        Read once (``reader`` is this segment's), for "did you mean": looking
+        a word up here is a binary search in memory, where the term index on
+        disk takes a few dozen small reads.
+        """
+        if self._words is None:
+            words = [w for w in reader.lexicon(schema.CONTENT) if len(w) <= WORD_BYTES]
+            self._words = np.array(words, dtype=f"S{WORD_BYTES}")
+        return self._words
 
     def codes(self, name: str) -> "Codes":
         """Return facet ``name``'s values as codes into a list of distinct values."""

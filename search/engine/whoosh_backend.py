@@ -38,7 +38,7 @@ from search.engine.query import (
 from search.engine.ranking import best, rank
 from search.engine.related import related_ids
 from search.engine.snapshot import close_snapshot, release_files, use_snapshot
-from search.engine.spelling import TextOf, suggest_query
+from search.engine.spelling import TextOf, load_words, suggest_query
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,11 @@ class WhooshBackend:
                 and not deadline.hit
             ):
                 suggestion = suggest_query(
-                    snapshot.searcher, parsed.text, parsed.typed_terms, self.text_of
+                    snapshot.searcher,
+                    snapshot.leaves,
+                    parsed.text,
+                    parsed.typed_terms,
+                    self.text_of,
                 )
                 if suggestion and not self._finds_any(
                     snapshot, request, suggestion, deadline
@@ -335,6 +339,8 @@ class WhooshBackend:
             for name in self.layout.names:
                 table.facet(name)
             table.newest_rank  # noqa: B018 - computed once, kept by the table
+            if self.text_of is not None:
+                load_words(snapshot.leaves)
             terms = _most_frequent(snapshot.searcher.reader(), common_terms)
         for term in terms:
             self.search(SearchRequest(q=term, limit=20, budget=30.0, suggest=False))

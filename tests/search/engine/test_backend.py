@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from search.engine import spelling
 from search.engine.api import IndexUnavailable, SearchRequest, WriterBusy
 from search.engine.documents import Document, FacetField, Layout
 from search.engine.facets import Selection
@@ -170,6 +171,20 @@ def test_did_you_mean_reads_real_words_through_text_of(backend):
     matches = backend.search(SearchRequest(q="radoi"))
     assert matches.total == 0
     assert matches.suggestion == "radio"
+
+
+def test_did_you_mean_looks_in_segments_committed_since(backend, monkeypatch):
+    backend.search(SearchRequest(q="radoi"))  # the first segment's words are read
+    backend.index([doc(9, "Shortwave listeners", "Shortwave listeners abroad.")])
+    monkeypatch.setitem(TEXTS, 9, "Shortwave listeners abroad.")
+    assert backend.search(SearchRequest(q="shortwaev")).suggestion == "shortwave"
+
+
+def test_a_suggestion_out_of_time_is_left_out_not_waited_for(backend, monkeypatch):
+    monkeypatch.setattr(spelling, "SUGGEST_SECONDS", 0)
+    matches = backend.search(SearchRequest(q="radoi"))
+    assert matches.searched and matches.total == 0
+    assert matches.suggestion is None
 
 
 def test_index_replaces_delete_removes_and_check_lists_stamps(backend):
