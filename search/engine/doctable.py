@@ -169,6 +169,10 @@ class FacetColumn(Codes):
 
     def count(self, docnums: np.ndarray) -> Counter:
         """Count each value over the documents ``docnums`` (ascending)."""
+        return self.counter(self.tally(docnums))
+
+    def tally(self, docnums: np.ndarray) -> np.ndarray:
+        """Return how many of the documents ``docnums`` (ascending) have each code."""
         if self.lengths is None:
             picked = self.codes[docnums]
         else:
@@ -179,10 +183,24 @@ class FacetColumn(Codes):
             at = np.arange(ends[-1] if ends.size else 0)
             at += np.repeat(starts - (ends - lengths), lengths)
             picked = self.codes[at]
-        tally = np.bincount(picked, minlength=len(self.values))
+        return np.bincount(picked, minlength=len(self.values))
+
+    def counter(self, tally: np.ndarray) -> Counter:
+        """Return the values counted in ``tally`` (codes with a count)."""
+        found = np.flatnonzero(tally)
         return Counter(
-            {self.values[code]: int(tally[code]) for code in np.flatnonzero(tally)}
+            dict(
+                zip(
+                    self.value_array[found].tolist(), tally[found].tolist(), strict=True
+                )
+            )
         )
+
+    @cached_property
+    def value_array(self) -> np.ndarray:
+        values = np.empty(len(self.values), dtype=object)
+        values[:] = self.values
+        return values
 
 
 class DocTable:
@@ -215,6 +233,8 @@ class DocTable:
         self.live = live
         self.live_count = live.bit_count()
         self._facets: dict[str, FacetColumn] = {}
+        self._live_tallies: dict[str, np.ndarray] = {}
+        self._last_counted: tuple[int, bool, np.ndarray] | None = None
 
     def facet(self, name: str) -> "FacetColumn":
         """Return facet ``name``'s values of every document, as codes (see ``FacetColumn``)."""
@@ -241,6 +261,32 @@ class DocTable:
                 ),
             )
         return self._facets[name]
+
+    def count(self, name: str, docs: int) -> Counter:
+        """Count facet ``name``'s values over the live documents of bitmap ``docs``.
+
+        A set holding most of the archive (a common word) is counted by what
+        it lacks: the whole archive's counts less those of the live documents
+        left out, so the cost follows the smaller of the two.
+        """
+        column = self.facet(name)
+        complement, docnums = self._counted(docs)
+        if not complement:
+            return column.counter(column.tally(docnums))
+        if name not in self._live_tallies:
+            self._live_tallies[name] = column.tally(bitmaps.to_docnums(self.live))
+        return column.counter(self._live_tallies[name] - column.tally(docnums))
+
+    def _counted(self, docs: int) -> tuple[bool, np.ndarray]:
+        """Return (complement?, the documents to count) for ``count``; the facets
+        of one search are counted over the same set, converted once."""
+        last = self._last_counted
+        if last is None or last[0] is not docs:
+            live = docs & self.live
+            complement = 2 * live.bit_count() > self.live_count
+            docnums = bitmaps.to_docnums(self.live & ~live if complement else live)
+            last = self._last_counted = (docs, complement, docnums)
+        return last[1], last[2]
 
     def date_bitmap(self, first: int | None, last: int | None) -> int:
         """Return the live documents published between two day ordinals (inclusive)."""

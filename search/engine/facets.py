@@ -61,18 +61,16 @@ def count_facets(
         name: facet_filter(table, base, name, selection) for name in selection.active
     }
     final = reduce(operator.and_, passing.values(), base)
-    final_docnums = bitmaps.to_docnums(final)
     counts = {}
     for name in table.layout.names:
         if name in passing:
             others = [bm for other, bm in passing.items() if other != name]
-            docnums = bitmaps.to_docnums(reduce(operator.and_, others, base))
+            counts[name] = table.count(name, reduce(operator.and_, others, base))
         else:
-            docnums = final_docnums
-        counts[name] = table.facet(name).count(docnums)
+            counts[name] = table.count(name, final)
     return final, counts
 
 
 def count_values(table: DocTable, docs: int, name: str) -> Counter:
     """Count the values of facet ``name`` over the documents in bitmap ``docs``."""
-    return table.facet(name).count(bitmaps.to_docnums(docs))
+    return table.count(name, docs)
