@@ -77,6 +77,14 @@ def _following(before: np.ndarray, here: np.ndarray, slop: int) -> np.ndarray:
     Both are sorted. Positions stay far below 2**32, so a window reaching
     back past a document's first position never meets the previous one.
     """
+    if slop == 1:
+        # Right after: the keys in both ``before`` + 1 and ``here``. Each
+        # holds a key once, so a key met twice in the two merged is in both
+        # (one merge of two sorted runs, where a binary search per key of a
+        # common word's hundreds of thousands went all over memory).
+        both = np.concatenate((before + 1, here))
+        both.sort(kind="stable")
+        return both[1:][both[1:] == both[:-1]]
     first = np.searchsorted(before, here - slop, side="left")
     last = np.searchsorted(before, here, side="left")
     return here[last > first]
