@@ -139,12 +139,12 @@ class _Evaluator:
         """Return the segment's matches of ``q``, cached once complete."""
         snapshot, leaf = self.snapshot, self.leaf
         key = (leaf.segment_id, ("query", q))
-        bitmap = snapshot.docsets.get(key)
+        bitmap = snapshot.matches.get(key)
         if bitmap is None:
             bitmap, complete = read(snapshot, leaf, q, self.deadline)
             if not complete:
                 return None
-            snapshot.docsets.put(key, bitmap)
+            snapshot.matches.put(key, bitmap)
         return bitmap
 
 

@@ -9,7 +9,8 @@ and so keeps serving documents that a later commit deleted.
 Segments never change once written (deletions are kept apart), so what is
 read from a segment is cached by segment id and survives commits that only
 add or merge other segments: the facet values of its documents and, within
-a memory budget, the document numbers of the terms and phrases searched.
+memory budgets, the postings of the terms and the matches of the queries
+and phrases searched.
 """
 
 import collections
@@ -31,8 +32,12 @@ from search.engine.documents import Layout
 
 logger = logging.getLogger(__name__)
 
-# Cache size per process for all segments together, in 4-byte units (48 MB).
-CACHED_DOCNUMS = 12_000_000
+# Cache sizes per process for all segments together, in 4-byte units: the
+# postings of terms (40 MB) and, apart, what queries and phrases matched
+# (8 MB). A phrase's matches cost reading its words' positions again, and
+# a few common words' postings must not push them out.
+CACHED_DOCNUMS = 10_000_000
+CACHED_MATCHES = 2_000_000
 
 
 class DocsetCache:
@@ -108,7 +113,8 @@ class Snapshot:
     searcher: object
     table: DocTable
     leaves: tuple[Leaf, ...]
-    docsets: DocsetCache
+    docsets: DocsetCache  # postings of terms
+    matches: DocsetCache  # documents matched by queries and phrases
     # How many results of recent searches are kept (see ``remember``).
     cache_size: int = 512
     # Results of recent searches on this snapshot (see backend.py).
@@ -135,6 +141,7 @@ class _SnapshotHolder:
         self._snapshot: Snapshot | None = None
         self._values: dict[str, SegmentValues] = {}
         self._docsets = DocsetCache()
+        self._matches = DocsetCache(CACHED_MATCHES)
         # The last document table built, and the segments and deletions it
         # was built from: a reopened index with the same ones reuses it.
         self._table: tuple[tuple, DocTable] | None = None
@@ -184,6 +191,7 @@ class _SnapshotHolder:
             table=self._table_of(parts, layout),
             leaves=leaves,
             docsets=self._docsets,
+            matches=self._matches,
         )
         return self._snapshot
 
@@ -219,6 +227,7 @@ class _SnapshotHolder:
             parts.append((values[key], offset, frozenset(segment.deleted_docs())))
         self._values = values
         self._docsets.keep_segments(set(values))
+        self._matches.keep_segments(set(values))
         return tuple(leaves), parts
 
     def _close(self) -> None:
@@ -232,6 +241,7 @@ class _SnapshotHolder:
             self._close()
             self._values = {}
             self._docsets = DocsetCache()
+            self._matches = DocsetCache(CACHED_MATCHES)
             self._table = None
 
     def release_files(self) -> None:
