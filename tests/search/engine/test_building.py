@@ -78,10 +78,12 @@ def answers(backend) -> list:
         )
     ]
     requests += [
+        # Every match: which fifteen rank first depends on each segment's
+        # statistics, and segments built in two processes come in either order.
         SearchRequest(
             q="radio",
             selection=Selection(selected=(("source", frozenset({2})),)),
-            limit=15,
+            limit=None,
         ),
         SearchRequest(q="market", sort="newest", limit=15),
         SearchRequest(limit=15),
