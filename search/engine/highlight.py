@@ -15,6 +15,7 @@ import re
 import string
 
 from search.engine.analyzers import (
+    ASCII_WORD_PATTERN,
     CJK_PATTERN,
     NON_ASCII_WORD_CHAR,
     WORD_PATTERN,
@@ -29,10 +30,6 @@ _CHUNK = 1500
 _ENOUGH = 6
 _BETWEEN = " … "
 _ANALYZER = build_analyzer()
-# WORD_PATTERN on text whose words are all ASCII (letters and digits joined
-# by apostrophes): the same words, found about 2.5x faster than through its
-# Unicode classes.
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
 
 
 Phrase = tuple[tuple[str, ...], int]  # (words, slop) of "a phrase"~slop
@@ -187,7 +184,7 @@ def _scan_words(text, start, stop, wanted, found, places, word_number) -> int:
         text[start:stop].isascii()
         or NON_ASCII_WORD_CHAR.search(text, start, stop) is None
     )
-    pattern = _ASCII_WORD if ascii_words else WORD_PATTERN
+    pattern = ASCII_WORD_PATTERN if ascii_words else WORD_PATTERN
     words = pattern.findall(text, start, stop)
     if not words:
         return word_number
