@@ -108,16 +108,19 @@ def documents():
     return corpus(150)
 
 
-def test_a_built_segment_is_byte_for_byte_what_whooshs_writer_writes(
-    tmp_path, documents
-):
-    written, built = (
-        make_backend(tmp_path / "written"),
-        make_backend(tmp_path / "built"),
-    )
+def written_whole(tmp_path, documents):
+    """An index of ``documents`` written by Whoosh's writer, and an empty backend beside it."""
+    written = make_backend(tmp_path / "written")
     location = written.new_generation()
     with written.writer(location, timeout=0) as writer:
         writer.add(documents)
+    return written, location, make_backend(tmp_path / "built")
+
+
+def test_a_built_segment_is_byte_for_byte_what_whooshs_writer_writes(
+    tmp_path, documents
+):
+    _, location, built = written_whole(tmp_path, documents)
     other = built.new_generation()
     built.build(
         other, [documents[:40], documents[40:]], procs=1, segment_documents=10**6
@@ -130,13 +133,7 @@ def test_a_built_segment_is_byte_for_byte_what_whooshs_writer_writes(
 def test_an_index_built_in_segments_finds_and_counts_as_one_written_whole(
     tmp_path, documents, procs
 ):
-    written, built = (
-        make_backend(tmp_path / "written"),
-        make_backend(tmp_path / "built"),
-    )
-    location = written.new_generation()
-    with written.writer(location, timeout=0) as writer:
-        writer.add(documents)
+    written, location, built = written_whole(tmp_path, documents)
     written.make_current(location)
     other = built.new_generation()
     taken = []
