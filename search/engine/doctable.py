@@ -2,15 +2,22 @@
 
 Each segment's ``meta`` column is decoded once into compact arrays and kept
 until the segment is merged away, so a commit costs the next search only
-the decoding of the new small segment. Each facet's values are numbered on
-first use (per segment, then renumbered into one array for the searcher),
+the decoding of the new small segment. Each facet's values are numbered as
+the segment is decoded (then renumbered into one array for the searcher),
 so counting a facet over the documents a search found is one NumPy
 gather and one ``bincount``: its cost follows the number of documents
 found, not the size of the archive or how many values the facet has.
+
+Nothing is kept per document as a Python object: at a million documents a
+tuple of tags each, or a list of a million references, costs hundreds of
+megabytes per serving process, and Python objects cannot stay shared
+between forked workers (their reference counts are written to). NumPy
+arrays of the smallest integer type that holds the codes can: the serving
+process decodes the index before it forks, and every worker reads the same
+pages.
 """
 
 import itertools
-from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,21 +33,58 @@ from search.engine.documents import Layout, meta_decoder
 WORD_BYTES = 40
 
 
+def code_dtype(count: int) -> np.dtype:
+    """The smallest integer type holding the numbers 0 .. count - 1."""
+    if count <= 1 << 8:
+        return np.dtype(np.uint8)
+    if count <= 1 << 16:
+        return np.dtype(np.uint16)
+    return np.dtype(np.int32)
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A facet's values for each document, as codes into ``values``.
+
+    Single-valued: ``codes[docnum]``. Multi-valued: the codes of every
+    document one after the other, ``lengths[docnum]`` of them per document.
+    """
+
+    values: tuple
+    codes: np.ndarray  # unsigned or int32, see ``code_dtype``
+    lengths: np.ndarray | None  # multi-valued facets only
+
+    @classmethod
+    def number(cls, column: Iterable, multi: bool) -> "Codes":
+        """Number the values of ``column`` (one value or tuple per document)."""
+        index: dict = {}
+        if multi:
+            column = list(column)
+            counts = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
+            flat = itertools.chain.from_iterable(column)
+            lengths = counts.astype(code_dtype(int(counts.max(initial=0)) + 1))
+        else:
+            flat, lengths = column, None
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in flat), dtype=np.int32
+        )
+        return cls(tuple(index), codes.astype(code_dtype(len(index))), lengths)
+
+
 @dataclass(eq=False)
 class SegmentValues:
     """Decoded facet values of one segment, by segment-local document number."""
 
-    pk: array
-    stamp: array
-    day: array
-    length: array
-    columns: dict[str, list | array]
-    multi: frozenset[str]  # the facets whose column holds tuples of values
-    _codes: dict = field(default_factory=dict, repr=False)
+    pk: np.ndarray  # int64
+    day: np.ndarray  # int32, date ordinals
+    length: np.ndarray  # int32, searchable words
+    facets: dict[str, Codes]
+    # Fingerprints of the documents (drift checks; not kept for searching).
+    stamp: np.ndarray | None = None
     _words: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, reader, layout: Layout) -> "SegmentValues":
+    def load(cls, reader, layout: Layout, *, stamps: bool = False) -> "SegmentValues":
         """Decode the meta column of one segment reader."""
         decode = meta_decoder(layout)
         # A slot left by a deleted document decodes to None.
@@ -55,34 +99,30 @@ class SegmentValues:
         )
         rows = [decode(data) or empty for data in _column_values(reader)]
         pk, stamp, day, length, values = zip(*rows, strict=True) if rows else [()] * 5
-        by_field = zip(*values, strict=True) if rows else [()] * len(layout.fields)
-        columns: dict[str, list | array] = {}
-        for f, column in zip(layout.fields, by_field, strict=True):
-            if f.stored == "int" and not f.multi:
-                columns[f.name] = array("q", column)
-            else:
-                # One object per distinct language, kind, tag list ...
-                shared: dict = {}
-                columns[f.name] = [shared.setdefault(v, v) for v in column]
+        del rows
+        by_field = zip(*values, strict=True) if values else [()] * len(layout.fields)
         return cls(
-            pk=array("q", pk),
-            stamp=array("q", stamp),
-            day=array("l", day),
-            length=array("l", length),
-            columns=columns,
-            multi=frozenset(f.name for f in layout.fields if f.multi),
+            pk=np.array(pk, dtype=np.int64),
+            day=np.array(day, dtype=np.int32),
+            length=np.array(length, dtype=np.int32),
+            facets={
+                f.name: Codes.number(column, f.multi)
+                for f, column in zip(layout.fields, by_field, strict=True)
+            },
+            stamp=np.array(stamp, dtype=np.int64) if stamps else None,
         )
 
-    @cached_property
-    def lengths(self) -> np.ndarray:
-        """Searchable length of each document (for ranking)."""
-        return np.asarray(self.length, dtype=np.float64)
+    @property
+    def size(self) -> int:
+        """How many document numbers the segment has (deleted ones included)."""
+        return self.pk.size
 
     @cached_property
     def average_length(self) -> float:
         """Mean searchable length of the segment's documents (for ranking)."""
         # Never zero: a segment whose documents are all stop words divides by it.
-        return float(self.lengths.mean()) if self.lengths.any() else 1.0
+        # (A sum of integers: exact in float64 whatever the order of adding.)
+        return float(self.length.mean()) if self.length.any() else 1.0
 
     def words(self, reader) -> np.ndarray:
         """The segment's searchable words (UTF-8, sorted) up to ``WORD_BYTES`` long.
@@ -96,36 +136,9 @@ class SegmentValues:
             self._words = np.array(words, dtype=f"S{WORD_BYTES}")
         return self._words
 
-    def codes(self, name: str) -> "Codes":
+    def codes(self, name: str) -> Codes:
         """Return facet ``name``'s values as codes into a list of distinct values."""
-        if name not in self._codes:
-            column = self.columns[name]
-            index: dict = {}
-            if name in self.multi:
-                lengths = np.fromiter(
-                    map(len, column), dtype=np.int64, count=len(column)
-                )
-                flat = itertools.chain.from_iterable(column)
-            else:
-                lengths, flat = None, column
-            codes = np.fromiter(
-                (index.setdefault(v, len(index)) for v in flat), dtype=np.int32
-            )
-            self._codes[name] = Codes(tuple(index), codes, lengths)
-        return self._codes[name]
-
-
-@dataclass(frozen=True)
-class Codes:
-    """A facet's values for each document, as codes into ``values``.
-
-    Single-valued: ``codes[docnum]``. Multi-valued: the codes of every
-    document one after the other, ``lengths[docnum]`` of them per document.
-    """
-
-    values: tuple
-    codes: np.ndarray  # int32
-    lengths: np.ndarray | None  # int64, multi-valued facets only
+        return self.facets[name]
 
 
 def _column_values(reader) -> list[bytes] | Iterable[bytes]:
@@ -150,12 +163,19 @@ class FacetColumn(Codes):
     @cached_property
     def starts(self) -> np.ndarray:
         """Multi-valued: where each document's codes start (one more at the end)."""
-        return np.concatenate(([0], np.cumsum(self.lengths)))
+        return np.concatenate(([0], np.cumsum(self.lengths, dtype=np.int64)))
 
     @cached_property
     def owners(self) -> np.ndarray:
         """Multi-valued: the document number of each code."""
-        return np.repeat(np.arange(self.lengths.size), self.lengths)
+        return np.repeat(np.arange(self.lengths.size, dtype=np.int32), self.lengths)
+
+    def value(self, docnum: int):
+        """Return document ``docnum``'s value (a tuple of them when multi-valued)."""
+        if self.lengths is None:
+            return self.values[self.codes[docnum]]
+        start, end = self.starts[docnum : docnum + 2].tolist()
+        return tuple(self.values[code] for code in self.codes[start:end].tolist())
 
     def has_any(self, values) -> np.ndarray:
         """Return one boolean per document: does it have one of ``values``?"""
@@ -176,7 +196,8 @@ class FacetColumn(Codes):
         if self.lengths is None:
             picked = self.codes[docnums]
         else:
-            starts, lengths = self.starts[docnums], self.lengths[docnums]
+            starts = self.starts[docnums]
+            lengths = self.lengths[docnums].astype(np.int64)
             # The positions of the documents' codes: each document's start,
             # then one more for each further code of the same document.
             ends = np.cumsum(lengths)
@@ -212,21 +233,13 @@ class DocTable:
         self.parts = parts
         self.layout = layout
         self.multi = frozenset(f.name for f in layout.fields if f.multi)
-        self.size = sum(len(values.pk) for values, _, _ in parts)
-        self.pk = array("q")
-        self.day = array("l")
-        self.columns: dict[str, list | array] = {}
+        self.size = sum(values.size for values, _, _ in parts)
+        self.pk = _joined([values.pk for values, _, _ in parts], np.int64)
+        # Publication day (ordinal) of each document number.
+        self.days = _joined([values.day for values, _, _ in parts], np.int32)
         live = 0
         for values, offset, deleted in parts:
-            self.pk += values.pk
-            self.day += values.day
-            for name in layout.names:
-                column = values.columns[name]
-                if name in self.columns:
-                    self.columns[name] += column
-                else:
-                    self.columns[name] = column[:]
-            segment = bitmaps.first_n(len(values.pk))
+            segment = bitmaps.first_n(values.size)
             if deleted:
                 segment &= ~bitmaps.from_docnums(sorted(deleted))
             live |= segment << offset
@@ -240,27 +253,34 @@ class DocTable:
         """Return facet ``name``'s values of every document, as codes (see ``FacetColumn``)."""
         if name not in self._facets:
             index: dict = {}
-            codes, lengths = [], []
+            remaps = []
             for values, _, _ in self.parts:
                 local = values.codes(name)
-                remap = np.fromiter(
-                    (index.setdefault(v, len(index)) for v in local.values),
-                    dtype=np.int32,
-                    count=len(local.values),
+                remaps.append(
+                    np.fromiter(
+                        (index.setdefault(v, len(index)) for v in local.values),
+                        dtype=np.int32,
+                        count=len(local.values),
+                    )
                 )
-                codes.append(remap[local.codes])
-                if local.lengths is not None:
-                    lengths.append(local.lengths)
+            dtype = code_dtype(len(index))
+            codes = [
+                remap.astype(dtype)[values.codes(name).codes]
+                for remap, (values, _, _) in zip(remaps, self.parts, strict=True)
+            ]
+            lengths = None
+            if name in self.multi:
+                parts = [values.codes(name).lengths for values, _, _ in self.parts]
+                longest = max((int(p.max(initial=0)) for p in parts), default=0)
+                lengths = _joined(parts, code_dtype(longest + 1))
             self._facets[name] = FacetColumn(
-                values=tuple(index),
-                codes=np.concatenate(codes) if codes else np.zeros(0, np.int32),
-                lengths=(
-                    (np.concatenate(lengths) if lengths else np.zeros(0, np.int64))
-                    if name in self.multi
-                    else None
-                ),
+                values=tuple(index), codes=_joined(codes, dtype), lengths=lengths
             )
         return self._facets[name]
+
+    def values_of(self, docnum: int) -> tuple:
+        """Return document ``docnum``'s value of each facet, in the layout's order."""
+        return tuple(self.facet(name).value(docnum) for name in self.layout.names)
 
     def count(self, name: str, docs: int) -> Counter:
         """Count facet ``name``'s values over the live documents of bitmap ``docs``.
@@ -298,18 +318,21 @@ class DocTable:
 
     def docs_of(self, pks) -> int:
         """Return the bitmap of every document (live or not) holding one of ``pks``."""
-        found = np.isin(np.frombuffer(self.pk, dtype=np.int64), list(pks))
-        return bitmaps.from_mask(found)
-
-    @cached_property
-    def days(self) -> np.ndarray:
-        """Publication day (ordinal) of each document number."""
-        return np.asarray(self.day, dtype=np.int64)
+        return bitmaps.from_mask(np.isin(self.pk, list(pks)))
 
     @cached_property
     def newest_rank(self) -> np.ndarray:
         """Each document's place in the newest-first order (by date, then id)."""
-        order = np.lexsort((np.asarray(self.pk), self.days))[::-1]
-        rank = np.empty(self.size, dtype=np.int64)
-        rank[order] = np.arange(self.size)
+        order = np.lexsort((self.pk, self.days))[::-1]
+        rank = np.empty(self.size, dtype=np.int32)
+        rank[order] = np.arange(self.size, dtype=np.int32)
         return rank
+
+
+def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    """The arrays one after the other, as ``dtype`` (an empty array for none)."""
+    return (
+        np.concatenate(arrays).astype(dtype, copy=False)
+        if arrays
+        else np.zeros(0, dtype)
+    )

@@ -58,7 +58,7 @@ def matching_docs(snapshot, q: query.Query, deadline: Deadline) -> Found:
     for n, leaf in enumerate(snapshot.leaves):
         if n and deadline.passed():
             break
-        everything = live >> leaf.offset & bitmaps.first_n(len(leaf.values.pk))
+        everything = live >> leaf.offset & bitmaps.first_n(leaf.values.size)
         evaluator = _Evaluator(
             snapshot, leaf, everything, deadline if n else _NoDeadline()
         )

@@ -126,5 +126,5 @@ def _read_postings(matcher, parts) -> None:
 def _bm25(leaf, ids: np.ndarray, freqs: np.ndarray) -> np.ndarray:
     """Return tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average)) per posting."""
     values = leaf.values
-    norm = K1 * (1 - B + B * values.lengths[ids] / values.average_length)
+    norm = K1 * (1 - B + B * values.length[ids] / values.average_length)
     return (freqs * (K1 + 1) / (freqs + norm)).astype(np.float32)

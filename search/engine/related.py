@@ -40,7 +40,7 @@ def related_ids(snapshot, text: str, *, exclude: int, limit: int) -> list[int]:
     docnums = np.flatnonzero(scores)
     docnums = docnums[bitmaps.mask(table.live, table.size)[docnums]]
     ranked = best(scores[docnums], docnums, limit + 1)
-    pks = [table.pk[docnum] for _, docnum in ranked]
+    pks = table.pk[[docnum for _, docnum in ranked]].tolist()
     return [pk for pk in pks if pk != exclude][:limit]
 
 

@@ -73,7 +73,7 @@ def suggest_query(
 def _searched(leaves) -> list:
     # Words worth suggesting are in the largest segments; looking through
     # every small one would cost more than it finds.
-    return sorted(leaves, key=lambda leaf: len(leaf.values.pk), reverse=True)[
+    return sorted(leaves, key=lambda leaf: leaf.values.size, reverse=True)[
         :_SEGMENTS_SEARCHED
     ]
 

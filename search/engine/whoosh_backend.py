@@ -185,11 +185,11 @@ class WhooshBackend:
             stop = None if request.limit is None else request.offset + request.limit
             ranked = self._rank(snapshot, request, compiled, evaluation, stop, deadline)
             ranked = ranked[request.offset :]
-            pk = snapshot.table.pk
-            columns = [snapshot.table.columns[name] for name in self.layout.names]
+            table = snapshot.table
+            pks = table.pk[[docnum for _, docnum in ranked]].tolist()
             # A page's worth; a whole result set (exports) is ids only.
             values = (
-                tuple(tuple(col[docnum] for col in columns) for _, docnum in ranked)
+                tuple(table.values_of(docnum) for _, docnum in ranked)
                 if request.limit is not None
                 else ()
             )
@@ -214,7 +214,7 @@ class WhooshBackend:
                 ):
                     suggestion = None  # only offer what finds more than nothing
         return Matches(
-            ranked=tuple((pk[docnum], score) for score, docnum in ranked),
+            ranked=tuple(zip(pks, (score for score, _ in ranked), strict=True)),
             ranked_values=values,
             total=evaluation.total,
             counts=evaluation.counts,
@@ -443,10 +443,10 @@ class WhooshBackend:
                 reader = subsearcher.reader()
                 if reader.segment() is None:
                     continue
-                values = SegmentValues.load(reader, self.layout)
+                values = SegmentValues.load(reader, self.layout, stamps=True)
                 deleted = set(reader.segment().deleted_docs())
                 for docnum, (pk, stamp) in enumerate(
-                    zip(values.pk, values.stamp, strict=True)
+                    zip(values.pk.tolist(), values.stamp.tolist(), strict=True)
                 ):
                     if docnum not in deleted:
                         stamps.setdefault(pk, []).append(stamp)
