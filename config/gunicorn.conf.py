@@ -1,5 +1,6 @@
 """gunicorn settings for the archive (threaded workers; see README "Serving")."""
 
+import gc
 import os
 
 bind = (
@@ -47,6 +48,12 @@ def _warm_search(*, keep_files: bool) -> None:
 def when_ready(server):
     """In the arbiter, after loading the application, before any worker starts."""
     _warm_search(keep_files=False)
+    # What the arbiter holds now (the application, the decoded index) is
+    # left out of garbage collection: a collection in a worker would write
+    # to every object's header and so copy into each worker pages that the
+    # workers could share.
+    gc.collect()
+    gc.freeze()
 
 
 def post_worker_init(worker):
