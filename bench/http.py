@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.measure import percentile
+from bench.measure import memory_line, percentile, process_memory
 from bench.queries import BenchQuery
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -185,13 +185,6 @@ def gunicorn_arbiter(
 
 
 @contextmanager
-def gunicorn(port: int) -> Iterator[int]:
-    """Serve the archive with one gunicorn worker; yield the worker's pid."""
-    with gunicorn_arbiter(port) as process:
-        yield _only_child(process.pid)
-
-
-@contextmanager
 def datasette(path: Path, port: int) -> Iterator[int]:
     """Serve the FTS5 file with Datasette (its FTS table view on ``docs``); yield its pid."""
     metadata = path.with_suffix(".datasette.json")
@@ -231,13 +224,6 @@ def cpu_seconds(pid: int) -> float:
     """Return the user plus system CPU time process ``pid`` has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 @dataclass
@@ -309,10 +295,11 @@ def measure_http(queries: Sequence[BenchQuery], fts5_path: Path | None) -> dict:
     use_datasette = DATASETTE.exists() and fts5_path is not None and fts5_path.exists()
     result: dict = {"rounds": ROUNDS, "queries": len(queries), "datasette": None}
     port = free_port()
-    with gunicorn(port) as pid:
+    with gunicorn_arbiter(port) as arbiter:
+        pid = _only_child(arbiter.pid)
         for path in warm:
             fetch(port, path)
-        rss_before = rss_mb(pid)
+        memory_warm = process_memory(pid)
         json_runs, html_runs, theirs = [], [], []
         with _datasette_or_none(fts5_path if use_datasette else None) as other:
             their_paths = (
@@ -342,7 +329,11 @@ def measure_http(queries: Sequence[BenchQuery], fts5_path: Path | None) -> dict:
         result["throughput_json"] = throughput(
             port, json_paths, CLIENTS, THROUGHPUT_SECONDS
         )
-        result["rss_mb"] = {"warm": rss_before, "after": rss_mb(pid)}
+        result["memory"] = {
+            "warm": memory_warm,
+            "after": process_memory(pid),
+            "arbiter": process_memory(arbiter.pid),
+        }
     return result
 
 
@@ -524,10 +515,12 @@ def render(http: dict, stages: dict | None, fts5_median: float | None) -> str:
         f"  {http['clients']} clients at once, JSON: {rate['rate']:.1f} requests/s "
         f"({rate['requests']} requests, {rate['failed']} failed)"
     )
-    rss = http["rss_mb"]
-    lines.append(
-        f"  worker RSS: {rss['warm']:.0f} MB warm, {rss['after']:.0f} MB after the rounds"
-    )
+    memory = http["memory"]
+    lines += [
+        f"  worker memory warm: {memory_line(memory['warm'])}",
+        f"    after the rounds: {memory_line(memory['after'])}",
+        f"    the arbiter it was forked from: {memory_line(memory['arbiter'])}",
+    ]
     failed = http["json"]["failed"] + http["html"]["failed"]
     if failed:
         lines.append(f"  ✗ {failed} answers were not 200 OK: the timings mean little")

@@ -100,6 +100,37 @@ def memory_mb() -> dict[str, float]:
     return found
 
 
+def process_memory(pid: int) -> dict[str, float]:
+    """Return the memory of process ``pid`` in MB, shared and private apart.
+
+    ``rss``: every page it has in memory; ``pss``: the same with each page
+    it shares divided among the processes sharing it (what it costs of the
+    machine); ``uss``: the pages only it has (what stopping it frees);
+    ``shared``: the pages it shares (with the arbiter it was forked from,
+    the other workers, or the page cache of files it maps).
+    """
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts and parts[-1] == "kB":
+            fields[name] = int(parts[0]) / 1024
+    return {
+        "rss": fields.get("Rss", 0.0),
+        "pss": fields.get("Pss", 0.0),
+        "uss": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0),
+        "shared": fields.get("Shared_Clean", 0.0) + fields.get("Shared_Dirty", 0.0),
+    }
+
+
+def memory_line(memory: dict[str, float]) -> str:
+    """One process's memory for a report: RSS, then its shared and private parts."""
+    return (
+        f"RSS {memory['rss']:,.0f} MB (PSS {memory['pss']:,.0f}, private "
+        f"{memory['uss']:,.0f}, shared {memory['shared']:,.0f})"
+    )
+
+
 def directory_mb(path: Path) -> float:
     """Return the size of the files under ``path`` in MB."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20

@@ -40,7 +40,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.measure import fetch, next_link, percentile
+from bench.measure import (
+    fetch,
+    memory_line,
+    next_link,
+    percentile,
+    process_memory,
+)
+from bench.report import SERVING_MB
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
@@ -106,6 +113,15 @@ class Server:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def memory(self) -> dict:
+        """The memory of the arbiter and of each of its workers (see ``process_memory``)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return {
+            "arbiter": process_memory(pid),
+            "workers": [process_memory(int(child)) for child in children],
+        }
 
 
 def article_links(body: bytes) -> list[str]:
@@ -307,7 +323,12 @@ def full_export(server: Server, total: int) -> dict:
 
 
 def render(
-    count: int, workers: int, rows: list[Row], export: dict, load: dict | None
+    count: int,
+    workers: int,
+    rows: list[Row],
+    export: dict,
+    load: dict | None,
+    memory: dict | None = None,
 ) -> str:
     lines = [
         "",
@@ -334,6 +355,16 @@ def render(
         f"{export['seconds']:.1f} s, first byte after {export['first_byte_ms']:.0f} ms "
         f"{'✓ complete' if complete else '✗ INCOMPLETE'}"
     )
+    if memory:
+        lines.append(
+            f"memory after the pages: arbiter {memory_line(memory['arbiter'])}"
+        )
+        for n, worker in enumerate(memory["workers"], 1):
+            ok = worker["rss"] <= SERVING_MB
+            lines.append(
+                f"  worker {n}: {memory_line(worker)} {'✓' if ok else '✗'} "
+                f"RSS ≤ {SERVING_MB} MB"
+            )
     if load:
         lines.append(
             f"load: {load['clients']} clients for {load['seconds']} s: "
@@ -373,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += listing_pages(server, corpus, args.repeats)
         rows += article_pages(server, corpus)
         export = full_export(server, corpus.total)
+        memory = server.memory()
     load = None
     if not args.skip_load:
         from bench.load import run_load
@@ -381,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             load = run_load(
                 server, env, seconds=args.load_seconds, clients=args.clients
             )
-    text = render(args.count, workers, rows, export, load)
+    text = render(args.count, workers, rows, export, load, memory)
     print(text)
     with open(args.out_dir / f"report-{args.count}.txt", "a") as report:
         report.write(text)

@@ -179,11 +179,12 @@ def _serving_target(serving: dict) -> str:
         return _target(False, f"RSS per web worker: not measured ({error})")
     rss = max(w["rss"] for w in workers)
     pss = max(w["pss"] for w in workers)
+    private = max(w.get("uss", 0.0) for w in workers)
     return _target(
         rss <= SERVING_MB,
         f"RSS per web worker ≤ {SERVING_MB} MB: {rss:,.0f} MB "
-        f"({pss:,.0f} MB of it its own share, PSS; {len(workers)} gunicorn workers "
-        "after the analyst queries)",
+        f"({pss:,.0f} MB of it its share, PSS; {private:,.0f} MB its own, private; "
+        f"{len(workers)} gunicorn workers after the analyst queries)",
         valid=not serving.get("failed"),
     )
 
@@ -321,8 +322,8 @@ def _gunicorn_lines(served: dict) -> list[str]:
         f"    arbiter RSS {arbiter['rss']:,.0f}; per worker after the analyst queries "
         "over HTTP: "
         + ", ".join(
-            f"RSS {w['rss']:,.0f} (PSS {w['pss']:,.0f}, shared "
-            f"{w.get('shared_clean', 0) + w.get('shared_dirty', 0):,.0f})"
+            f"RSS {w['rss']:,.0f} (PSS {w['pss']:,.0f}, private {w['uss']:,.0f}, "
+            f"shared {w['shared']:,.0f})"
             for w in served["per_worker"]
         ),
         "    first searches over HTTP: "
@@ -366,6 +367,9 @@ def figures(results) -> dict:
         ),
         "RSS per web worker MB": max((w["rss"] for w in workers), default=None),
         "PSS per web worker MB": max((w["pss"] for w in workers), default=None),
+        "private per web worker MB": max(
+            (w.get("uss", 0.0) for w in workers), default=None
+        ),
         "rebuild articles/s": results.rebuild["documents"] / results.rebuild["seconds"],
         "rebuild minutes": results.rebuild["seconds"] / 60,
         "index on disk MB": results.rebuild["size_mb"],

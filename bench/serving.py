@@ -9,8 +9,9 @@ building and indexing the benchmark did before. It reports:
 - the project's gunicorn settings with ``WORKERS`` workers: the time until it
   answers, the first search over HTTP (its time, and whether it was cut
   short or found nothing), the analyst queries once over HTTP, and each
-  worker's memory: RSS, and PSS (the pages it shares with the other workers
-  and the arbiter counted in part), which is what the workers cost together.
+  worker's memory: RSS, PSS (the pages it shares with the other workers
+  and the arbiter counted in part, what the workers cost together), and
+  its private and shared pages apart.
 
 Prints one JSON object.
 """
@@ -66,7 +67,7 @@ def main() -> None:
 def over_http(queries) -> dict:
     """Start gunicorn with ``WORKERS`` workers; time its first searches; read its memory."""
     from bench.http import fetch, free_port, gunicorn_arbiter, search_path
-    from bench.measure import percentile
+    from bench.measure import percentile, process_memory
     from search.service import NOTICE_PARTIAL
 
     port = free_port()
@@ -103,24 +104,14 @@ def over_http(queries) -> dict:
             "first": first,
             "json_p50": percentile(ms, 50),
             "json_p95": percentile(ms, 95),
-            "arbiter": _memory(process.pid),
-            "per_worker": [_memory(pid) for pid in workers],
+            "arbiter": process_memory(process.pid),
+            "per_worker": [process_memory(pid) for pid in workers],
         }
 
 
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in path.read_text().split()]
-
-
-def _memory(pid: int) -> dict:
-    """RSS and PSS of process ``pid`` in MB (PSS shares shared pages out)."""
-    values = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("Rss", "Pss", "Shared_Clean", "Shared_Dirty"):
-            values[name.lower()] = int(rest.split()[0]) / 1024
-    return values
 
 
 if __name__ == "__main__":
