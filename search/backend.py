@@ -15,23 +15,54 @@ from search.engine.whoosh_backend import WhooshBackend
 
 
 def get_backend() -> WhooshBackend:
-    """Return the backend for the current settings (cheap: no index is opened)."""
-    return WhooshBackend(
-        conf.index_dir(),
+    """Return the backend for the current settings (cheap: no index is opened).
+
+    A search asks for it several times; one is kept per combination of the
+    settings it is made of, so a changed setting (tests) makes another.
+    """
+    key = (
+        str(conf.index_dir()),
         index_layout(),
-        limits=QueryLimits(
-            max_length=MAX_QUERY_LENGTH,
-            prefix_min_length=conf.get("SEARCH_PREFIX_MIN_LENGTH"),
-            prefix_max_terms=conf.get("SEARCH_PREFIX_MAX_TERMS"),
-        ),
-        cache_size=conf.get("SEARCH_CACHE_SIZE"),
-        text_of=article_text,
+        conf.get("SEARCH_PREFIX_MIN_LENGTH"),
+        conf.get("SEARCH_PREFIX_MAX_TERMS"),
+        conf.get("SEARCH_CACHE_SIZE"),
     )
+    backend = _backends.get(key)
+    if backend is None:
+        index_dir, layout, min_length, max_terms, cache_size = key
+        backend = WhooshBackend(
+            index_dir,
+            layout,
+            limits=QueryLimits(
+                max_length=MAX_QUERY_LENGTH,
+                prefix_min_length=min_length,
+                prefix_max_terms=max_terms,
+            ),
+            cache_size=cache_size,
+            text_of=article_text,
+        )
+        if len(_backends) > 100:
+            _backends.clear()
+        _backends[key] = backend
+    return backend
+
+
+_backends: dict = {}
 
 
 def index_layout() -> Layout:
     """Return what the index stores per document: one field per declared facet."""
     declared = facets()
+    if _layout[0] is not declared:
+        _layout[:] = [declared, _declared_layout(declared)]
+    return _layout[1]
+
+
+# The facet declarations a layout was last made of, and that layout.
+_layout: list = [None, None]
+
+
+def _declared_layout(declared) -> Layout:
     return Layout(
         fields=tuple(
             FacetField(spec.name, spec.values.stored, spec.multi) for spec in declared

@@ -6,6 +6,7 @@ those values (a query per registry) and gives the counted values their
 labels and URL values.
 """
 
+import heapq
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -71,15 +72,22 @@ def describe_facets(
         pinned = selection.values(name) | selection.excluded_values(name)
         everything = name in params.expanded_facets
         # Years read as a timeline (newest first, as on browse); other facets
-        # list their most frequent values first.
-        ranked = sorted(
-            (key for key, n in counter.items() if n > 0),
-            key=(lambda key: -key)
+        # list their most frequent values first. Only the first ``limit`` are
+        # shown, so only those are put in order (a facet of authors counts
+        # thousands of values).
+        counted = [key for key, n in counter.items() if n > 0]
+        order = (
+            (lambda key: -key)
             if chronological
-            else (lambda key, c=counter: (-c[key], key)),
+            else (lambda key, c=counter: (-c[key], key))
         )
-        limit = len(ranked) if everything else max(params.facet_limit, 0)
-        shown = list(dict.fromkeys([*ranked[:limit], *sorted(pinned, key=str)]))
+        limit = len(counted) if everything else max(params.facet_limit, 0)
+        top = (
+            sorted(counted, key=order)
+            if limit >= len(counted)
+            else heapq.nsmallest(limit, counted, key=order)
+        )
+        shown = list(dict.fromkeys([*top, *sorted(pinned, key=str)]))
         labels = _labels(spec, shown, pinned, index_version) if shown else {}
         values = [
             FacetValue(
@@ -101,7 +109,7 @@ def describe_facets(
                 name=name,
                 label=str(spec.label),
                 values=tuple(values),
-                truncated=len(ranked) > limit,
+                truncated=len(counted) > limit,
             )
         )
     return tuple(described)

@@ -11,11 +11,14 @@ the citations, the result template and the snippets read, so each stays
 the one shape.
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.db import connections, router
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from archive.listing.facets import Registry, facets
 from archive.models import (
@@ -116,9 +119,29 @@ class HitRow:
         return _LANGUAGES.get(self.language, self.language)
 
 
+def reversed_path(route: str, *args) -> str:
+    """Return ``reverse(route, args=args)``, kept per script prefix, URLconf and language.
+
+    Those are all a path depends on besides the route and its arguments, and
+    they vary little, so each is resolved once rather than on every request.
+    """
+    key = (route, args, get_script_prefix(), get_urlconf(), get_language())
+    path = _reversed.get(key)
+    if path is None:
+        path = reverse(route, args=list(args))
+        if len(_reversed) > _REVERSED_KEPT:
+            _reversed.clear()
+        _reversed[key] = path
+    return path
+
+
+_reversed: dict = {}
+_REVERSED_KEPT = 1000
+
+
 def article_paths() -> "ArticlePaths":
     """Return the builder of article page paths for this request's URL prefix."""
-    return ArticlePaths(reverse("archive:article-detail", args=[0, "-"]))
+    return ArticlePaths(reversed_path("archive:article-detail", 0, "-"))
 
 
 class ArticlePaths:
@@ -135,7 +158,7 @@ class RegistryPaths:
     """Paths of one registry's pages (sources, authors or tags) from one reversed URL."""
 
     def __init__(self, route: str):
-        self.prefix = reverse(route, args=["-"]).removesuffix("-/")
+        self.prefix = reversed_path(route, "-").removesuffix("-/")
 
     def __call__(self, slug: str) -> str:
         return f"{self.prefix}{quote(slug, safe=_SAFE)}/"
@@ -150,12 +173,9 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
     (``search.facets``).
     """
     pks = [pk for pk, _ in matches.ranked]
-    rows = (
-        Article.objects.published()
-        .filter(pk__in=pks)
-        .order_by()
-        .values_list(*_ROW_FIELDS)
-    )
+    if not pks:
+        return {}
+    rows = _row_query(len(pks)).rows(pks)
     related = _related(matches)
     path = article_paths()
     source_path = RegistryPaths("archive:source-detail")
@@ -205,6 +225,75 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
     return loaded
 
 
+def _row_query(count: int) -> "RowQuery":
+    """Return the row query for ``count`` ids on this thread's database connection."""
+    connection = connections[router.db_for_read(Article)]
+    queries = getattr(_row_queries, "kept", None)
+    if queries is None or queries[0] is not connection:
+        queries = _row_queries.kept = (connection, {})
+    query = queries[1].get(count)
+    if query is None:
+        query = queries[1][count] = RowQuery(connection, count)
+    return query
+
+
+# Per thread, as its database connection: (connection, {count: RowQuery}).
+_row_queries = threading.local()
+
+
+class RowQuery:
+    """The published articles' row fields for ``count`` ids, compiled once.
+
+    Every search asks the same query but for its ids, so the ORM builds and
+    compiles it once per number of ids and connection; its SQL is then run
+    with the ids in their places, and the values converted as the ORM would
+    (dates and times on SQLite).
+    """
+
+    def __init__(self, connection, count: int):
+        # Stand-ins no article has, to find the ids' places among the parameters.
+        marks = [-n for n in range(1, count + 1)]
+        queryset = (
+            Article.objects.published()
+            .filter(pk__in=marks)
+            .order_by()
+            .values_list(*_ROW_FIELDS)
+        )
+        compiler = queryset.query.get_compiler(connection=connection)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.places = [
+            n for n, value in enumerate(self.params) if type(value) is int and value < 0
+        ]
+        if sorted(self.params[n] for n in self.places) != sorted(marks):
+            raise RuntimeError(
+                "the row query's ids were not found among its parameters"
+            )
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(fields).items())
+        self.connection = connection
+
+    def rows(self, pks: list[int]) -> list:
+        params = self.params.copy()
+        for place, pk in zip(self.places, pks, strict=True):
+            params[place] = pk
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        connection = self.connection
+        converted = []
+        for row in map(list, rows):
+            for n, (converters, expression) in self.converters:
+                value = row[n]
+                for convert in converters:
+                    value = convert(value, expression, connection)
+                row[n] = value
+            converted.append(row)
+        return converted
+
+
 # The registries a row names from the index, and the URL name of their pages.
 _ROUTES = {"authors": "archive:author-detail", "tags": "archive:tag-detail"}
 
@@ -223,11 +312,7 @@ def _related(matches: Matches) -> dict[int, tuple]:
             for values in matches.ranked_values
             for pk in (values[n] if spec.multi else (values[n],))
         }
-        labels = registry_labels(spec, sorted(ids), matches.index_version)
-        path = RegistryPaths(_ROUTES[field])
-        named[field] = {
-            pk: Named(pk, name, slug, path(slug)) for pk, (slug, name) in labels.items()
-        }
+        named[field] = _named(field, spec, ids, matches.index_version)
 
     def of(field: str, values: tuple) -> list[Named]:
         n, spec = specs[field]
@@ -238,6 +323,50 @@ def _related(matches: Matches) -> dict[int, tuple]:
         pk: (of("authors", values), of("tags", values))
         for (pk, _), values in zip(matches.ranked, matches.ranked_values, strict=True)
     }
+
+
+def _named(field: str, spec, ids: set, index_version: str) -> dict[int, Named]:
+    """Return ``{id: Named}`` of the registry values ``ids`` (kept per index version).
+
+    As the labels they are made of (``registry_labels``): a rename re-indexes
+    the articles concerned, so the index's version changes and these are made
+    again.
+    """
+    path = RegistryPaths(_ROUTES[field])
+    if not index_version:
+        labels = registry_labels(spec, sorted(ids), index_version)
+        return {
+            pk: Named(pk, name, slug, path(slug)) for pk, (slug, name) in labels.items()
+        }
+    with _kept_lock:
+        if _kept_version[0] != index_version:
+            _kept_named.clear()
+            _kept_version[0] = index_version
+        known = {
+            pk: _kept_named[(field, path.prefix, pk)]
+            for pk in ids
+            if (field, path.prefix, pk) in _kept_named
+        }
+    missing = sorted(pk for pk in ids if pk not in known)
+    if not missing:
+        return known
+    labels = registry_labels(spec, missing, index_version)
+    made = {
+        pk: Named(pk, name, slug, path(slug)) for pk, (slug, name) in labels.items()
+    }
+    with _kept_lock:
+        if _kept_version[0] == index_version:
+            if len(_kept_named) > _NAMED_KEPT:
+                _kept_named.clear()
+            _kept_named.update(((field, path.prefix, pk), n) for pk, n in made.items())
+    return {**known, **made}
+
+
+# (registry field, path prefix, id) -> Named, for one version of the index.
+_kept_named: dict = {}
+_kept_version = [""]
+_kept_lock = threading.Lock()
+_NAMED_KEPT = 50_000
 
 
 def _by_name(named: list[Named]) -> list[Named]:

@@ -12,6 +12,7 @@ import math
 import threading
 import time
 
+from django.db import connections, router
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ from search.backend import get_backend
 from search.engine.api import IndexUnavailable, Matches, SearchRequest
 from search.engine.variants import EMPTY
 from search.facets import Resolved, describe_facets, resolve_selection
-from search.logstate import read_state
+from search.logstate import LogState, read_state
 from search.models import IndexLog
 from search.notices import translate_notice
 from search.rows import load_rows
@@ -108,17 +109,35 @@ def _unpublished_pending() -> frozenset[int]:
     state = read_state(path) if path is not None else None
     if state is None:
         return frozenset()
-    pending = set(
-        IndexLog.objects.filter(state.pending_filter()).values_list(
-            "article_id", flat=True
-        )
-    )
+    pending = _pending_articles(state)
     if not pending:
         return frozenset()
     shown = (
         Article.objects.published().filter(pk__in=pending).values_list("pk", flat=True)
     )
     return frozenset(pending.difference(shown))
+
+
+def _pending_articles(state: LogState) -> set[int]:
+    """Return the articles of the log rows ``state`` has not applied.
+
+    Written out rather than built by the ORM: every search asks, and the
+    query is always the same shape (``LogState.pending_filter``).
+    """
+    connection = connections[router.db_for_read(IndexLog)]
+    name = connection.ops.quote_name
+    meta = IndexLog._meta
+    seq = name(meta.get_field("seq").column)
+    conditions = [f"{seq} > %s"] + [f"{seq} BETWEEN %s AND %s"] * len(state.gaps)
+    params = [state.seq, *(n for first, last, _ in state.gaps for n in (first, last))]
+    # Names from the model's own metadata; every value is a parameter.
+    sql = (
+        f"SELECT {name(meta.get_field('article_id').column)} "  # noqa: S608
+        f"FROM {name(meta.db_table)} WHERE {' OR '.join(conditions)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def _search(params: SearchParams, started: float, rows: bool) -> SearchPage:

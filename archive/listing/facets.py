@@ -19,8 +19,8 @@ from typing import Protocol
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from archive.models import Article, Author, Source, Tag
 
@@ -125,6 +125,11 @@ class Registry:
         }
 
 
+# (choices, language) -> {code: label}: a few small dictionaries, never stale
+# (choices and their translations change only with the code).
+_choice_labels: dict = {}
+
+
 @dataclass(frozen=True)
 class Choices:
     """Values are the codes of a field with choices (language, kind)."""
@@ -136,7 +141,13 @@ class Choices:
     chronological: bool = False
 
     def labels(self) -> dict[str, str]:
-        return {value: str(label) for value, label in self.choices.choices}
+        """Return ``{code: label}`` in the active language (translated once per language)."""
+        key = (self.choices, get_language())
+        labels = _choice_labels.get(key)
+        if labels is None:
+            labels = {value: str(label) for value, label in self.choices.choices}
+            _choice_labels[key] = labels
+        return labels
 
     def known(self, values: list[str]) -> dict[str, str]:
         labels = self.labels()
