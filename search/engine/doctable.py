@@ -170,12 +170,18 @@ class FacetColumn(Codes):
         """Multi-valued: the document number of each code."""
         return np.repeat(np.arange(self.lengths.size, dtype=np.int32), self.lengths)
 
-    def value(self, docnum: int):
-        """Return document ``docnum``'s value (a tuple of them when multi-valued)."""
+    def values_at(self, docnums: np.ndarray) -> list:
+        """Return the value of each document of ``docnums`` (tuples when multi-valued)."""
+        values = self.values
         if self.lengths is None:
-            return self.values[self.codes[docnum]]
-        start, end = self.starts[docnum : docnum + 2].tolist()
-        return tuple(self.values[code] for code in self.codes[start:end].tolist())
+            return [values[code] for code in self.codes[docnums].tolist()]
+        starts = self.starts[docnums].tolist()
+        ends = self.starts[docnums + 1].tolist()
+        codes = self.codes
+        return [
+            tuple(values[code] for code in codes[start:end].tolist())
+            for start, end in zip(starts, ends, strict=True)
+        ]
 
     def has_any(self, values) -> np.ndarray:
         """Return one boolean per document: does it have one of ``values``?"""
@@ -278,9 +284,11 @@ class DocTable:
             )
         return self._facets[name]
 
-    def values_of(self, docnum: int) -> tuple:
-        """Return document ``docnum``'s value of each facet, in the layout's order."""
-        return tuple(self.facet(name).value(docnum) for name in self.layout.names)
+    def values_of(self, docnums: list[int]) -> list[tuple]:
+        """Return each document's value of each facet, in the layout's order."""
+        at = np.asarray(docnums, dtype=np.int64)
+        columns = [self.facet(name).values_at(at) for name in self.layout.names]
+        return list(zip(*columns, strict=True)) if columns else [()] * len(docnums)
 
     def count(self, name: str, docs: int) -> Counter:
         """Count facet ``name``'s values over the live documents of bitmap ``docs``.

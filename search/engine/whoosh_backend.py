@@ -186,12 +186,11 @@ class WhooshBackend:
             ranked = self._rank(snapshot, request, compiled, evaluation, stop, deadline)
             ranked = ranked[request.offset :]
             table = snapshot.table
-            pks = table.pk[[docnum for _, docnum in ranked]].tolist()
+            docnums = [docnum for _, docnum in ranked]
+            pks = table.pk[docnums].tolist()
             # A page's worth; a whole result set (exports) is ids only.
             values = (
-                tuple(table.values_of(docnum) for _, docnum in ranked)
-                if request.limit is not None
-                else ()
+                tuple(table.values_of(docnums)) if request.limit is not None else ()
             )
             version = f"{snapshot.path}:{snapshot.generation}"
             if (

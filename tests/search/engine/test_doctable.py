@@ -65,11 +65,10 @@ def test_every_document_reads_back_its_own_values_and_counts(archive):
         assert len(snapshot.leaves) > 1
         live = bitmaps.to_docnums(table.live)
         assert sorted(table.pk[live].tolist()) == sorted(documents)
-        for docnum in live.tolist():
+        read = table.values_of(live.tolist())
+        for docnum, values in zip(live.tolist(), read, strict=True):
             document = documents[int(table.pk[docnum])]
-            assert table.values_of(docnum) == tuple(
-                document.facets[name] for name in names
-            )
+            assert values == tuple(document.facets[name] for name in names)
             assert table.days[docnum] == document.day
         some = live[::3]
         for name in names:
