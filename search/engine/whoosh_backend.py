@@ -55,6 +55,12 @@ class _Evaluation:
     estimated: bool = False
 
 
+# The longest ranking kept for reuse (every page a search can show at 100
+# results a page). An export's whole ranking of a common word is a million
+# Python pairs at a million articles, over 100 MB a process: it is
+# computed again rather than kept.
+KEPT_RANKING = 10_000
+
 # Documents handed to the segment builder at a time, and the most one of the
 # segments a batch writes holds (a batch is smaller: one segment a process).
 _HANDED_OVER = 500
@@ -324,7 +330,7 @@ class WhooshBackend:
             age = snapshot.table.newest_rank[docnums]  # 0 for the newest
             ordered = best(age if sort == "oldest" else -age, docnums, limit)
             ranked = [(0.0, docnum) for _, docnum in ordered]
-        if not (evaluation.partial or deadline.hit):
+        if not (evaluation.partial or deadline.hit) and len(ranked) <= KEPT_RANKING:
             snapshot.remember(key, ranked)
         return ranked
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from search.engine import spelling
+from search.engine import spelling, whoosh_backend
 from search.engine.api import IndexUnavailable, SearchRequest, WriterBusy
 from search.engine.documents import Document, FacetField, Layout
 from search.engine.facets import Selection
@@ -151,6 +151,20 @@ def test_every_match_after_a_page_of_the_same_search(backend):
         every = backend.search(dataclasses.replace(request, limit=None))
         assert len(page.ranked) == 1 < page.total
         assert len(every.ranked) == every.total == page.total
+
+
+def test_a_whole_ranking_too_long_to_keep_is_ranked_again(backend, monkeypatch):
+    monkeypatch.setattr(whoosh_backend, "KEPT_RANKING", 2)
+    request = SearchRequest(q="", day_from=day(2000), limit=None)
+    first = backend.search(request)
+    assert first.total > 2
+    with backend._snapshot() as snapshot:
+        kept = [v for v in snapshot.results.values() if isinstance(v, list)]
+    assert kept == []
+    again = backend.search(request)
+    assert again.ranked == first.ranked
+    page = backend.search(dataclasses.replace(request, limit=2))
+    assert page.ranked == first.ranked[:2]
 
 
 def test_hangul_inside_longer_words_and_variants(backend):
