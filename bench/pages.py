@@ -10,8 +10,9 @@ with the search engine's cache of recent results off (``bench.settings``),
 then times every kind of page a reader opens: home, the registries and
 their entries, browse (unfiltered and filtered, each sort, deep pages by
 number and by the keyset links), article pages (related reading,
-citations, previous/next within a listing), a citation file and the
-changes page. A page is timed once after the start ("first") and then
+citations, previous/next within a listing), a citation file, the
+changes page and trends (two and five searches, per year and per
+month). A page is timed once after the start ("first") and then
 ``--repeats`` times; a group of distinct pages (article pages: related
 reading is kept per article once shown) is timed once each. p50 and p95
 per row; a row whose p95 passes ``TARGET_MS`` (or that answers other than
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,6 +269,23 @@ def listing_pages(server: Server, corpus: Corpus, repeats: int) -> list[Row]:
     return rows
 
 
+# The trends page's searches: two, then five (common words and a phrase, as
+# an analyst compares them), each counted per year and per month.
+TRENDS_QUERIES = ("radio", "phone", "television", '"North Korea"', "market")
+
+
+def trends_pages(server: Server, repeats: int) -> list[Row]:
+    """Trends: two and five searches counted per year and per month."""
+    rows = []
+    for n in (2, 5):
+        query = urllib.parse.urlencode({"q": TRENDS_QUERIES[:n]}, doseq=True)
+        for interval in ("year", "month"):
+            path = f"/trends/?{query}&interval={interval}"
+            label = f"trends, {n} searches by {interval}"
+            rows.append(time_page(server, label, path, repeats))
+    return rows
+
+
 def article_pages(server: Server, corpus: Corpus) -> list[Row]:
     """Article pages (each once) reached from listings, with their citation files."""
     pages = max(-(-corpus.total // 20), 1)
@@ -403,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = registry_pages(server, corpus, args.repeats)
         rows += listing_pages(server, corpus, args.repeats)
         rows += article_pages(server, corpus)
+        rows += trends_pages(server, args.repeats)
         export = full_export(server, corpus.total)
         memory = server.memory()
     load = None

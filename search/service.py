@@ -7,6 +7,7 @@ loads the page's articles from the database in one query.
 """
 
 import dataclasses
+import datetime
 import logging
 import math
 import threading
@@ -246,6 +247,52 @@ def search_ids(params: SearchParams, *, limit: int | None = None) -> list[int]:
     except IndexUnavailable:
         return []
     return [pk for pk, _ in matches.ranked]
+
+
+def count_periods(params: SearchParams, interval: str) -> tuple[dict[str, int], bool]:
+    """Return how many articles ``search(params)`` matches per year or month.
+
+    Periods are named "2012" or "2012-05" (those without a match left out);
+    the second value says the time budget (``SEARCH_EXPORT_TIME_BUDGET``, as
+    for ``search_ids``) ran out and only what was found by then is counted.
+    The index counts by its own dates: no article is read from the database.
+    """
+    if not params.q.strip() and not has_filters(params):
+        return {}, False
+    request = _request(
+        params,
+        resolve_selection(params),
+        limit=0,
+        budget=conf.get("SEARCH_EXPORT_TIME_BUDGET"),
+        suggest=False,
+    )
+    try:
+        found = get_backend().count_periods(request, interval)
+    except IndexUnavailable:
+        return {}, False
+    return dict(found.counts), found.partial
+
+
+def published_per_period(
+    date_from: datetime.date | None, date_to: datetime.date | None, interval: str
+) -> dict[str, int]:
+    """Return how many published articles each year or month holds, as the index has them.
+
+    Between ``date_from`` and ``date_to`` (inclusive; None: open), whatever
+    their words, source or tags: the archive a period's matches are a share of.
+    """
+    request = SearchRequest(
+        hidden=_unpublished_pending(),
+        day_from=date_from.toordinal() if date_from else None,
+        day_to=date_to.toordinal() if date_to else None,
+        limit=0,
+        budget=conf.get("SEARCH_EXPORT_TIME_BUDGET"),
+        suggest=False,
+    )
+    try:
+        return dict(get_backend().count_periods(request, interval).counts)
+    except IndexUnavailable:
+        return {}
 
 
 # Orders in which the index can list a filter's matches page by page.

@@ -3,21 +3,22 @@
 ``compare(data)`` reads the trends page's query string (``q`` repeated, the
 search page's filters shared by every query, ``interval=year|month``) and
 returns each query's matches per period with their share of every published
-article of that period. Matching is the search page's own (variants, phrases,
-fielded terms such as ``source:daily-nk``), through ``search_ids``.
+article of that period (within the date range, whatever the other filters).
+Matching is the search page's own (variants, phrases, fielded terms such as
+``source:daily-nk``); the index counts matches and articles per period
+(``count_periods``, ``published_per_period``), so the cost follows the
+matches, not the archive.
 """
 
 import dataclasses
-import datetime
 from collections import Counter
 from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from archive.models import Article
 from search.forms import SearchForm
-from search.service import search_ids
+from search.service import NOTICE_PARTIAL, count_periods, published_per_period
 
 MAX_SERIES = 5
 INTERVALS = ("year", "month")
@@ -45,10 +46,6 @@ class Trends:
     queries: tuple[str, ...]
     filters: QueryDict  # the shared filters, cleaned
     notices: tuple[str, ...]
-
-
-def _period(day: datetime.date, interval: str) -> str:
-    return f"{day.year:04d}" if interval == "year" else f"{day:%Y-%m}"
 
 
 def _periods(first: str, last: str, interval: str) -> list[str]:
@@ -96,25 +93,18 @@ def compare(data: QueryDict) -> Trends:
         shared.pop(name, None)
     form = SearchForm(shared)
     notices += form.notices
-    # One pass over the published articles gives each one's period and the
-    # archive's total per period (the denominator of every share).
-    published = Article.objects.published()
-    if form.params.date_from:
-        published = published.filter(published__gte=form.params.date_from)
-    if form.params.date_to:
-        published = published.filter(published__lte=form.params.date_to)
-    period_of = {
-        pk: _period(day, interval)
-        for pk, day in published.values_list("pk", "published").iterator(
-            chunk_size=5000
-        )
-    }
-    totals = Counter(period_of.values())
+    # The archive's articles per period are the denominator of every share:
+    # the date range narrows them, the filters and words do not.
+    totals = Counter(
+        published_per_period(form.params.date_from, form.params.date_to, interval)
+    )
     matched = []
     for query in queries:
         params = dataclasses.replace(form.params, q=query, page=1)
-        ids = search_ids(params)
-        matched.append(Counter(period_of[pk] for pk in ids if pk in period_of))
+        counts, partial = count_periods(params, interval)
+        matched.append(Counter(counts))
+        if partial:
+            notices.append(str(NOTICE_PARTIAL))
     seen = [p for counts in matched for p in counts]
     periods = _periods(min(seen), max(seen), interval) if seen else []
     series = tuple(

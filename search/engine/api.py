@@ -82,6 +82,21 @@ class Matches:
     index_version: str = ""
 
 
+# How ``count_periods`` groups documents by date.
+INTERVALS = ("year", "month")
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """How many documents a search matches per year or month."""
+
+    # False when the query had nothing searchable: no counts.
+    searched: bool = True
+    # ("2012" or "2012-05", matches), oldest first; periods without any left out.
+    counts: tuple[tuple[str, int], ...] = ()
+    partial: bool = False  # the budget ran out: counts of what was found by then
+
+
 @dataclass(frozen=True)
 class Contents:
     """What an index holds, for comparing it with the database."""
@@ -115,6 +130,14 @@ class SearchBackend(Protocol):
 
     def more_like_this(self, text: str, *, exclude: int, limit: int) -> list[int]:
         """Return ids of up to ``limit`` documents most like ``text``; raises IndexUnavailable."""
+
+    def count_periods(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        """Count the documents ``request`` matches per period of ``INTERVALS``.
+
+        Words, day range, facet filters and ``hidden`` narrow as in
+        ``search``; no words: every document they let through. Raises
+        IndexUnavailable.
+        """
 
     def index(self, documents: Iterable[Document]) -> int:
         """Add or replace ``documents`` in the current index, committed."""

@@ -9,9 +9,11 @@ rankings, are kept per snapshot, so paging and facet clicks reuse them.
 """
 
 import contextlib
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 
 from whoosh.index import LockError
@@ -19,15 +21,17 @@ from whoosh.writing import NO_MERGE
 
 from search.engine import bitmaps, building, schema, store
 from search.engine.api import (
+    INTERVALS,
     Contents,
     IndexUnavailable,
     Matches,
+    PeriodCounts,
     SearchRequest,
     WriterBusy,
 )
 from search.engine.doctable import SegmentValues
 from search.engine.documents import Document, Layout, to_fields
-from search.engine.facets import count_facets, count_values
+from search.engine.facets import count_facets, count_values, facet_filter
 from search.engine.matching import Deadline, matching_docs
 from search.engine.query import (
     CompiledQuery,
@@ -134,6 +138,14 @@ class _Writer:
             self._writer.delete_by_term(schema.ID, str(pk))
             n += 1
         return n
+
+
+def _evaluation_key(request: SearchRequest, compiled: CompiledQuery | None) -> tuple:
+    """What an ``_Evaluation`` is kept under on its snapshot."""
+    return (
+        compiled.match if compiled else None,
+        (request.selection, request.day_from, request.day_to, request.hidden),
+    )
 
 
 def _most_frequent(reader, count: int) -> list[str]:
@@ -245,16 +257,48 @@ class WhooshBackend:
         compiled = compile_query(parsed, snapshot.searcher.reader(), self.limits)
         return bool(self._evaluate(snapshot, request, compiled, deadline).total)
 
-    def _evaluate(
-        self, snapshot, request: SearchRequest, compiled, deadline: Deadline
-    ) -> _Evaluation:
-        key = (
-            compiled.match if compiled else None,
-            (request.selection, request.day_from, request.day_to, request.hidden),
-        )
-        cached = snapshot.recall(key)
-        if cached is not None:
-            return cached
+    def count_periods(self, request: SearchRequest, interval: str) -> PeriodCounts:
+        if interval not in INTERVALS:
+            raise ValueError(f"interval must be one of {INTERVALS}, not {interval!r}")
+        parsed = None
+        if request.q.strip():
+            parsed = parse_query(
+                request.q, variants=request.variants, limits=self.limits
+            )
+            if parsed.is_empty:
+                return PeriodCounts(searched=False)
+        deadline = Deadline(request.budget)
+        with self._snapshot() as snapshot:
+            compiled = (
+                compile_query(parsed, snapshot.searcher.reader(), self.limits)
+                if parsed
+                else None
+            )
+            # What a search of the same words and filters found serves; the
+            # facet counts it also made are not needed here.
+            cached = snapshot.recall(_evaluation_key(request, compiled))
+            if cached is not None:
+                final = cached.docs
+            else:
+                docs, _ = self._narrowed(snapshot, request, compiled, deadline)
+                table = snapshot.table
+                final = reduce(
+                    operator.and_,
+                    (
+                        facet_filter(table, docs, name, request.selection)
+                        for name in request.selection.active
+                    ),
+                    docs,
+                )
+            counts = snapshot.table.count_periods(final, interval)
+        return PeriodCounts(counts=tuple(counts), partial=deadline.hit)
+
+    @staticmethod
+    def _narrowed(
+        snapshot, request: SearchRequest, compiled, deadline: Deadline
+    ) -> tuple[int, int]:
+        """Return the live documents matching the words, day range and ``hidden``
+        (before facet filters), and the documents searched (see ``Found``)."""
         table = snapshot.table
         covered = table.live
         if compiled is None:
@@ -265,6 +309,17 @@ class WhooshBackend:
             docs &= table.date_bitmap(request.day_from, request.day_to)
         if request.hidden:
             docs &= ~table.docs_of(request.hidden)
+        return docs, covered
+
+    def _evaluate(
+        self, snapshot, request: SearchRequest, compiled, deadline: Deadline
+    ) -> _Evaluation:
+        key = _evaluation_key(request, compiled)
+        cached = snapshot.recall(key)
+        if cached is not None:
+            return cached
+        table = snapshot.table
+        docs, covered = self._narrowed(snapshot, request, compiled, deadline)
         final, counts = count_facets(table, docs, request.selection)
         timeline = self.layout.histogram
         if timeline is None:
@@ -308,11 +363,7 @@ class WhooshBackend:
         sort = request.sort
         if compiled is None or not compiled.ranking_terms:
             sort = "oldest" if sort == "oldest" else "newest"
-        key = (
-            compiled.match if compiled else None,
-            (request.selection, request.day_from, request.day_to, request.hidden),
-            sort,
-        )
+        key = (*_evaluation_key(request, compiled), sort)
         cached = snapshot.recall(key)
         # A kept ranking serves when it holds as many as asked, or all of
         # them; a page's worth never stands in for the whole (limit None).
@@ -344,6 +395,7 @@ class WhooshBackend:
             for name in self.layout.names:
                 table.facet(name)
             table.newest_rank  # noqa: B018 - computed once, kept by the table
+            table.months  # noqa: B018 - likewise (trends count by it)
             if self.text_of is not None:
                 load_words(snapshot.leaves)
             terms = _most_frequent(snapshot.searcher.reader(), common_terms)
