@@ -44,6 +44,7 @@ _WORD = re.compile(rf"{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
 CJK_PATTERN = _CJK_RUN
 WORD_PATTERN = _WORD
 ASCII_WORD_PATTERN = _ASCII_WORD
+APOSTROPHES = _APOSTROPHES
 # A character only a word in other letters than ASCII ones holds (a letter
 # beyond ASCII and CJK, a combining accent, a curly apostrophe): text without
 # one has only ASCII words between its CJK runs.

@@ -15,6 +15,7 @@ import re
 import string
 
 from search.engine.analyzers import (
+    APOSTROPHES,
     ASCII_WORD_PATTERN,
     CJK_PATTERN,
     NON_ASCII_WORD_CHAR,
@@ -67,7 +68,11 @@ def _matches(
             _scan_candidates(chunk, position, candidates, wanted, words)
             found += sorted(words + _scan_grams(text, position, stop, wanted))
         elif candidates is not None:
-            _scan_mixed(text, position, stop, wanted, found, [], 0)
+            words = _scan_candidates_mixed(chunk, position, candidates, wanted)
+            if words is None:  # lowercasing moves characters
+                _scan_mixed(text, position, stop, wanted, found, [], 0)
+            else:
+                found += sorted(words + _scan_grams(text, position, stop, wanted))
         else:
             scan = (
                 _scan_mixed if CJK_PATTERN.search(text, position, stop) else _scan_words
@@ -154,6 +159,75 @@ def _scan_candidates(chunk: str, start: int, pattern, wanted, found) -> None:
             found.append((start + begin, start + end, term))
 
 
+def _is_letter(char: str) -> bool:
+    """True when ``char`` is a letter of a word (as ``WORD_PATTERN`` reads words)."""
+    return WORD_PATTERN.fullmatch(char) is not None
+
+
+def _word_start(text: str, at: int) -> int:
+    """Return where the word holding the letter ``text[at]`` starts.
+
+    A word is letters joined by single apostrophes, as ``WORD_PATTERN``
+    finds it reading from the left.
+    """
+    while at > 0:
+        before = text[at - 1]
+        if _is_letter(before):
+            at -= 1
+        elif before in APOSTROPHES and at > 1 and _is_letter(text[at - 2]):
+            at -= 2
+        else:
+            break
+    return at
+
+
+def _scan_candidates_mixed(chunk: str, start: int, pattern, wanted):
+    """Return the matches among the words of ``chunk`` (at ``start`` of the text).
+
+    For text whose words are not all ASCII (names in McCune-Reischauer,
+    other scripts): the words ``pattern`` finds starting a word, and every
+    word holding a character beyond ASCII, are analyzed; only those can
+    analyze to a ``wanted`` term. None when lowercasing moves characters.
+    """
+    lowered = chunk.lower()
+    if len(lowered) != len(chunk):
+        return None
+    spans: dict[int, int] = {}
+    for match in pattern.finditer(lowered):
+        begin = match.start()
+        if begin in spans or _word_start(chunk, begin) != begin:
+            continue
+        word = WORD_PATTERN.match(chunk, begin)
+        spans[begin] = word.end()
+    _add_non_ascii_words(chunk, spans)
+    term_of = _ANALYZER.term
+    found = []
+    for begin in sorted(spans):
+        end = spans[begin]
+        term = term_of(chunk[begin:end])
+        if term in wanted:
+            found.append((start + begin, start + end, term))
+    return found
+
+
+def _add_non_ascii_words(chunk: str, spans: dict[int, int]) -> None:
+    """Add to ``spans`` (start: end) every word of ``chunk`` holding a character beyond ASCII."""
+    covered = -1
+    for match in NON_ASCII_WORD_CHAR.finditer(chunk):
+        at = match.start()
+        if at < covered:
+            continue
+        if not _is_letter(chunk[at]):  # an apostrophe: inside a word, or not at all
+            if at + 1 == len(chunk) or not _is_letter(chunk[at + 1]):
+                continue
+            at += 1
+        begin = _word_start(chunk, at)
+        word = WORD_PATTERN.match(chunk, begin)
+        if word is None or word.end() <= match.start():
+            continue
+        spans[begin] = covered = word.end()
+
+
 @functools.lru_cache(maxsize=256)
 def _gram_pattern(wanted: frozenset[str]) -> re.Pattern:
     """Return a pattern finding the CJK terms of ``wanted`` where the index has them.
@@ -223,12 +297,19 @@ def _scan_mixed(text, start, stop, wanted, found, places, word_number) -> int:
 
 def _scan_grams(text, start, stop, wanted) -> list[tuple[int, int, str]]:
     """Return the CJK terms of ``wanted`` found in ``text[start:stop]``, in text order."""
+    if not _has_cjk_terms(wanted):
+        return []
     grams = []
     for match in _gram_pattern(wanted).finditer(text, start, stop):
         gram = match.group(1) or match.group(2)
         begin = match.start(1) if match.group(1) else match.start(2)
         grams.append((begin, begin + len(gram), gram))
     return grams
+
+
+@functools.lru_cache(maxsize=256)
+def _has_cjk_terms(wanted: frozenset[str]) -> bool:
+    return any(CJK_PATTERN.fullmatch(term) for term in wanted)
 
 
 def _in_phrases(found, places: list[int], phrases: frozenset[Phrase]) -> set[int]:

@@ -4,6 +4,7 @@ import html
 
 import pytest
 
+from search.engine import highlight
 from search.engine.analyzers import build_analyzer
 from search.engine.highlight import highlight_snippet
 
@@ -62,3 +63,36 @@ def test_a_long_text_is_marked_beyond_its_first_chunk():
     text = "filler words here " * 400 + "the jamming of radio"
     snippet = highlight_snippet(text, terms("jamming"))
     assert "<mark>jamming</mark>" in snippet
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "P'yŏngyang and Pyongyang; Chosŏn Chosun ŏnha Ŭnha-3 radio's",
+        "Koryŏ\u2019s radio\u2019\u2019 \u2019radio \u2019 radios\u2018 o\u2019carroll \u02bcradio radio\u02bcs",
+        "café radio naïve radío ràdio Radiō 라디오radio radio라디오 1radio radio2",
+        "Москва radio Ελλάδα radios P\u2019yŏngyang\u2019s market—markets «market»",
+        "e\u0301radio radio\u0301 ra\u0301dio a\u2019\u2019b market\u2019 \u2019\u2019market",
+        "Kim Jŏng-ŭn, Kim Jong Un and 김정은 met; Pyŏngan-bukto markets",
+    ],
+)
+@pytest.mark.parametrize(
+    "searched",
+    [
+        ("radio",),
+        ("pyongyang", "chosun"),
+        ("market", "carroll"),
+        ("kim", "jong", "un", "김정은"),
+        ("unha", "koryo", "naive", "cafe"),
+    ],
+)
+def test_text_beyond_ascii_is_matched_as_by_analyzing_every_word(text, searched):
+    """Words found by their start, and words beyond ASCII, match as the whole analysis does."""
+    wanted = terms(*searched)
+    found = highlight._scan_candidates_mixed(
+        text, 0, highlight._candidate_pattern(wanted), wanted
+    )
+    found = sorted(found + highlight._scan_grams(text, 0, len(text), wanted))
+    every: list = []
+    highlight._scan_mixed(text, 0, len(text), wanted, every, [], 0)
+    assert found == every
