@@ -5,9 +5,11 @@ the switch on every page (a GET form, so it works without JavaScript and on
 cached pages), and ``languages`` gives templates what the switch needs.
 """
 
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import get_script_prefix, is_valid_path
+from django.urls import get_script_prefix, get_urlconf, is_valid_path
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -25,8 +27,16 @@ def is_public_path(path_info: str) -> bool:
     language = next(
         code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE
     )
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _is_valid(f"/{language}{path_info}", language, urlconf)
+
+
+# Every request asks (the language middleware); the answer depends only on
+# the path, the language and the URLconf.
+@functools.lru_cache(maxsize=4096)
+def _is_valid(path: str, language: str, urlconf) -> bool:
     with translation.override(language):
-        return bool(is_valid_path(f"/{language}{path_info}"))
+        return bool(is_valid_path(path, urlconf))
 
 
 def localized_path(full_path: str, language: str) -> str:

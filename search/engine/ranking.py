@@ -17,10 +17,13 @@ from search.engine.postings import cached_postings, postings
 # query of fifty common words is ranked by its rarest words (the ones that
 # tell documents apart); words in most documents add almost nothing to BM25.
 RANKED_POSTINGS_PER_DOCUMENT = 6
+# A term in at least one document of this many of a segment is added to the
+# scores by counting over the whole segment (see ``rank``).
+_DENSE = 4
 
 
 def _weighted_terms(snapshot, terms, deadline):
-    """Yield (idf * boost, [(offset, postings) per segment]) for the ranked terms."""
+    """Yield (idf * boost, [(offset, documents, postings) per segment]) for the ranked terms."""
     count = snapshot.table.live_count or 1
     found_terms = []
     for fieldname, text, boost in terms:
@@ -30,8 +33,8 @@ def _weighted_terms(snapshot, terms, deadline):
             if read is None and not (deadline and deadline.passed()):
                 read = postings(snapshot, leaf, fieldname, text)
             if read is not None and read.ids.size:
-                found.append((leaf.offset, read))
-        frequency = sum(read.ids.size for _, read in found)
+                found.append((leaf.offset, leaf.values.size, read))
+        frequency = sum(read.ids.size for _, _, read in found)
         if frequency:
             found_terms.append((frequency, boost, found))
     budget = RANKED_POSTINGS_PER_DOCUMENT * snapshot.table.size
@@ -66,9 +69,18 @@ def rank(
     size = snapshot.table.size
     totals = np.zeros(size)
     for idf, found in _weighted_terms(snapshot, terms, deadline):
-        for offset, read in found:
-            # A term's document numbers are distinct, so this adds once each.
-            totals[read.ids + offset] += read.weights * idf
+        for offset, documents, read in found:
+            weights = read.weights * idf
+            # A term's document numbers are distinct, so each document gets
+            # one weight either way (the same sum, bit for bit). Counting
+            # into the whole segment is one pass where the term is in many
+            # of its documents; indexing touches only those it is in.
+            if read.ids.size * _DENSE >= documents:
+                totals[offset : offset + documents] += np.bincount(
+                    read.ids, weights, documents
+                )
+            else:
+                totals[read.ids + offset] += weights
     candidates = np.flatnonzero(bitmaps.mask(docs, size))
     return best(totals[candidates], candidates, limit)
 
