@@ -153,11 +153,29 @@ def merge_policy(max_documents: int):
 
 
 def stored_version(path: Path) -> str | None:
-    """Return the version (schema and layout) an index was built with, or None."""
+    """Return the version (schema and layout) an index was built with, or None.
+
+    Every search asks; the file is read again only when it is another file
+    or was written again (its inode, size or time changed).
+    """
+    meta = path / META_FILE
     try:
-        return str(read_json(path / META_FILE)["schema_version"])
+        info = os.stat(meta)
+        key = (info.st_ino, info.st_size, info.st_mtime_ns)
+        kept = _versions.get(meta)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        version = str(read_json(meta)["schema_version"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if len(_versions) > 100:
+        _versions.clear()
+    _versions[meta] = (key, version)
+    return version
+
+
+# Index folder's meta file -> ((inode, size, mtime), version read from it).
+_versions: dict = {}
 
 
 def read_json(path: Path) -> dict:

@@ -91,3 +91,28 @@ def test_a_json_row_shows_what_the_article_page_and_registries_say(client, publi
     assert [t["name"] for t in row["tags"]] == ["AI", "radio"]
     assert row["original_url"] == "https://example.org/a?b=1"
     assert "<mark>" in row["snippet"]
+
+
+def test_rows_link_to_the_pages_of_the_language_asked_for(client, tagged):
+    """Paths kept for rows and their tags follow the page's language, request by request."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    def links(language: str) -> tuple[str, str]:
+        with translation.override(language):
+            tag = reverse("archive:tag-detail", args=["jamming"])
+            article = reverse("archive:article-detail", args=[0, "-"])
+        return tag, article.removesuffix("0/-/")
+
+    for language, prefix in [
+        ("en", "/search/"),
+        ("ko", "/ko/search/"),
+        ("en", "/search/"),
+    ]:
+        tag, articles = links(language)
+        answer = client.get(prefix, {"q": "radio", "format": "json"}).json()
+        assert answer["total"] == 3
+        assert all(articles in row["url"] for row in answer["results"])
+        page = client.get(prefix, {"q": "radio"}).content.decode()
+        assert f'href="{tag}"' in page
+        assert links("ko") != links("en")
