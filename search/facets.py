@@ -63,7 +63,8 @@ def describe_facets(
     """Return the facets with labels from the database, top values first.
 
     Labels of counted registry values are kept for ``index_version`` (see
-    ``_labels``); the chosen and excluded values are always read afresh.
+    ``_labels``); chosen and excluded values no indexed article has are
+    read afresh.
     """
     described = []
     for spec in facets():
@@ -88,7 +89,10 @@ def describe_facets(
             else heapq.nsmallest(limit, counted, key=order)
         )
         shown = list(dict.fromkeys([*top, *sorted(pinned, key=str)]))
-        labels = _labels(spec, shown, pinned, index_version) if shown else {}
+        # A chosen or excluded value no indexed article has may have been
+        # renamed without re-indexing anything: its label is read afresh.
+        unindexed = frozenset(key for key in pinned if counter.get(key, 0) <= 0)
+        labels = _labels(spec, shown, unindexed, index_version) if shown else {}
         values = [
             FacetValue(
                 value=labels[key][0],
@@ -121,7 +125,7 @@ def describe_facets(
 # or removing a source, tag or author re-indexes its published articles (the
 # slug too: see search.signals), so the index's version changes and these
 # are read again; a value no indexed article has is never counted, only
-# chosen or excluded, and those are read afresh every time.
+# chosen or excluded (counted 0), and those are read afresh every time.
 _kept_labels: dict = {}
 _kept_version = [""]
 _kept_lock = threading.Lock()
@@ -129,12 +133,14 @@ _LABELS_KEPT = 50_000
 
 
 def _labels(
-    spec: FacetSpec, keys: list, pinned: frozenset, index_version: str
+    spec: FacetSpec, keys: list, unindexed: frozenset, index_version: str
 ) -> dict[object, tuple[str, str]]:
     if not index_version or not isinstance(spec.values, Registry):
         return spec.values.from_index(keys)
-    known = registry_labels(spec, [k for k in keys if k not in pinned], index_version)
-    missing = [key for key in keys if key in pinned]
+    known = registry_labels(
+        spec, [k for k in keys if k not in unindexed], index_version
+    )
+    missing = [key for key in keys if key in unindexed]
     return {**known, **(spec.values.from_index(missing) if missing else {})}
 
 

@@ -116,3 +116,17 @@ def test_rows_link_to_the_pages_of_the_language_asked_for(client, tagged):
         page = client.get(prefix, {"q": "radio"}).content.decode()
         assert f'href="{tag}"' in page
         assert links("ko") != links("en")
+
+
+def test_a_chosen_tag_no_article_has_shows_its_new_name_at_once(client, tagged):
+    """Renaming it re-indexes nothing, so its label is never taken from what is kept."""
+    empty = TagFactory(name="unused", slug="unused")
+    assert ("unused", "unused", 0) in tag_facet(
+        get_json(client, q="radio", tag="unused")
+    )
+    Tag.objects.filter(pk=empty.pk).update(name="still unused")
+    answer = get_json(client, q="radio", tag="unused")
+    assert ("unused", "still unused", 0) in tag_facet(answer)
+    # A chosen tag the matches have is labelled as counted.
+    chosen = get_json(client, q="radio", tag="jamming")
+    assert ("jamming", "jamming", 3) in tag_facet(chosen)
