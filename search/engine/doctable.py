@@ -138,6 +138,20 @@ class SegmentValues:
             self._words = np.array(words, dtype=f"S{WORD_BYTES}")
         return self._words
 
+    def lacks_word(self, word: str) -> bool:
+        """True when ``word`` is known not to be searchable in this segment.
+
+        Answered from the words ``words`` read, once they are in memory;
+        False (not known) before, or for a word longer than they keep.
+        """
+        if self._words is None:
+            return False
+        encoded = word.encode()
+        if len(encoded) > WORD_BYTES:
+            return False
+        at = int(np.searchsorted(self._words, encoded))
+        return at == self._words.size or self._words[at] != encoded
+
     def codes(self, name: str) -> Codes:
         """Return facet ``name``'s values as codes into a list of distinct values."""
         return self.facets[name]
@@ -329,6 +343,11 @@ class DocTable:
     def docs_of(self, pks) -> int:
         """Return the bitmap of every document (live or not) holding one of ``pks``."""
         return bitmaps.from_mask(np.isin(self.pk, list(pks)))
+
+    @cached_property
+    def live_mask(self) -> np.ndarray:
+        """One boolean per document number: is it live (not deleted)?"""
+        return bitmaps.mask(self.live, self.size)
 
     @cached_property
     def months(self) -> np.ndarray:

@@ -14,7 +14,7 @@ import heapq
 
 import numpy as np
 
-from search.engine import bitmaps, schema
+from search.engine import schema
 from search.engine.analyzers import build_analyzer
 from search.engine.matching import Deadline
 from search.engine.postings import cached_postings, postings
@@ -36,10 +36,9 @@ def related_ids(snapshot, text: str, *, exclude: int, limit: int) -> list[int]:
     if not key_terms:
         return []
     table = snapshot.table
-    scores = _scores(snapshot, key_terms, Deadline(_RELATED_BUDGET))
-    docnums = np.flatnonzero(scores)
-    docnums = docnums[bitmaps.mask(table.live, table.size)[docnums]]
-    ranked = best(scores[docnums], docnums, limit + 1)
+    docnums, scores = _scores(snapshot, key_terms, Deadline(_RELATED_BUDGET))
+    alive = table.live_mask[docnums]
+    ranked = best(scores[alive], docnums[alive], limit + 1)
     pks = table.pk[[docnum for _, docnum in ranked]].tolist()
     return [pk for pk in pks if pk != exclude][:limit]
 
@@ -84,29 +83,59 @@ def _doc_frequency(snapshot, term: str) -> int:
     """
     total = 0
     for leaf in snapshot.leaves:
-        key = (leaf.segment_id, ("frequency", schema.CONTENT, term))
-        frequency = snapshot.docsets.get(key)
+        frequency = _segment_frequency(snapshot, leaf, term)
         if frequency is None:
-            reader = leaf.searcher.reader()
-            frequency = reader.doc_frequency(schema.CONTENT, term)
-            snapshot.docsets.put(key, frequency)
+            frequency = leaf.searcher.reader().doc_frequency(schema.CONTENT, term)
+            snapshot.docsets.put(_frequency_key(leaf, term), frequency)
         total += frequency
     return total
 
 
-def _scores(snapshot, key_terms, deadline: Deadline) -> np.ndarray:
-    """BM25 of every document for ``key_terms`` (0 where none of them occurs).
+def _frequency_key(leaf, term: str) -> tuple:
+    return (leaf.segment_id, ("frequency", schema.CONTENT, term))
 
-    Past the deadline, a term whose postings are not in memory yet is left
-    out (the rarest is always read).
+
+def _segment_frequency(snapshot, leaf, term: str) -> int | None:
+    """A term's document count in one segment when known without reading the index.
+
+    Kept from before, or the length of its postings in memory (they list
+    deleted documents too, as the count does), or 0 when the segment's
+    words in memory lack it (in an archive of many segments a rare word is
+    absent from most). None: not known.
     """
-    scores = np.zeros(snapshot.table.size)
+    frequency = snapshot.docsets.get(_frequency_key(leaf, term))
+    if frequency is None:
+        found = cached_postings(snapshot, leaf, schema.CONTENT, term)
+        if found is not None:
+            frequency = int(found.ids.size)
+        elif leaf.values.lacks_word(term):
+            frequency = 0
+    return frequency
+
+
+def _scores(snapshot, key_terms, deadline: Deadline) -> tuple[np.ndarray, np.ndarray]:
+    """Return the documents holding any of ``key_terms`` (ascending) and their BM25.
+
+    Only the documents in the terms' postings are scored, never an array
+    the size of the archive. Past the deadline, a term whose postings are
+    not in memory yet is left out (the rarest is always read).
+    """
+    found_ids, found_scores = [], []
     for n, (term, weight) in enumerate(key_terms):
         for leaf in snapshot.leaves:
+            if _segment_frequency(snapshot, leaf, term) == 0:
+                continue  # not in this segment: no need to look it up
             found = cached_postings(snapshot, leaf, schema.CONTENT, term)
             if found is None and (n == 0 or not deadline.passed()):
                 found = postings(snapshot, leaf, schema.CONTENT, term)
             if found is not None and found.ids.size:
-                # A term's document numbers are distinct: each adds once.
-                scores[found.ids + leaf.offset] += found.weights * weight
-    return scores
+                found_ids.append(found.ids + leaf.offset)
+                found_scores.append(found.weights * weight)
+    if not found_ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    docnums, at = np.unique(np.concatenate(found_ids), return_inverse=True)
+    # A term's document numbers are distinct: each adds once, in the terms'
+    # order, as adding them one term after another would.
+    scores = np.bincount(at, weights=np.concatenate(found_scores))
+    scored = scores != 0
+    return docnums[scored], scores[scored]
