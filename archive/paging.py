@@ -5,7 +5,7 @@ it (``after=<id>`` or ``before=<id>``: the rows past that article in the
 listing's order, read from an index) instead of counting its way down with
 OFFSET. The page number stays in the address, for the reader and for
 bookmarks; a bare ``page=N`` (typed, or an old bookmark) still works by
-skipping ids in an index, and the last page is read backwards from the end.
+skipping ids in an index, from whichever end of the listing is nearer.
 A listing narrowed by filters is listed by the search index instead, when
 there is one (``listed_page``): any of its pages costs what the first does.
 """
@@ -106,9 +106,9 @@ def keyset_page(
 ) -> KeysetPage:
     """Page ``number`` of ``queryset`` in ``ordering`` (clamp ``number`` first).
 
-    With ``cursor`` the page is read by a seek from that article; without, the
-    first and last pages are read from either end and any other page by
-    skipping ids in the index. ``cursors`` opens the ``window`` pages either side.
+    With ``cursor`` the page is read by a seek from that article; without, by
+    skipping ids in the index from the nearer end (``total`` must be exact).
+    ``cursors`` opens the ``window`` pages either side.
     """
     pages = -(-total // PAGE_SIZE)
     ordering = tuple(ordering)
@@ -146,12 +146,16 @@ def _page_ids(queryset, ordering, number, pages, total, cursor) -> list[int]:
         forward = cursor.direction == "after"
         ids = _ids_from(queryset, ordering, anchor, forward=forward, n=PAGE_SIZE)
         return ids if forward else ids[::-1]
-    ordered = queryset.order_by(*ordering).values_list("pk", flat=True)
-    if number > 1 and number == pages:
-        size = total - (pages - 1) * PAGE_SIZE
-        backwards = queryset.order_by(*reverse_ordering(ordering))
-        return list(backwards.values_list("pk", flat=True)[:size])[::-1]
     start = (number - 1) * PAGE_SIZE
+    size = max(min(PAGE_SIZE, total - start), 0)
+    # Rows after the page: a page past the middle is read backwards from the
+    # end, skipping those (the last page skips none), so no page skips more
+    # than half the listing.
+    after = total - start - size
+    if number > 1 and after < start:
+        backwards = queryset.order_by(*reverse_ordering(ordering))
+        return list(backwards.values_list("pk", flat=True)[after : after + size])[::-1]
+    ordered = queryset.order_by(*ordering).values_list("pk", flat=True)
     return list(ordered[start : start + PAGE_SIZE])
 
 

@@ -151,3 +151,14 @@ def test_an_article_reached_from_a_listing_says_its_place_without_counting(
         following = _link(page, "next").replace("&amp;", "&")
         assert following.endswith("&at=22")
         assert f"(22 of {total})" in client.get(following, follow=True).content.decode()
+
+
+def test_a_typed_page_number_shows_the_page_walking_there_shows(client, crowded):
+    """Pages past the middle are read backwards from the end: the same articles."""
+    for filters in ("", "tag=radio", "not_source=daily"):
+        for sort in ("", "sort=oldest", "sort=title"):
+            query = "&".join(q for q in (filters, sort) if q)
+            walked = walk(client, f"/articles/?{query}", "next")
+            for number, ids in enumerate(walked, start=1):
+                typed = client.get(f"/articles/?{query}&page={number}")
+                assert _ids(typed.content.decode()) == ids, (query, number)
