@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from archive.models import Article, Source
@@ -109,16 +109,31 @@ class Change:
 
 
 def events(source: Source | None = None) -> QuerySet:
-    """Checks that found news (a change, a deletion declared), newest first."""
-    checks = Check.objects.filter(
-        Q(outcome=Check.Outcome.CHANGED) | Q(declared_gone=True),
-        article__status=Article.Status.PUBLISHED,
+    """Checks that found news (a change, a deletion declared), newest first.
+
+    The article's conditions are asked of each check's own article (by its
+    key), so the database reads the checks and looks their articles up: as
+    a join on the article's status it could walk every published article
+    of the archive to find the few that were checked.
+    """
+    articles = Article.objects.filter(
+        pk=OuterRef("article_id"), status=Article.Status.PUBLISHED
     )
     if source is not None:
-        checks = checks.filter(article__source=source)
+        articles = articles.filter(source=source)
+    checks = Check.objects.filter(
+        Q(outcome=Check.Outcome.CHANGED) | Q(declared_gone=True), Exists(articles)
+    )
     return checks.select_related("article", "article__source", "version").order_by(
         "-checked_at", "-pk"
     )
+
+
+def sources_with_events() -> QuerySet:
+    """The sources of some article in ``events()``, by name."""
+    return Source.objects.filter(
+        pk__in=events().order_by().values("article__source_id")
+    ).order_by("name")
 
 
 def changes(checks) -> list[Change]:

@@ -106,9 +106,7 @@ def changes(request):
         "page": page,
         "changes": selectors.changes(page.object_list),
         "source": source,
-        "sources": Source.objects.filter(
-            articles__checks__in=selectors.events()
-        ).distinct(),
+        "sources": selectors.sources_with_events(),
         "notices": notices,
         "feed_url": feed_url,
     }
