@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive import browse, tally
+from archive.listing.facets import facet_spec
 from archive.listing.querystring import link_facets, page_links
 from archive.listing.searching import counted_listing
 from archive.listing.types import PAGE_SIZE, SearchParams
@@ -130,6 +131,9 @@ def _page(
     return page, notices
 
 
+_FACET_OF = {Source: "source", Tag: "tag", Author: "author"}
+
+
 def _public_entry(model, slug: str):
     """The entry with this slug; 404 while its only articles are drafts.
 
@@ -137,11 +141,8 @@ def _public_entry(model, slug: str):
     would show its name (and that drafts exist) to everyone.
     """
     entry = get_object_or_404(model, slug=slug)
-    articles = entry.articles.all()
-    if (
-        articles.exists()
-        and not articles.filter(status=Article.Status.PUBLISHED).exists()
-    ):
+    registry = facet_spec(_FACET_OF[model]).values
+    if not model.objects.filter(registry.public(), pk=entry.pk).exists():
         raise Http404("No such entry.")
     return entry
 

@@ -70,12 +70,36 @@ class Registry:
     def multi(self) -> bool:
         return Article._meta.get_field(self.field).many_to_many
 
+    def public(self) -> Q:
+        """The entries that are public: filed on a published article, or on none.
+
+        An entry whose only articles are drafts is not public yet. A tag's or
+        an author's articles are found from its own rows of the link table,
+        each article then looked up by its key: a join on the article's
+        status would let the database walk every published article of the
+        archive in search of the few filed under a rare entry.
+        """
+        if not self.multi:
+            filed = Article.objects.filter(**{self.field: OuterRef("pk")})
+            published = filed.filter(status=Article.Status.PUBLISHED)
+        else:
+            target = self.model._meta.model_name
+            filed = getattr(Article, self.field).through.objects.filter(
+                **{f"{target}_id": OuterRef("pk")}
+            )
+            published = filed.filter(
+                Exists(
+                    Article.objects.filter(
+                        pk=OuterRef("article_id"), status=Article.Status.PUBLISHED
+                    )
+                )
+            )
+        return Q(Exists(published)) | ~Exists(filed)
+
     def known(self, values: list[str]) -> dict[str, str]:
-        # Entries whose only articles are drafts are not public: a filter
-        # naming one is "unknown" and its name is not shown.
-        filed = Article.objects.filter(**{self.field: OuterRef("pk")})
-        public = Exists(filed.filter(status=Article.Status.PUBLISHED)) | ~Exists(filed)
-        rows = self.model.objects.filter(public, slug__in=values)
+        # A filter naming an entry that is not public is "unknown" and its
+        # name is not shown.
+        rows = self.model.objects.filter(self.public(), slug__in=values)
         return dict(rows.values_list("slug", "name"))
 
     def condition(self, values: list[str]) -> Q | Exists:
