@@ -270,6 +270,8 @@ class DocTable:
         self._facets: dict[str, FacetColumn] = {}
         self._live_tallies: dict[str, np.ndarray] = {}
         self._last_counted: tuple[int, bool, np.ndarray] | None = None
+        self._live_periods: dict[str, np.ndarray] = {}
+        self._period_ranges: dict[str, tuple[int, int]] = {}
 
     def facet(self, name: str) -> "FacetColumn":
         """Return facet ``name``'s values of every document, as codes (see ``FacetColumn``)."""
@@ -365,26 +367,50 @@ class DocTable:
         """Count the live documents of bitmap ``docs`` per year or month, oldest first.
 
         Periods are named as "2012" or "2012-05"; only those with a document
-        are listed.
+        are listed. A set holding most of the archive (the archive itself,
+        the shares' denominator) is counted by what it lacks, as ``count``
+        counts facets.
         """
-        docnums = bitmaps.to_docnums(docs & self.live)
-        if not docnums.size:
-            return []
-        codes = self.months[docnums]
-        if interval == "year":
-            codes = codes // 12
-        first = int(codes.min())
-        tally = np.bincount(codes - first)
-        found = np.flatnonzero(tally)
-        counts = tally[found].tolist()
-        if interval == "year":
-            names = [f"{first + n:04d}" for n in found.tolist()]
+        live = docs & self.live
+        if 2 * live.bit_count() > self.live_count:
+            if interval not in self._live_periods:
+                self._live_periods[interval] = self._period_tally(self.live, interval)
+            tally = self._live_periods[interval] - self._period_tally(
+                self.live & ~live, interval
+            )
         else:
-            names = [
-                f"{(first + n) // 12:04d}-{(first + n) % 12 + 1:02d}"
-                for n in found.tolist()
-            ]
-        return list(zip(names, counts, strict=True))
+            tally = self._period_tally(live, interval)
+        first, _ = self._period_range(interval)
+        found = np.flatnonzero(tally)
+        codes = (found + first).tolist()
+        if interval == "year":
+            names = [f"{code:04d}" for code in codes]
+        else:
+            names = [f"{code // 12:04d}-{code % 12 + 1:02d}" for code in codes]
+        return list(zip(names, tally[found].tolist(), strict=True))
+
+    def _period_codes(self, docnums: np.ndarray, interval: str) -> np.ndarray:
+        """The period of each of the documents ``docnums``."""
+        months = self.months[docnums]
+        return months // 12 if interval == "year" else months
+
+    def _period_range(self, interval: str) -> tuple[int, int]:
+        """The code of the earliest period of a live document, and how many
+        periods there are from it to the latest ((0, 0) without any)."""
+        if interval not in self._period_ranges:
+            codes = self._period_codes(self.live_mask, interval)
+            self._period_ranges[interval] = (
+                (int(codes.min()), int(codes.max() - codes.min()) + 1)
+                if codes.size
+                else (0, 0)
+            )
+        return self._period_ranges[interval]
+
+    def _period_tally(self, live: int, interval: str) -> np.ndarray:
+        """How many of the live documents ``live`` fall in each period from the first."""
+        codes = self._period_codes(bitmaps.to_docnums(live), interval)
+        first, size = self._period_range(interval)
+        return np.bincount(codes - first, minlength=size)
 
     @cached_property
     def newest_rank(self) -> np.ndarray:
