@@ -33,10 +33,12 @@ from search.engine.documents import Layout
 logger = logging.getLogger(__name__)
 
 # Cache sizes per process for all segments together, in 4-byte units: the
-# postings of terms (40 MB) and, apart, what queries and phrases matched
+# postings of terms (80 MB) and, apart, what queries and phrases matched
 # (8 MB). A phrase's matches cost reading its words' positions again, and
-# a few common words' postings must not push them out.
-CACHED_DOCNUMS = 10_000_000
+# a few common words' postings must not push them out. The postings'
+# budget was 40 MB until the document table took compact arrays, which
+# left room for twice that in a worker's 500 MB (see README "Sizing").
+CACHED_DOCNUMS = 20_000_000
 CACHED_MATCHES = 2_000_000
 # Asks after which the caches halve how often each key was asked for.
 _AGING_ASKS = 200_000
