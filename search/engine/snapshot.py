@@ -40,46 +40,21 @@ logger = logging.getLogger(__name__)
 # left room for twice that in a worker's 500 MB (see README "Sizing").
 CACHED_DOCNUMS = 20_000_000
 CACHED_MATCHES = 2_000_000
-# Asks after which the caches halve how often each key was asked for.
-_AGING_ASKS = 200_000
 
 
 class DocsetCache:
-    """Document numbers of terms and phrases, per segment, within a budget.
-
-    The least recently used entries make room for a new one, unless one of
-    them has been asked for at least as often as the new one lately: then
-    the new one is not kept (frequency-based admission, as TinyLFU). Under
-    plain LRU a burst of searches over more postings than fit (a million
-    articles: a few hundred different searches) replaced everything, each
-    search pushing out what the next one needed; this way the entries asked
-    for again and again stay.
-    """
+    """Least-recently-used document numbers of terms and phrases, per segment."""
 
     def __init__(self, budget: int = CACHED_DOCNUMS):
         self.budget = budget
         self.size = 0
         self._entries: collections.OrderedDict = collections.OrderedDict()
-        # How often each key was asked for lately (halved as asks accumulate,
-        # so what was popular long ago fades).
-        self._asked: collections.Counter = collections.Counter()
-        self._asks = 0
 
     def get(self, key):
-        self._asked[key] += 1
-        self._asks += 1
-        if self._asks > _AGING_ASKS:
-            self._age()
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
         return entry
-
-    def _age(self) -> None:
-        self._asked = collections.Counter(
-            {key: n // 2 for key, n in self._asked.items() if n > 1}
-        )
-        self._asks = sum(self._asked.values())
 
     def put(self, key, value) -> None:
         size = _size(value)
@@ -88,26 +63,11 @@ class DocsetCache:
         old = self._entries.pop(key, None)
         if old is not None:
             self.size -= _size(old)
-        if self.size + size > self.budget and not self._make_room(key, size):
-            return
         self._entries[key] = value
         self.size += size
-
-    def _make_room(self, key, size: int) -> bool:
-        """Drop the least recently used entries to fit ``size`` more, unless one
-        of them is asked for at least as often as ``key`` (then drop none)."""
-        wanted = self._asked[key]
-        victims, freed = [], self.budget - self.size
-        for victim, entry in self._entries.items():
-            if freed >= size:
-                break
-            if self._asked[victim] >= wanted:
-                return False
-            victims.append(victim)
-            freed += _size(entry)
-        for victim in victims:
-            self.size -= _size(self._entries.pop(victim))
-        return True
+        while self.size > self.budget:
+            _, dropped = self._entries.popitem(last=False)
+            self.size -= _size(dropped)
 
     def pop(self, key) -> None:
         old = self._entries.pop(key, None)
