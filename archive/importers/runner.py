@@ -53,7 +53,7 @@ from archive.models import (
     content_hash,
     in_byline_order,
 )
-from archive.sanitize import html_to_text, sanitize_html
+from archive.sanitize import html_to_text, plain_text, sanitize_html
 from archive.signals import articles_changed
 from archive.urlnorm import normalize_url
 
@@ -401,25 +401,25 @@ class _Importer:
         if found and not self.options.update:
             return self._save(name, prepared)  # reports the duplicate, writes nothing
         if found:
-            article = Article.objects.get(pk=found[0].pk)
-            for key, value in fields.items():
-                if key in prepared.given:
-                    setattr(article, key, value)
-            if "source" in prepared.given:
-                article.source = _existing_source(prepared.source) or article.source
-            action = Action.UPDATED
-        else:
-            if prepared.missing:
-                raise RecordError("; ".join(prepared.missing))
-            article = Article(**fields)
-            article.source = _existing_source(prepared.source) or Source(
-                name=prepared.source.name
+            # The change the real run would make, its registry entries looked
+            # up and never created: unchanged records are reported as such.
+            article = Article.objects.prefetch_related("authors", "tags").get(
+                pk=found[0].pk
             )
-            action = Action.CREATED
+            change = _Change.of(article, prepared, _LookedUp())
+            self._remember(prepared, name)
+            action = Action.UPDATED if change.changed else Action.UNCHANGED
+            return change.outcome(name, action)
+        if prepared.missing:
+            raise RecordError("; ".join(prepared.missing))
+        article = Article(**fields)
+        article.source = _existing_source(prepared.source) or Source(
+            name=prepared.source.name
+        )
         new_source = article.source.pk is None
         article.full_clean(exclude=["source"] if new_source else None)
         self._remember(prepared, name)
-        return _saved(action, name, prepared.location, article)
+        return _saved(Action.CREATED, name, prepared.location, article)
 
     def _keys(self, prepared: PreparedRecord) -> list[str]:
         fields = prepared.fields
@@ -499,6 +499,44 @@ class _Registries:
         self.uncommitted.clear()
 
 
+def _looked_up_author(ref: Ref) -> Author:
+    if ref.slug and (existing := Author.objects.filter(slug=ref.slug).first()):
+        return existing
+    name = plain_text(ref.name)
+    return Author.objects.filter(name__iexact=name).first() or Author(name=name)
+
+
+def _looked_up_tag(ref: Ref) -> Tag:
+    for slug in (ref.slug, slugify(ref.name, allow_unicode=True)):
+        if slug and (existing := Tag.objects.filter(slug=slug).first()):
+            return existing
+    name = plain_text(ref.name)
+    existing = (
+        Tag.objects.filter(name__iexact=name).first()
+        or Tag.objects.filter(slug=name).first()
+    )
+    return existing or Tag(name=name)
+
+
+class _LookedUp:
+    """The registry entries a dry run's records name, found as the real run finds them.
+
+    An entry the real run would create is an unsaved stand-in here (no id,
+    so it differs from every stored one): nothing is written.
+    """
+
+    LOOKUPS: dict[Callable, Callable] = {
+        _source: lambda ref, homepage: (
+            _existing_source(ref) or Source(name=plain_text(ref.name))
+        ),
+        _author: _looked_up_author,
+        _tag: _looked_up_tag,
+    }
+
+    def one(self, key: tuple, make: Callable):
+        return self.LOOKUPS[make](*key[1:])
+
+
 @dataclass
 class _Change:
     """What a record changes in the article it matched (``--update``).
@@ -557,7 +595,8 @@ class _Change:
             ]
             if {t.pk for t in tags} == {t.pk for t in old_tags}:
                 tags = None
-        article.full_clean()
+        # A dry run's new source is not saved: it cannot be checked as a reference.
+        article.full_clean(exclude=["source"] if article.source_id is None else None)
         fields = [name for name in columns if getattr(article, name) != before[name]]
         return cls(prepared.location, article, fields, authors, tags)
 

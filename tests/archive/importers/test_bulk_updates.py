@@ -1,14 +1,17 @@
 """``import_articles --update`` saves its changes a batch at a time, as it saves new articles."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from archive import tally
-from archive.models import Article, Tag
+from archive.models import Article, Author, Source, Tag
 from search.drift import find_drift
+from search.models import IndexLog
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +151,90 @@ def test_two_records_for_one_article_in_a_batch_are_applied_in_order(
 
     assert "0 created, 2 updated" in out
     assert article(2).summary == "Second revision."
+
+
+LINE = re.compile(r"^(CREATED|UPDATED|SAME|SKIPPED|FAILED)\s+\S+, (line \d+):", re.M)
+
+
+def test_a_dry_run_of_an_update_reports_what_the_real_run_does(tmp_path, imported):
+    records = [record(n) for n in range(12)]
+    records[1] = record(1, summary="Listeners moved to USB sticks.")
+    records[2] = record(2, authors=[{"name": "Ahn Soo", "slug": ""}])  # a new author
+    records[3] = record(3, tags=[{"name": "USB sticks", "slug": ""}])  # a new tag
+    records[4] = record(4, source={"name": "Night Desk", "slug": ""})  # a new source
+    records[5] = record(5, authors=[{"name": "LEE MIN", "slug": ""}])  # the same one
+    records[6] = record(6, published="not a date")
+    records[7] = record(7, tags=[{"name": "Radio", "slug": ""}])  # the same tag
+    records.append(record(99))  # not in the archive yet
+    path = tmp_path / "again.jsonl"
+    write(path, records)
+    registries = (Author.objects.count(), Tag.objects.count(), Source.objects.count())
+    logged = IndexLog.objects.count()
+
+    dry_out, dry_err = run(path, "--update", "--dry-run")
+
+    assert (Author.objects.count(), Tag.objects.count(), Source.objects.count()) == (
+        registries
+    )
+    assert IndexLog.objects.count() == logged
+    assert "Dry run: nothing was written." in dry_out
+    out, err = run(path, "--update")
+    assert LINE.findall(dry_out + dry_err) == LINE.findall(out + err)
+    outcomes = {where: label for label, where in LINE.findall(out + err)}
+    assert [outcomes[f"line {n + 1}"] for n in range(8)] == [
+        "SAME", "UPDATED", "UPDATED", "UPDATED", "UPDATED", "SAME", "FAILED", "SAME",
+    ]  # fmt: skip
+    summary = "1 created, 4 updated, 0 skipped as duplicates, 1 failed, 7 unchanged"
+    assert summary in dry_out and summary in out
+
+
+REFUSE_SQLITE = """
+CREATE TRIGGER refuse_summary BEFORE UPDATE OF summary ON archive_article
+WHEN NEW.summary = 'Refused by the archive.'
+BEGIN SELECT RAISE(ABORT, 'the archive refuses this summary'); END
+"""
+REFUSE_POSTGRES = [
+    """
+    CREATE FUNCTION refuse_summary() RETURNS trigger AS $$
+    BEGIN
+        IF NEW.summary = 'Refused by the archive.' THEN
+            RAISE EXCEPTION 'the archive refuses this summary';
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER refuse_summary BEFORE UPDATE ON archive_article
+    FOR EACH ROW EXECUTE FUNCTION refuse_summary()
+    """,
+]
+
+
+def test_an_update_batch_the_database_refuses_is_saved_record_by_record(
+    tmp_path, imported, client
+):
+    # The database itself refuses one row (as it would a URL another writer
+    # filed meanwhile): the batch's single UPDATE fails as a whole.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(REFUSE_SQLITE)
+        else:
+            for statement in REFUSE_POSTGRES:
+                cursor.execute(statement)
+    records = [record(n, summary=f"Revised report {n}.") for n in range(10)]
+    records[4] = record(4, summary="Refused by the archive.")
+    path = tmp_path / "again.jsonl"
+    write(path, records)
+
+    out, err = run(path, "--update")
+
+    assert "0 created, 9 updated, 0 skipped as duplicates, 1 failed" in out
+    failed = [line for line in err.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1
+    assert f"{path}, line 5:" in failed[0]
+    assert "the archive refuses this summary" in failed[0]
+    assert article(4).summary == "Report 4 on radio listening."
+    for n in (0, 3, 5, 9):
+        assert article(n).summary == f"Revised report {n}."
+    assert searched(client, "revised") != []
+    assert find_drift().clean
