@@ -15,6 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+
 from archive.models import Article
 from search import conf, servers
 from search.backend import get_backend
@@ -137,8 +141,15 @@ def apply_pending_log(
     return report
 
 
-def _apply_rows(path, state, report, batch_size, deadline, merge) -> LogState:
-    """Apply pending rows in batches (the sync lock held); return the new state."""
+def _apply_rows(
+    path, state, report, batch_size, deadline, merge, passed=None
+) -> LogState:
+    """Apply pending rows in batches (the sync lock held); return the new state.
+
+    Rows whose sequence numbers are in ``passed`` (a sorted array) are
+    already in the index (adopted from an import's stage): they count as
+    applied without reading their articles again.
+    """
     backend = get_backend()
     timeout = conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
     procs = conf.get("SEARCH_REBUILD_PROCS") if batch_size >= PARALLEL_ROWS else 1
@@ -152,16 +163,21 @@ def _apply_rows(path, state, report, batch_size, deadline, merge) -> LogState:
         )
         if not rows:
             break
+        todo = [article_id for _, article_id in rows]
+        if passed is not None and len(passed):
+            seqs = np.fromiter((seq for seq, _ in rows), dtype=np.int64)
+            kept = ~np.isin(seqs, passed)
+            todo = [aid for aid, keep in zip(todo, kept.tolist(), strict=True) if keep]
+        indexed = removed = 0
         try:
-            with backend.writer(
-                path,
-                timeout=timeout,
-                merge_limit=conf.get(merge),
-                procs=procs if len(rows) >= PARALLEL_ROWS else 1,
-            ) as writer:
-                indexed, removed = index_articles(
-                    [article_id for _, article_id in rows], writer=writer
-                )
+            if todo:
+                with backend.writer(
+                    path,
+                    timeout=timeout,
+                    merge_limit=conf.get(merge),
+                    procs=procs if len(todo) >= PARALLEL_ROWS else 1,
+                ) as writer:
+                    indexed, removed = index_articles(todo, writer=writer)
         except WriterBusy:
             report.locked = True
             break
@@ -304,3 +320,147 @@ def _fill(
             "it was not put in use."
         )
     return done
+
+
+# How long the end of an import waits for another process applying the log
+# (the worker's periodic sync) before it leaves its articles to that process.
+ADOPT_LOCK_WAIT = 60.0
+LOOKUP_CHUNK = 500
+
+
+class IndexAlongside:
+    """Indexes the articles an import creates while it saves them.
+
+    Indexing after the import would read every article back from the
+    database. Here each batch's new articles become documents from the
+    objects just saved, and SEARCH_REBUILD_PROCS worker processes write them
+    into segments beside the index while the import goes on (``created`` is
+    called in the batch's transaction; nothing is handed over before it
+    commits). ``finish`` adopts the segments in one commit and applies the
+    rest of the log as a sync does, passing over the rows the segments stand
+    for: a later change of an imported article (someone's edit, a renamed
+    tag) has a later row and is applied from the database as usual. If
+    another process applied the import's rows meanwhile, its copies are kept
+    and the stage's are left out.
+    """
+
+    def __init__(self):
+        self._stage = None
+        self._staging = None
+        # Per staged document its log row, and every log row the stage
+        # stands for (drafts' rows too: the index must not hold them).
+        self._document_seqs: dict[int, int] = {}
+        self._seqs: list[int] = []
+        # The log rows of a batch come after this one (the log has no index
+        # on the article: a batch looks only at the rows written since).
+        self._after = IndexLog.objects.aggregate(last=Max("seq"))["last"] or 0
+        self._failed = False
+
+    def __enter__(self) -> "IndexAlongside":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def created(self, articles: list[tuple[Article, list, list]]) -> None:
+        """Take the new ``(article, authors, tags)`` of a batch, in its transaction."""
+        if self._failed:
+            return
+        ids = [article.pk for article, _, _ in articles]
+        # The articles are new: every log row naming them is the batch's own.
+        rows: list[tuple[int, int]] = []
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            rows += IndexLog.objects.filter(
+                seq__gt=self._after, article_id__in=ids[start : start + LOOKUP_CHUNK]
+            ).values_list("seq", "article_id")
+        seq_of = {article_id: seq for seq, article_id in rows}
+        documents = [
+            article_to_document(article, authors=authors, tags=tags)
+            for article, authors, tags in articles
+            if article.status == Article.Status.PUBLISHED and article.pk in seq_of
+        ]
+
+        def hand_over() -> None:
+            if rows:
+                self._after = max(self._after, max(seq for seq, _ in rows))
+            if self._failed:
+                return
+            try:
+                if documents:
+                    self._stage_open().add(documents)
+            except Exception:
+                # The batch is saved and logged: the sync at the end reads
+                # this batch and every later one from the database instead.
+                logger.exception("Indexing an import alongside stopped")
+                self._failed = True
+                self.close()
+                return
+            for document in documents:
+                self._document_seqs[document.id] = seq_of[document.id]
+            self._seqs.extend(seq for seq, _ in rows)
+
+        transaction.on_commit(hand_over)
+
+    def _stage_open(self):
+        if self._stage is None:
+            self._staging = get_backend().stage(
+                procs=conf.get("SEARCH_REBUILD_PROCS"),
+                segment_documents=conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS"),
+            )
+            self._stage = self._staging.__enter__()
+        return self._stage
+
+    def finish(self) -> ApplyReport:
+        """Adopt what was staged and apply the rest of the log; never raises LockError.
+
+        With no index to adopt into (none built yet, another version, this
+        server dropped) or the log busy for too long, the stage is dropped
+        and its rows stay in the log for the next sync, which reads them
+        from the database.
+        """
+        report = ApplyReport()
+        backend = get_backend()
+        path = backend.current()
+        if self._failed or not self._seqs or path is None or servers.is_dropped():
+            self.close()
+            return report
+        with backend.sync_lock(path, timeout=ADOPT_LOCK_WAIT) as locked:
+            if not locked:
+                self.close()
+                report.locked = True
+                return report
+            state = read_state(path)
+            if state is None:
+                self.close()
+                report.missing = True
+                return report
+            seqs = np.unique(np.array(self._seqs, dtype=np.int64))
+            pending = seqs[state.is_pending(seqs)]
+            if self._stage is not None:
+                ids = np.fromiter(self._document_seqs, dtype=np.int64)
+                document_seqs = np.fromiter(
+                    self._document_seqs.values(), dtype=np.int64
+                )
+                # Another process applied these rows: its copies stay.
+                leave_out = ids[~state.is_pending(document_seqs)].tolist()
+                try:
+                    with backend.writer(
+                        path, timeout=conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
+                    ) as writer:
+                        report.indexed += writer.adopt(self._stage, leave_out=leave_out)
+                except WriterBusy:
+                    self.close()
+                    report.locked = True
+                    return report
+            self.close()
+            state = _apply_rows(
+                path, state, report, SYNC_BATCH, None, "SEARCH_MERGE_ON_SYNC", pending
+            )
+            servers.report(state)
+        return report
+
+    def close(self) -> None:
+        """Stop the workers and delete what was not adopted."""
+        if self._staging is not None:
+            staging, self._staging, self._stage = self._staging, None, None
+            staging.__exit__(None, None, None)

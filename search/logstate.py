@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.db.models import Max, Q
 
 from search import conf
@@ -38,6 +39,13 @@ class LogState:
         for first, last, _ in self.gaps:
             condition |= Q(seq__gte=first, seq__lte=last)
         return condition
+
+    def is_pending(self, seqs: np.ndarray) -> np.ndarray:
+        """Whether each of ``seqs`` is a row this index has not applied (as ``pending_filter``)."""
+        pending = seqs > self.seq
+        for first, last, _ in self.gaps:
+            pending |= (seqs >= first) & (seqs <= last)
+        return pending
 
     def advanced(self, seen: Iterable[int], *, now: float | None = None) -> "LogState":
         """Return the state after applying the rows with sequence numbers ``seen``."""

@@ -224,6 +224,9 @@ class _Importer:
         self.report = report
         self.on_progress = on_progress or (lambda progress: None)
         self.on_outcomes: Callable[[list[Outcome]], None] = lambda outcomes: None
+        self.on_created: Callable[[list[tuple[Article, list, list]]], None] | None = (
+            None
+        )
         self.seen: dict[str, str] = {}  # a dry run's records so far, by URL or text
         self.registries = _Registries()
         self.writing = 0.0  # seconds of batches since the last pause (SQLite)
@@ -822,6 +825,13 @@ class _Batch:
             article_ids=[article.pk for article in articles],
             defer_apply=self.options.defer_index,
         )
+        if self.importer.on_created is not None:
+            self.importer.on_created(
+                [
+                    (article, new.authors, new.tags)
+                    for article, new in zip(articles, self.new, strict=True)
+                ]
+            )
 
 
 def _set_links(through, column: str, changes: list[_Change], attribute: str) -> None:
@@ -933,18 +943,23 @@ def run_import(
     *,
     on_progress: Callable[[Progress], None] | None = None,
     on_outcomes: Callable[[list[Outcome]], None] | None = None,
+    on_created: Callable[[list[tuple[Article, list, list]]], None] | None = None,
 ) -> ImportReport:
     """Import ``inputs``; return what happened to each record (interrupted runs included).
 
     With ``on_outcomes`` the outcomes are handed over a batch at a time, once
     the batch is saved, and the report keeps only their counts: an import of
-    any size then takes the memory of one batch.
+    any size then takes the memory of one batch. ``on_created`` is called
+    inside each batch's transaction with the ``(article, authors, tags)`` it
+    inserted in bulk (articles saved one by one, after a refused batch, are
+    not among them).
     """
     options = options or ImportOptions()
     report = ImportReport(dry_run=options.dry_run, keep_outcomes=on_outcomes is None)
     importer = _Importer(options, report, on_progress)
     if on_outcomes is not None:
         importer.on_outcomes = on_outcomes
+    importer.on_created = on_created
     try:
         importer.run(inputs)
     except KeyboardInterrupt:

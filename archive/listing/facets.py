@@ -47,8 +47,12 @@ class Values(Protocol):
     def count(self, articles: QuerySet, limit: int | None) -> list[Row]:
         """Count the values over ``articles``, most common first (``limit + 1`` rows)."""
 
-    def of_article(self, article: Article):
-        """Return what the index stores for ``article`` (a tuple when ``multi``)."""
+    def of_article(self, article: Article, related: dict | None = None):
+        """Return what the index stores for ``article`` (a tuple when ``multi``).
+
+        ``related`` holds the article's authors and tags by field name when
+        they are at hand (an import's new article) instead of loaded.
+        """
 
     def to_index(self, values: Iterable[str]) -> dict[str, object]:
         """Return ``{URL value: index value}`` for the values the archive knows."""
@@ -132,9 +136,14 @@ class Registry:
             )
         return list(rows if limit is None else rows[: limit + 1])
 
-    def of_article(self, article: Article):
+    def of_article(self, article: Article, related: dict | None = None):
         if self.multi:
-            return tuple(sorted(v.pk for v in getattr(article, self.field).all()))
+            values = (
+                related[self.field]
+                if related is not None
+                else getattr(article, self.field).all()
+            )
+            return tuple(sorted({v.pk for v in values}))
         return getattr(article, f"{self.field}_id")
 
     def to_index(self, values: Iterable[str]) -> dict[str, object]:
@@ -190,11 +199,12 @@ class Choices:
         rows = rows if limit is None else rows[: limit + 1]
         return [(value, labels.get(value, value), n) for value, n in rows]
 
-    def of_article(self, article: Article):
+    def of_article(self, article: Article, related: dict | None = None):
         value = article
         for part in self.field.split("__"):
             value = getattr(value, part)
-        return value
+        # An object not read back from the database holds the member itself.
+        return value.value if isinstance(value, models.Choices) else value
 
     def to_index(self, values: Iterable[str]) -> dict[str, object]:
         labels = self.labels()
@@ -248,7 +258,7 @@ class Year:
         rows = rows if limit is None else rows[: limit + 1]
         return [(str(year), str(year), n) for year, n in rows]
 
-    def of_article(self, article: Article):
+    def of_article(self, article: Article, related: dict | None = None):
         return getattr(article, self.field).year
 
     def to_index(self, values: Iterable[str]) -> dict[str, object]:

@@ -7,7 +7,7 @@ A second backend implements the same methods with the same meaning.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +121,19 @@ class Writer(Protocol):
     def delete(self, ids: Iterable[int]) -> int:
         """Remove the documents with ``ids`` (absent ones are fine); return how many."""
 
+    def adopt(self, stage: "Stage", *, leave_out: Collection[int] = ()) -> int:
+        """Add what ``stage`` wrote, less the documents of ``leave_out``; return how many.
+
+        The index must hold none of the other documents already.
+        """
+
+
+class Stage(Protocol):
+    """Documents being indexed beside the index, for a ``Writer`` to adopt in one commit."""
+
+    def add(self, documents: list[Document]) -> None:
+        """Hand ``documents`` over to be indexed (each id once per stage)."""
+
 
 class SearchBackend(Protocol):
     """What the archive needs of a search engine. Locations are index folders."""
@@ -152,6 +165,14 @@ class SearchBackend(Protocol):
         self, location: Path, *, timeout: float, merge_limit: int | None = None
     ) -> AbstractContextManager[Writer]:
         """Open a batch on ``location``; raises WriterBusy after ``timeout`` s."""
+
+    def stage(
+        self, *, procs: int, segment_documents: int
+    ) -> AbstractContextManager[Stage]:
+        """Index documents beside the index in ``procs`` processes while they come.
+
+        What ``Writer.adopt`` does not take is deleted at the end of the block.
+        """
 
     def build(
         self,

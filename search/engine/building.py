@@ -272,6 +272,7 @@ def commit_segments(writer, segments: list, merge=NO_MERGE) -> None:
 class _Built:
     first_pk: int
     segment: object
+    ids: array  # the document ids, in the segment's document order
 
 
 class _Segments:
@@ -281,20 +282,22 @@ class _Segments:
         self.ix, self.layout, self.size = ix, layout, size
         self.built: list[_Built] = []
         self._builder: SegmentBuilder | None = None
-        self._first_pk = 0
+        self._ids = array("q")
 
     def add(self, documents: list[Document]) -> None:
         for document in documents:
             if self._builder is None:
-                self._builder, self._first_pk = SegmentBuilder(self.ix), document.id
+                self._builder, self._ids = SegmentBuilder(self.ix), array("q")
             self._builder.add_document(**to_fields(document, self.layout))
+            self._ids.append(document.id)
             if self._builder.doc_count() >= self.size:
                 self.finish()
 
     def finish(self) -> None:
         """Finish the segment being written, if any."""
         if self._builder is not None:
-            self.built.append(_Built(self._first_pk, self._builder.finish()))
+            segment = self._builder.finish()
+            self.built.append(_Built(self._ids[0], segment, self._ids))
             self._builder = None
 
 
@@ -315,9 +318,12 @@ def build_segments(
     the order of their first document; the caller commits them.
     """
     if procs > 1:
-        built = _build_in_workers(
-            ix, batches, layout, procs, segment_documents, progress
-        )
+        with Builders(ix, layout, procs, segment_documents) as builders:
+            for batch in batches:
+                builders.put(batch)
+                if progress:
+                    progress(len(batch))
+            built = builders.finish()
     else:
         segments = _Segments(ix, layout, segment_documents)
         for batch in batches:
@@ -329,31 +335,53 @@ def build_segments(
     return [b.segment for b in sorted(built, key=lambda b: b.first_pk)]
 
 
-def _build_in_workers(ix, batches, layout, procs, segment_documents, progress):
-    context = multiprocessing.get_context("fork")
-    tasks = context.Queue(maxsize=2 * procs)
-    results = context.Queue()
-    workers = [
-        context.Process(
-            target=_work,
-            args=(ix, layout, segment_documents, tasks, results),
-            daemon=True,
-        )
-        for _ in range(procs)
-    ]
-    for worker in workers:
-        worker.start()
-    try:
-        for batch in batches:
-            _put(tasks, batch, workers)
-            if progress:
-                progress(len(batch))
-        for _ in workers:
-            _put(tasks, None, workers)
+class Builders:
+    """``procs`` forked worker processes writing segments of ``ix``.
+
+    ``put`` hands a batch of documents to whichever worker is free (it
+    waits while every worker is busy with two batches); ``finish`` waits
+    for the last segments. Leaving the ``with`` block kills the workers.
+    """
+
+    def __init__(self, ix, layout: Layout, procs: int, segment_documents: int):
+        context = multiprocessing.get_context("fork")
+        self._tasks = context.Queue(maxsize=2 * procs)
+        self._results = context.Queue()
+        self._workers = [
+            context.Process(
+                target=_work,
+                args=(ix, layout, segment_documents, self._tasks, self._results),
+                daemon=True,
+            )
+            for _ in range(procs)
+        ]
+        for worker in self._workers:
+            worker.start()
+
+    def __enter__(self) -> "Builders":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for worker in self._workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        # A killed worker may leave items in the pipes: never wait to flush them.
+        for pipe in (self._tasks, self._results):
+            pipe.cancel_join_thread()
+            pipe.close()
+
+    def put(self, documents: list[Document]) -> None:
+        _put(self._tasks, documents, self._workers)
+
+    def finish(self) -> list[_Built]:
+        """Tell the workers no more is coming; return every segment they wrote."""
+        for _ in self._workers:
+            _put(self._tasks, None, self._workers)
         built: list[_Built] = []
         finished = 0
-        while finished < len(workers):
-            message = _get(results, workers)
+        while finished < len(self._workers):
+            message = _get(self._results, self._workers)
             if isinstance(message, str):
                 raise RuntimeError(f"An indexing process failed:\n{message}")
             if message is None:
@@ -361,13 +389,6 @@ def _build_in_workers(ix, batches, layout, procs, segment_documents, progress):
             else:
                 built.append(message)
         return built
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.kill()
-            worker.join()
-        tasks.close()
-        results.close()
 
 
 def _put(tasks, item, workers) -> None:

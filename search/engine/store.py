@@ -34,6 +34,8 @@ from search.engine.schema import build_schema
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
+# Segments written beside the index (an import's), before a commit adopts them.
+STAGING_PREFIX = ".staging-"
 META_FILE = "search-meta.json"
 _BUILD_LOCK = ".build.lock"
 _SYNC_LOCK = "SYNC.lock"
@@ -75,6 +77,34 @@ def create_generation(base: Path, version: str) -> Path:
     }
     write_json(path / META_FILE, meta)
     return path
+
+
+def create_staging(base: Path) -> Path:
+    """Create an empty index for segments to be adopted later; return its folder.
+
+    It lies in ``base`` beside the generations, so its files move into one
+    with a rename. Folders that processes no longer running left behind
+    (killed before they adopted or discarded their segments) are removed.
+    """
+    base.mkdir(parents=True, exist_ok=True)
+    for path in base.glob(f"{STAGING_PREFIX}*"):
+        pid = path.name.removeprefix(STAGING_PREFIX).split("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+    path = base / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(3)}"
+    path.mkdir()
+    FileStorage(str(path)).create_index(build_schema())
+    return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def make_current(path: Path) -> None:

@@ -10,12 +10,15 @@ rankings, are kept per snapshot, so paging and facet clicks reuse them.
 
 import contextlib
 import operator
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 
+import numpy as np
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import NO_MERGE
 
@@ -138,6 +141,63 @@ class _Writer:
             self._writer.delete_by_term(schema.ID, str(pk))
             n += 1
         return n
+
+    def adopt(self, stage: "Stage", *, leave_out: Collection[int] = ()) -> int:
+        """Add the segments written in ``stage``, less the documents of ``leave_out``.
+
+        The caller makes sure the index holds none of the other documents
+        (they are new). Returns how many documents were added.
+        """
+        folder = Path(self._ix.storage.folder)
+        left_out = np.fromiter(leave_out, dtype=np.int64)
+        added = 0
+        for built in sorted(stage.finish(), key=lambda built: built.first_pk):
+            segment = built.segment
+            for name in segment.list_files(stage.storage):
+                os.replace(stage.path / name, folder / name)
+            ids = np.frombuffer(built.ids, dtype=np.int64)
+            for docnum in np.flatnonzero(np.isin(ids, left_out)).tolist():
+                segment.delete_document(docnum)
+            added += len(ids) - segment.deleted_count()
+            self.segments.append(segment)
+        return added
+
+
+class Stage:
+    """Segments written beside the index by worker processes, for a writer to adopt.
+
+    ``add`` hands documents over and returns at once (it waits only while
+    every worker is busy); the segments go to a folder of their own, so a
+    commit of the index meanwhile neither sees nor removes them.
+    """
+
+    def __init__(self, base: Path, layout: Layout, procs: int, segment_documents: int):
+        self.path = store.create_staging(base)
+        self.storage = FileStorage(str(self.path))
+        try:
+            with store.children_die_with_this_process():
+                self._builders = building.Builders(
+                    store.open_index(self.path), layout, procs, segment_documents
+                )
+        except BaseException:
+            store.remove_generation(self.path)
+            raise
+        self._built: list | None = None
+
+    def add(self, documents: list[Document]) -> None:
+        if documents:
+            self._builders.put(documents)
+
+    def finish(self) -> list:
+        """Wait for the workers to write their last segments; return them all."""
+        if self._built is None:
+            self._built = self._builders.finish()
+        return self._built
+
+    def close(self) -> None:
+        """Stop the workers and delete what was not adopted."""
+        self._builders.__exit__(None, None, None)
+        store.remove_generation(self.path)
 
 
 def _evaluation_key(request: SearchRequest, compiled: CompiledQuery | None) -> tuple:
@@ -445,6 +505,15 @@ class WhooshBackend:
             raise
         policy = NO_MERGE if merge_limit is None else store.merge_policy(merge_limit)
         building.commit_segments(writer, batch.segments, merge=policy)
+
+    @contextlib.contextmanager
+    def stage(self, *, procs: int, segment_documents: int) -> Iterator[Stage]:
+        """Write segments beside the index while documents come (``Writer.adopt`` takes them)."""
+        stage = Stage(self.base, self.layout, max(procs, 1), segment_documents)
+        try:
+            yield stage
+        finally:
+            stage.close()
 
     def build(
         self,

@@ -12,11 +12,13 @@ bad ones are listed with file, line or record and the reason, and the command
 exits non-zero if any failed. Rerunning an import skips what is already in the
 archive (same URL or same text), so an interrupted run can simply be started
 again; ``--update`` updates those articles instead. The new articles reach the
-search index log with each batch; the index catches up on them in bulk at the
-end, before the command returns.
+search index log with each batch, and worker processes index them alongside
+while the import goes on; the index takes them in one commit at the end,
+before the command returns.
 """
 
 import datetime
+import logging
 import sys
 import time
 from pathlib import Path
@@ -36,6 +38,9 @@ from archive.importers import (
     run_import,
 )
 from archive.models import Article
+from search.indexing import IndexAlongside
+
+logger = logging.getLogger(__name__)
 
 
 def _date(value: str) -> datetime.date:
@@ -117,6 +122,10 @@ class Command(BaseCommand):
     )
     FAILED = "{count} failed (listed above)."
     INDEXING = "Search index: applying the imported articles…"
+    ALONGSIDE_FAILED = (
+        "Search index: the articles indexed during the import could not be "
+        "added ({reason}); reading them from the database instead."
+    )
     INDEX_LEFT = (
         "Search index: not updated now ({reason}); sync_search_index (or the "
         "background worker) applies the imported articles."
@@ -213,26 +222,37 @@ class Command(BaseCommand):
                 elif verbosity:
                     self.stdout.write(self._line(outcome))
 
-        try:
-            report = run_import(
-                expand_paths(options["paths"]),
-                import_options,
-                on_progress=bar,
-                on_outcomes=show,
-            )
-        finally:
-            if bar:
-                bar.close()
-        if not report.dry_run and not report.interrupted:
-            # Also after a rerun that finds everything saved: what an
-            # interrupted run saved is indexed then.
-            self._catch_up_index(verbosity)
+        with IndexAlongside() as alongside:
+            try:
+                report = run_import(
+                    expand_paths(options["paths"]),
+                    import_options,
+                    on_progress=bar,
+                    on_outcomes=show,
+                    on_created=None if options["dry_run"] else alongside.created,
+                )
+            finally:
+                if bar:
+                    bar.close()
+            if not report.dry_run and not report.interrupted:
+                # Also after a rerun that finds everything saved: what an
+                # interrupted run saved is indexed then.
+                self._catch_up_index(verbosity, alongside)
         self._report(report)
 
-    def _catch_up_index(self, verbosity: int) -> None:
-        """Apply the search index log of the whole import in bulk, as sync_search_index does."""
+    def _catch_up_index(self, verbosity: int, alongside: IndexAlongside) -> None:
+        """Adopt what was indexed alongside, then apply the rest of the log as sync_search_index does."""
         if verbosity:
             self.stdout.write(self.INDEXING)
+        try:
+            alongside.finish()
+        except (
+            Exception
+        ) as error:  # the log still holds every row: the sync applies them
+            logger.exception("Adopting the import's index segments failed")
+            self.stderr.write(
+                self.ALONGSIDE_FAILED.format(reason=f"{type(error).__name__}: {error}")
+            )
         try:
             call_command(
                 "sync_search_index",
