@@ -276,13 +276,20 @@ class _Built:
 
 
 class _Segments:
-    """Documents in, finished segments of at most ``size`` documents out."""
+    """Documents in, finished segments of at most ``size`` documents out.
 
-    def __init__(self, ix, layout: Layout, size: int):
+    With ``first``, the first segment ends after ``first`` documents and
+    each next one may hold twice as many as the one before (up to ``size``):
+    documents that come over a long time (an import's) are written while
+    they come, and what is left to write when they stop is small.
+    """
+
+    def __init__(self, ix, layout: Layout, size: int, first: int | None = None):
         self.ix, self.layout, self.size = ix, layout, size
         self.built: list[_Built] = []
         self._builder: SegmentBuilder | None = None
         self._ids = array("q")
+        self._limit = min(first or size, size)
 
     def add(self, documents: list[Document]) -> None:
         for document in documents:
@@ -290,8 +297,9 @@ class _Segments:
                 self._builder, self._ids = SegmentBuilder(self.ix), array("q")
             self._builder.add_document(**to_fields(document, self.layout))
             self._ids.append(document.id)
-            if self._builder.doc_count() >= self.size:
+            if self._builder.doc_count() >= self._limit:
                 self.finish()
+                self._limit = min(2 * self._limit, self.size)
 
     def finish(self) -> None:
         """Finish the segment being written, if any."""
@@ -343,14 +351,25 @@ class Builders:
     for the last segments. Leaving the ``with`` block kills the workers.
     """
 
-    def __init__(self, ix, layout: Layout, procs: int, segment_documents: int):
+    def __init__(
+        self,
+        ix,
+        layout: Layout,
+        procs: int,
+        segment_documents: int,
+        first_segment: int | None = None,
+    ):
         context = multiprocessing.get_context("fork")
         self._tasks = context.Queue(maxsize=2 * procs)
         self._results = context.Queue()
         self._workers = [
             context.Process(
                 target=_work,
-                args=(ix, layout, segment_documents, self._tasks, self._results),
+                args=(
+                    _Segments(ix, layout, segment_documents, first_segment),
+                    self._tasks,
+                    self._results,
+                ),
                 daemon=True,
             )
             for _ in range(procs)
@@ -414,10 +433,9 @@ def _check_alive(workers) -> None:
         raise RuntimeError("An indexing process ended before its work was done.")
 
 
-def _work(ix, layout: Layout, segment_documents: int, tasks, results) -> None:
+def _work(segments: _Segments, tasks, results) -> None:
     """A worker process: index batches into segments until told to stop."""
     try:
-        segments = _Segments(ix, layout, segment_documents)
         while (batch := tasks.get()) is not None:
             segments.add(batch)
             while segments.built:

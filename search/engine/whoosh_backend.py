@@ -72,6 +72,9 @@ KEPT_RANKING = 10_000
 # segments a batch writes holds (a batch is smaller: one segment a process).
 _HANDED_OVER = 500
 _SEGMENT_DOCUMENTS = 50_000
+# A stage's first segments are small and grow (see building._Segments): the
+# import that feeds it waits at its end only for the last one.
+_FIRST_STAGED_SEGMENT = 2_000
 
 
 def about(n: float) -> int:
@@ -177,7 +180,11 @@ class Stage:
         try:
             with store.children_die_with_this_process():
                 self._builders = building.Builders(
-                    store.open_index(self.path), layout, procs, segment_documents
+                    store.open_index(self.path),
+                    layout,
+                    procs,
+                    segment_documents,
+                    first_segment=_FIRST_STAGED_SEGMENT,
                 )
         except BaseException:
             store.remove_generation(self.path)
