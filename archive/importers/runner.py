@@ -17,6 +17,7 @@ blocks no one.
 """
 
 import difflib
+import hashlib
 import itertools
 import logging
 import re
@@ -227,7 +228,8 @@ class _Importer:
         self.on_created: Callable[[list[tuple[Article, list, list]]], None] | None = (
             None
         )
-        self.seen: dict[str, str] = {}  # a dry run's records so far, by URL or text
+        # A dry run's records so far, by URL or text: where, and what they state.
+        self.seen: dict[str, tuple[str, int]] = {}
         self.registries = _Registries()
         self.writing = 0.0  # seconds of batches since the last pause (SQLite)
 
@@ -392,8 +394,13 @@ class _Importer:
         fields = prepared.fields
         found = find_duplicate(prepared) or self._seen_earlier(prepared)
         if found and isinstance(found[0], str):
-            earlier, reason = found
-            action = Action.UPDATED if self.options.update else Action.DUPLICATE
+            earlier, reason, stated = found
+            action = Action.DUPLICATE
+            if self.options.update:
+                # The real run finds the article the earlier record made:
+                # the same statement again changes nothing in it.
+                same = stated == _statement(prepared)
+                action = Action.UNCHANGED if same else Action.UPDATED
             return Outcome(
                 action,
                 name,
@@ -432,17 +439,42 @@ class _Importer:
         text_hash = content_hash(html_to_text(sanitize_html(fields.get("body", ""))))
         return [f"text {text_hash}"] if text_hash else []
 
-    def _seen_earlier(self, prepared: PreparedRecord) -> tuple[str, str] | None:
+    def _seen_earlier(self, prepared: PreparedRecord) -> tuple[str, str, int] | None:
         # A dry run saves nothing, so a second record with the URL (or text)
         # of an earlier one is found here rather than in the database.
         for key in self._keys(prepared):
             if key in self.seen:
-                return self.seen[key], SAME_URL if key.startswith("url") else SAME_TEXT
+                label, stated = self.seen[key]
+                reason = SAME_URL if key.startswith("url") else SAME_TEXT
+                return label, reason, stated
         return None
 
     def _remember(self, prepared: PreparedRecord, name: str) -> None:
         for key in self._keys(prepared):
-            self.seen.setdefault(key, f"{name}, {prepared.location}")
+            if key not in self.seen:
+                self.seen[key] = (f"{name}, {prepared.location}", _statement(prepared))
+
+
+def _statement(prepared: PreparedRecord) -> int:
+    """A fingerprint of what a record states (a dry run keeps one per record, not the record)."""
+    stated = sorted(
+        (name, repr(value))
+        for name, value in prepared.fields.items()
+        if name in prepared.given
+    )
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(
+        repr(
+            (
+                stated,
+                prepared.source if "source" in prepared.given else None,
+                prepared.authors,
+                prepared.tags,
+                prepared.default_tags,
+            )
+        ).encode()
+    )
+    return int.from_bytes(digest.digest(), "little")
 
 
 class _Registries:

@@ -166,6 +166,9 @@ def test_a_dry_run_of_an_update_reports_what_the_real_run_does(tmp_path, importe
     records[6] = record(6, published="not a date")
     records[7] = record(7, tags=[{"name": "Radio", "slug": ""}])  # the same tag
     records.append(record(99))  # not in the archive yet
+    records.append(record(99))  # the same again: changes nothing
+    records.append(record(98))
+    records.append(record(98, summary="Heard again in the spring."))
     path = tmp_path / "again.jsonl"
     write(path, records)
     registries = (Author.objects.count(), Tag.objects.count(), Source.objects.count())
@@ -184,7 +187,10 @@ def test_a_dry_run_of_an_update_reports_what_the_real_run_does(tmp_path, importe
     assert [outcomes[f"line {n + 1}"] for n in range(8)] == [
         "SAME", "UPDATED", "UPDATED", "UPDATED", "UPDATED", "SAME", "FAILED", "SAME",
     ]  # fmt: skip
-    summary = "1 created, 4 updated, 0 skipped as duplicates, 1 failed, 7 unchanged"
+    assert [outcomes[f"line {n}"] for n in (13, 14, 15, 16)] == [
+        "CREATED", "SAME", "CREATED", "UPDATED",
+    ]  # fmt: skip
+    summary = "2 created, 5 updated, 0 skipped as duplicates, 1 failed, 8 unchanged"
     assert summary in dry_out and summary in out
 
 
