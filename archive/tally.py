@@ -20,8 +20,10 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Sum
+
+from archive.rows import insert_rows, prepared
 
 # Facets counted per value, by the name their value is stored under.
 SINGLE = ("source", "tag", "author", "lang", "kind", "at_source")
@@ -32,27 +34,13 @@ BATCH = 1000
 
 
 def _insert(tally_model, counts) -> None:
-    """Insert tally rows for ``{(key, year): n}``; a pair key ``a|b`` is stored as key a, pair b.
-
-    Plain INSERTs without model instances: a bulk import of a thousand
-    articles adds tens of thousands of rows.
-    """
+    """Insert tally rows for ``{(key, year): n}``; a pair key ``a|b`` is stored as key a, pair b."""
     rows = []
     for (key, year), n in sorted(counts.items()):
         if n:
             first, _, pair = key.partition("|")
             rows.append((first, pair, year, n))
-    if not rows:
-        return
-    connection = connections[router.db_for_write(tally_model)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in ("key", "pair", "year", "n"))
-    table = quote(tally_model._meta.db_table)
-    # Only quoted names of the model's own table go into the text; values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        for chunk in _batched(rows):
-            cursor.executemany(sql, chunk)
+    insert_rows(tally_model, ("key", "pair", "year", "n"), rows)
 
 
 def _batched(items: list, size: int = BATCH):
@@ -148,8 +136,14 @@ def _recount_chunk(article_model, tally_model, snapshot_model, ids) -> None:
         delta.update(after - before)
         delta.subtract(before - after)
     snapshot_model.objects.filter(article_id__in=changed).delete()
-    snapshot_model.objects.bulk_create(
-        [snapshot_model(article_id=pk, keys=new[pk]) for pk in changed if pk in new]
+    insert_rows(
+        snapshot_model,
+        ("article_id", "keys"),
+        [
+            (pk, prepared(snapshot_model, "keys", new[pk]))
+            for pk in changed
+            if pk in new
+        ],
     )
     _insert(tally_model, delta)
 

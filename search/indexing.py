@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from archive.models import Article
+from archive.rows import insert_rows, prepared
 from search import conf, servers
 from search.backend import get_backend
 from search.documents import article_to_document
@@ -69,8 +71,11 @@ class RebuildReport:
 def log_articles(article_ids: Iterable[int], reason: str) -> list[int]:
     """Append log rows for ``article_ids`` (call inside the writing transaction)."""
     ids = sorted({int(pk) for pk in article_ids if pk is not None})
-    IndexLog.objects.bulk_create(
-        [IndexLog(article_id=pk, reason=reason[:40]) for pk in ids], batch_size=1000
+    created = prepared(IndexLog, "created", timezone.now())
+    insert_rows(
+        IndexLog,
+        ("article_id", "reason", "created"),
+        [(pk, reason[:40], created) for pk in ids],
     )
     return ids
 

@@ -54,6 +54,7 @@ from archive.models import (
     content_hash,
     in_byline_order,
 )
+from archive.rows import insert_rows
 from archive.sanitize import html_to_text, plain_text, sanitize_html
 from archive.signals import articles_changed
 from archive.urlnorm import normalize_url
@@ -847,15 +848,23 @@ class _Batch:
         if not self.new:
             return
         articles = Article.objects.bulk_create([new.article for new in self.new])
-        Article.authors.through.objects.bulk_create(
-            Article.authors.through(article_id=article.pk, author_id=author.pk)
-            for article, new in zip(articles, self.new, strict=True)
-            for author in dict.fromkeys(new.authors)
+        insert_rows(
+            Article.authors.through,
+            ("article", "author"),
+            [
+                (article.pk, author.pk)
+                for article, new in zip(articles, self.new, strict=True)
+                for author in dict.fromkeys(new.authors)
+            ],
         )
-        Article.tags.through.objects.bulk_create(
-            Article.tags.through(article_id=article.pk, tag_id=tag.pk)
-            for article, new in zip(articles, self.new, strict=True)
-            for tag in dict.fromkeys(new.tags)
+        insert_rows(
+            Article.tags.through,
+            ("article", "tag"),
+            [
+                (article.pk, tag.pk)
+                for article, new in zip(articles, self.new, strict=True)
+                for tag in dict.fromkeys(new.tags)
+            ],
         )
         # What post_save and m2m_changed would have done for each: the search
         # index log and the kept counts, in this transaction.
