@@ -848,24 +848,16 @@ class _Batch:
         if not self.new:
             return
         articles = Article.objects.bulk_create([new.article for new in self.new])
-        insert_rows(
-            Article.authors.through,
-            ("article", "author"),
-            [
-                (article.pk, author.pk)
-                for article, new in zip(articles, self.new, strict=True)
-                for author in dict.fromkeys(new.authors)
-            ],
-        )
-        insert_rows(
-            Article.tags.through,
-            ("article", "tag"),
-            [
-                (article.pk, tag.pk)
-                for article, new in zip(articles, self.new, strict=True)
-                for tag in dict.fromkeys(new.tags)
-            ],
-        )
+        for relation, column in (("authors", "author"), ("tags", "tag")):
+            insert_rows(
+                getattr(Article, relation).through,
+                ("article", column),
+                [
+                    (article.pk, entry.pk)
+                    for article, new in zip(articles, self.new, strict=True)
+                    for entry in dict.fromkeys(getattr(new, relation))
+                ],
+            )
         # What post_save and m2m_changed would have done for each: the search
         # index log and the kept counts, in this transaction.
         articles_changed.send(
