@@ -95,20 +95,41 @@ def _stored_length(length: int) -> int:
     return byte_to_length(byte) if byte else 0
 
 
+class Vocabulary:
+    """Terms numbered and words analyzed, for every segment one process writes.
+
+    Analyzing a word (folding, stemming) costs far more than looking it up:
+    a process writing several segments keeps what the earlier ones learned.
+    Past ``LIMIT`` terms it starts afresh, which bounds its memory.
+    """
+
+    LIMIT = 1_000_000
+
+    def __init__(self):
+        # Term -> its number, and per field each word met -> the number of
+        # its term (-1: dropped).
+        self.numbers: dict[str, int] = {}
+        self.words: dict[str, dict[str, int]] = {}
+
+    def renewed(self) -> "Vocabulary":
+        """This vocabulary, or a fresh one when it has grown past ``LIMIT``."""
+        return self if len(self.numbers) < self.LIMIT else Vocabulary()
+
+
 class SegmentBuilder(SegmentWriter):
     """Writes one new segment of an index another writer holds the lock of.
 
     Only ``add_document`` and ``finish`` are used; the segment is
-    registered by the caller (``commit_segments``).
+    registered by the caller (``commit_segments``). Segments written one
+    after another share a ``vocabulary``.
     """
 
-    def __init__(self, ix):
+    def __init__(self, ix, vocabulary: Vocabulary | None = None):
         super().__init__(ix, _lk=False, codec=ArchiveCodec(), compound=False)
         self._terms: dict[str, _FieldTerms] = {}
-        # Term -> its number in this segment, and per analyzer each word
-        # met -> the number of its term (-1: dropped).
-        self._numbers: dict[str, int] = {}
-        self._words: dict[ArchiveTokenizer, dict[str, int]] = {}
+        vocabulary = vocabulary or Vocabulary()
+        self._numbers = vocabulary.numbers
+        self._words = vocabulary.words
         # Per field, the stored length of each document of the segment.
         self._lengths: dict[str, array] = {}
         # Postings of fields not analyzed by ArchiveTokenizer (the unique id).
@@ -143,7 +164,7 @@ class SegmentBuilder(SegmentWriter):
             analyzer, ArchiveTokenizer
         ):
             numbers, positions = analyzer.numbered_terms(
-                value, self._numbers, self._words.setdefault(analyzer, {})
+                value, self._numbers, self._words.setdefault(fieldname, {})
             )
             length = len(numbers)
             if length:
@@ -178,6 +199,7 @@ class SegmentBuilder(SegmentWriter):
         )
         # Terms in byte order, as Whoosh's term index wants them; UTF-8
         # keeps the order of code points, so sorting the strings will do.
+        # (The vocabulary's terms that no document here has get no postings.)
         words = sorted(self._numbers)
         ranks = np.empty(len(words), dtype=np.uint32)
         ranks[[self._numbers[word] for word in words]] = np.arange(
@@ -290,11 +312,14 @@ class _Segments:
         self._builder: SegmentBuilder | None = None
         self._ids = array("q")
         self._limit = min(first or size, size)
+        self._vocabulary = Vocabulary()
 
     def add(self, documents: list[Document]) -> None:
         for document in documents:
             if self._builder is None:
-                self._builder, self._ids = SegmentBuilder(self.ix), array("q")
+                self._vocabulary = self._vocabulary.renewed()
+                self._builder = SegmentBuilder(self.ix, self._vocabulary)
+                self._ids = array("q")
             self._builder.add_document(**to_fields(document, self.layout))
             self._ids.append(document.id)
             if self._builder.doc_count() >= self._limit:

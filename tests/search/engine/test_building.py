@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from search.engine import store
+from search.engine import store, whoosh_backend
 from search.engine.api import SearchRequest
 from search.engine.facets import Selection
 from tests.search.engine.test_backend import day, doc, make_backend
@@ -192,3 +192,37 @@ def test_a_worker_that_fails_fails_the_build_and_nothing_is_committed(tmp_path):
             location, [[doc(1, "Radio")], [broken]], procs=2, segment_documents=5
         )
     assert backend.document_count(location) == 0
+
+
+def test_a_stage_adopted_in_one_commit_finds_and_counts_as_one_written_whole(
+    tmp_path, documents, monkeypatch
+):
+    # Segments of 10, 20, then 35 documents a worker, sharing what each
+    # worker's earlier segments learned of the words.
+    monkeypatch.setattr(whoosh_backend, "_FIRST_STAGED_SEGMENT", 10)
+    left_out = {d.id for d in documents[::15]}  # another process indexed these
+    written, location, staged = written_whole(
+        tmp_path, [d for d in documents if d.id not in left_out]
+    )
+    written.make_current(location)
+    other = staged.new_generation()
+    staged.make_current(other)
+
+    with staged.stage(procs=2, segment_documents=35) as stage:
+        for n in range(0, len(documents), 20):
+            stage.add(documents[n : n + 20])
+        assert staged.search(SearchRequest(q="radio")).total == 0  # not in yet
+        with staged.writer(other, timeout=0) as writer:
+            added = writer.adopt(stage, leave_out=left_out)
+
+    assert added == len(documents) - len(left_out)
+    assert not list((tmp_path / "built").glob(".staging-*"))
+    sizes = sorted(
+        r.doc_count_all() for r, _ in store.open_index(other).reader().leaf_readers()
+    )
+    assert sum(sizes) == len(documents) and max(sizes) == 35 and min(sizes) <= 10
+    assert [without_scores(a) for a in answers(staged)] == [
+        without_scores(a) for a in answers(written)
+    ]
+    written.close()
+    staged.close()
