@@ -18,6 +18,7 @@ from django.db import transaction
 
 from archive import services, tally
 from archive.models import Article, Author, Source, Tag
+from archive.rows import insert_rows
 from archive.synthetic import registries
 from archive.synthetic.corpus import ArticleSpec, CorpusGenerator, corpus_url_prefix
 
@@ -158,21 +159,15 @@ class _CorpusWriter:
             for spec, article in zip(batch, created, strict=True):
                 tags = [self.found.tags[i] for i in spec.tags]
                 tags.append(self.found.synthetic_tag)
-                tag_links.extend(
-                    Article.tags.through(article_id=article.pk, tag_id=tag.pk)
-                    for tag in dict.fromkeys(tags)
-                )
+                tag_links.extend((article.pk, tag.pk) for tag in dict.fromkeys(tags))
                 pool = (
                     self.found.hangul_authors
                     if spec.language == "ko"
                     else self.found.latin_authors
                 )
-                author_links.extend(
-                    Article.authors.through(article_id=article.pk, author_id=pool[i].pk)
-                    for i in spec.authors
-                )
-            Article.tags.through.objects.bulk_create(tag_links)
-            Article.authors.through.objects.bulk_create(author_links)
+                author_links.extend((article.pk, pool[i].pk) for i in spec.authors)
+            insert_rows(Article.tags.through, ("article", "tag"), tag_links)
+            insert_rows(Article.authors.through, ("article", "author"), author_links)
         self.written += len(batch)
 
     def _article(self, spec: ArticleSpec) -> Article:
