@@ -33,18 +33,31 @@ class LogState:
     # When the index was last brought up to date with the log.
     synced: float = 0.0
 
+    def pending_ranges(self) -> list[tuple[int, int | None]]:
+        """The sequence numbers this index has not applied: (first, last) ranges.
+
+        The first range is open (last is None): every row after ``seq``.
+        """
+        return [(self.seq + 1, None), *((first, last) for first, last, _ in self.gaps)]
+
     def pending_filter(self) -> Q:
         """Return the condition selecting log rows this index has not applied."""
-        condition = Q(seq__gt=self.seq)
-        for first, last, _ in self.gaps:
-            condition |= Q(seq__gte=first, seq__lte=last)
+        condition = Q()
+        for first, last in self.pending_ranges():
+            bounds = (
+                {"seq__gte": first} if last is None else {"seq__range": (first, last)}
+            )
+            condition |= Q(**bounds)
         return condition
 
     def is_pending(self, seqs: np.ndarray) -> np.ndarray:
-        """Whether each of ``seqs`` is a row this index has not applied (as ``pending_filter``)."""
-        pending = seqs > self.seq
-        for first, last, _ in self.gaps:
-            pending |= (seqs >= first) & (seqs <= last)
+        """Whether each of ``seqs`` is a row this index has not applied."""
+        pending = np.zeros(len(seqs), dtype=bool)
+        for first, last in self.pending_ranges():
+            inside = seqs >= first
+            if last is not None:
+                inside &= seqs <= last
+            pending |= inside
         return pending
 
     def advanced(self, seen: Iterable[int], *, now: float | None = None) -> "LogState":

@@ -123,14 +123,20 @@ def _pending_articles(state: LogState) -> set[int]:
     """Return the articles of the log rows ``state`` has not applied.
 
     Written out rather than built by the ORM: every search asks, and the
-    query is always the same shape (``LogState.pending_filter``).
+    query is always the same shape (the ranges of ``LogState.pending_ranges``).
     """
     connection = connections[router.db_for_read(IndexLog)]
     name = connection.ops.quote_name
     meta = IndexLog._meta
     seq = name(meta.get_field("seq").column)
-    conditions = [f"{seq} > %s"] + [f"{seq} BETWEEN %s AND %s"] * len(state.gaps)
-    params = [state.seq, *(n for first, last, _ in state.gaps for n in (first, last))]
+    conditions, params = [], []
+    for first, last in state.pending_ranges():
+        if last is None:
+            conditions.append(f"{seq} >= %s")
+            params.append(first)
+        else:
+            conditions.append(f"{seq} BETWEEN %s AND %s")
+            params += [first, last]
     # Names from the model's own metadata; every value is a parameter.
     sql = (
         f"SELECT {name(meta.get_field('article_id').column)} "  # noqa: S608
