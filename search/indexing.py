@@ -58,6 +58,8 @@ class ApplyReport:
     missing: bool = False  # there is no index and none was built
     # This server was away too long and was dropped; its index must be rebuilt.
     dropped: bool = False
+    # Of ``indexed``, the documents an import's stage wrote (IndexAlongside).
+    adopted: int = 0
 
 
 @dataclass
@@ -330,6 +332,9 @@ def _fill(
 # How long the end of an import waits for another process applying the log
 # (the worker's periodic sync) before it leaves its articles to that process.
 ADOPT_LOCK_WAIT = 60.0
+# How often an import indexing alongside looks whether another process
+# (the background worker's sync) applies its log rows already.
+OTHERS_CHECK_SECONDS = 2.0
 LOOKUP_CHUNK = 500
 
 
@@ -346,7 +351,8 @@ class IndexAlongside:
     for: a later change of an imported article (someone's edit, a renamed
     tag) has a later row and is applied from the database as usual. If
     another process applied the import's rows meanwhile, its copies are kept
-    and the stage's are left out.
+    and the stage's are left out; once that is seen (the background worker
+    following the log), the stage stops and that process indexes the rest.
     """
 
     def __init__(self):
@@ -359,7 +365,8 @@ class IndexAlongside:
         # The log rows of a batch come after this one (the log has no index
         # on the article: a batch looks only at the rows written since).
         self._after = IndexLog.objects.aggregate(last=Max("seq"))["last"] or 0
-        self._failed = False
+        self._stopped = False
+        self._next_check = 0.0
 
     def __enter__(self) -> "IndexAlongside":
         return self
@@ -369,7 +376,7 @@ class IndexAlongside:
 
     def created(self, articles: list[tuple[Article, list, list]]) -> None:
         """Take the new ``(article, authors, tags)`` of a batch, in its transaction."""
-        if self._failed:
+        if self._stopped:
             return
         ids = [article.pk for article, _, _ in articles]
         # The articles are new: every log row naming them is the batch's own.
@@ -388,7 +395,14 @@ class IndexAlongside:
         def hand_over() -> None:
             if rows:
                 self._after = max(self._after, max(seq for seq, _ in rows))
-            if self._failed:
+            if self._stopped:
+                return
+            if self._others_apply():
+                # The background worker's sync follows the log and indexes
+                # the new articles itself: indexing them here too is waste.
+                logger.info("Another process indexes the import's articles")
+                self._stopped = True
+                self.close()
                 return
             try:
                 if documents:
@@ -397,7 +411,7 @@ class IndexAlongside:
                 # The batch is saved and logged: the sync at the end reads
                 # this batch and every later one from the database instead.
                 logger.exception("Indexing an import alongside stopped")
-                self._failed = True
+                self._stopped = True
                 self.close()
                 return
             for document in documents:
@@ -405,6 +419,15 @@ class IndexAlongside:
             self._seqs.extend(seq for seq, _ in rows)
 
         transaction.on_commit(hand_over)
+
+    def _others_apply(self) -> bool:
+        """Whether another process applied rows of this import (checked now and then)."""
+        if not self._seqs or time.monotonic() < self._next_check:
+            return False
+        self._next_check = time.monotonic() + OTHERS_CHECK_SECONDS
+        path = get_backend().current()
+        state = read_state(path) if path is not None else None
+        return state is not None and not state.is_pending(np.array(self._seqs[:1]))[0]
 
     def _stage_open(self):
         if self._stage is None:
@@ -426,7 +449,7 @@ class IndexAlongside:
         report = ApplyReport()
         backend = get_backend()
         path = backend.current()
-        if self._failed or not self._seqs or path is None or servers.is_dropped():
+        if self._stopped or not self._seqs or path is None or servers.is_dropped():
             self.close()
             return report
         with backend.sync_lock(path, timeout=ADOPT_LOCK_WAIT) as locked:
@@ -452,7 +475,8 @@ class IndexAlongside:
                     with backend.writer(
                         path, timeout=conf.get("SEARCH_WRITE_LOCK_TIMEOUT")
                     ) as writer:
-                        report.indexed += writer.adopt(self._stage, leave_out=leave_out)
+                        report.adopted = writer.adopt(self._stage, leave_out=leave_out)
+                        report.indexed += report.adopted
                 except WriterBusy:
                     self.close()
                     report.locked = True

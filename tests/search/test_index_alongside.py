@@ -13,6 +13,7 @@ from archive.importers import ImportInput, ImportOptions, run_import
 from archive.listing.types import SearchParams
 from archive.models import Article
 from archive.signals import articles_changed
+from search import indexing
 from search.drift import find_drift
 from search.indexing import SYNC_BATCH, IndexAlongside, apply_pending_log
 from search.models import IndexLog
@@ -120,6 +121,30 @@ def test_articles_another_process_indexed_meanwhile_are_not_added_twice(export):
     assert drift.indexed == Article.objects.published().count()
 
 
+def test_the_stage_stops_once_another_process_follows_the_log(
+    export, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(indexing, "OTHERS_CHECK_SECONDS", 0.0)
+    more = tmp_path / "more.jsonl"
+    more.write_text(
+        "".join(json.dumps(record(n)) + "\n" for n in range(1000, 1100)),
+        encoding="utf-8",
+    )
+    with IndexAlongside() as alongside:
+        import_alongside(export, alongside)
+        # The background worker's sync applies the log as the import goes on.
+        apply_pending_log(time_budget=None, batch_size=SYNC_BATCH)
+        import_alongside(more, alongside)
+        assert not staging_folders()  # stopped: the worker indexes the rest
+        adopted = alongside.finish()
+
+    assert adopted.adopted == 0
+    call_command("sync_search_index", stdout=StringIO())  # as the command does
+    drift = find_drift()
+    assert drift.indexed == Article.objects.published().count()
+    assert not drift.article_ids
+
+
 def test_an_import_that_stops_leaves_its_articles_to_the_next_sync(export):
     with IndexAlongside() as alongside:
         import_alongside(export, alongside)
@@ -139,6 +164,8 @@ def test_the_command_indexes_alongside_and_is_searchable_when_it_returns(export)
     call_command("import_articles", str(export), "--no-progress", stdout=out)
 
     assert f"{RECORDS} created" in out.getvalue()
+    published = Article.objects.published().count()
+    assert f"{published} imported articles indexed while importing" in out.getvalue()
     assert not staging_folders()
     drift = find_drift()
     assert drift.indexed == Article.objects.published().count()

@@ -122,6 +122,7 @@ class Command(BaseCommand):
     )
     FAILED = "{count} failed (listed above)."
     INDEXING = "Search index: applying the imported articles…"
+    ADOPTED = "Search index: {count} imported articles indexed while importing."
     ALONGSIDE_FAILED = (
         "Search index: the articles indexed during the import could not be "
         "added ({reason}); reading them from the database instead."
@@ -241,14 +242,15 @@ class Command(BaseCommand):
         self._report(report)
 
     def _catch_up_index(self, verbosity: int, alongside: IndexAlongside) -> None:
-        """Adopt what was indexed alongside, then apply the rest of the log as sync_search_index does."""
+        """Adopt what was indexed alongside; apply the rest of the log as sync_search_index does."""
         if verbosity:
             self.stdout.write(self.INDEXING)
         try:
-            alongside.finish()
-        except (
-            Exception
-        ) as error:  # the log still holds every row: the sync applies them
+            adopted = alongside.finish().adopted
+            if verbosity and adopted:
+                self.stdout.write(self.ADOPTED.format(count=adopted))
+        except Exception as error:
+            # The log still holds every row: the sync below applies them.
             logger.exception("Adopting the import's index segments failed")
             self.stderr.write(
                 self.ALONGSIDE_FAILED.format(reason=f"{type(error).__name__}: {error}")
