@@ -36,6 +36,8 @@ TOKEN_PATTERN = re.compile(
     rf"(?P<cjk>[{_CJK}]+)|(?P<word>{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*)"
 )
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
+# The tokens of TOKEN_PATTERN as plain strings (``findall`` without groups).
+_TOKEN = re.compile(rf"[{_CJK}]+|{_LETTER}+(?:[{_APOSTROPHES}]{_LETTER}+)*")
 # ``_WORD`` for text without a letter beyond ASCII (most of the archive),
 # which it matches two to three times faster.
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*")
@@ -229,7 +231,11 @@ class ArchiveTokenizer(Tokenizer):
         return positions, sum(map(len, positions.values()))
 
     def numbered_terms(
-        self, value: str, numbers: dict[str, int], words: dict[str, int]
+        self,
+        value: str,
+        numbers: dict[str, int],
+        words: dict[str, int],
+        runs: dict[str, tuple[int, ...]] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return the terms of ``value`` as numbers, and their positions.
 
@@ -237,18 +243,26 @@ class ArchiveTokenizer(Tokenizer):
         uint32 arrays. ``numbers`` numbers the terms (a new term takes the
         next number) and ``words`` keeps the number of every alphabetic word
         met (-1: dropped), so a word seen before costs a lookup in C and
-        building an index runs no Python per word.
+        building an index runs no Python per word. In text with Hangul or
+        Han characters, ``runs`` keeps the numbers of each token's terms (a
+        run of such characters gives one term per pair of them).
         """
         found_numbers, found_positions = [], []
         pos = 0
+        runs = {} if runs is None else runs
         for index, part in enumerate(value.split(PART_SEPARATOR)):
             if index:
                 pos += _PART_GAP
             if not part.isascii() and _CJK_RUN.search(part):
-                ids = [
-                    numbers.setdefault(text, len(numbers))
-                    for text, _, _ in self._terms(part, True)
-                ]
+                ids = []
+                for token in _TOKEN.findall(part):
+                    known = runs.get(token)
+                    if known is None:
+                        known = runs[token] = tuple(
+                            numbers.setdefault(text, len(numbers))
+                            for text, _, _ in self._terms(token, True)
+                        )
+                    ids += known
             else:
                 found = (_ASCII_WORD if part.isascii() else _WORD).findall(part)
                 ids = list(map(words.get, found))

@@ -110,6 +110,8 @@ class Vocabulary:
         # its term (-1: dropped).
         self.numbers: dict[str, int] = {}
         self.words: dict[str, dict[str, int]] = {}
+        # Per field, the numbers of the terms of each token of Hangul or Han text.
+        self.runs: dict[str, dict[str, tuple[int, ...]]] = {}
 
     def renewed(self) -> "Vocabulary":
         """This vocabulary, or a fresh one when it has grown past ``LIMIT``."""
@@ -130,6 +132,7 @@ class SegmentBuilder(SegmentWriter):
         vocabulary = vocabulary or Vocabulary()
         self._numbers = vocabulary.numbers
         self._words = vocabulary.words
+        self._runs = vocabulary.runs
         # Per field, the stored length of each document of the segment.
         self._lengths: dict[str, array] = {}
         # Postings of fields not analyzed by ArchiveTokenizer (the unique id).
@@ -164,7 +167,10 @@ class SegmentBuilder(SegmentWriter):
             analyzer, ArchiveTokenizer
         ):
             numbers, positions = analyzer.numbered_terms(
-                value, self._numbers, self._words.setdefault(fieldname, {})
+                value,
+                self._numbers,
+                self._words.setdefault(fieldname, {}),
+                self._runs.setdefault(fieldname, {}),
             )
             length = len(numbers)
             if length:
@@ -237,7 +243,7 @@ class SegmentBuilder(SegmentWriter):
             writer.finish_field()
         writer.close()
         self._terms, self._other, self._lengths = {}, {}, {}
-        self._numbers, self._words = {}, {}
+        self._numbers, self._words, self._runs = {}, {}, {}
 
 
 def _write_positions(postwriter, docnums, frequencies, positions, boost, lengths):
