@@ -18,6 +18,7 @@ pages.
 """
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,17 @@ from search.engine.documents import Layout, meta_decoder
 _EPOCH_ORDINAL = 719_163
 # Longer indexed words are never suggested: no typed word that short is near them.
 WORD_BYTES = 40
+# Single-valued facets are counted together while the combinations of their
+# values number at most this many (one code each, see ``JointCodes``).
+JOINT_CELLS = 1 << 16
+# A multi-valued facet with fewer values than this, and at most eight a
+# document, is also kept as one row of bytes a document (see ``FacetColumn.rows``);
+# the byte left over marks an empty place.
+_ROW_VALUES = 255
+_EMPTY_PLACE = 255
+# Counting by pairs costs a fixed 65,536 counters; fewer documents are
+# counted from the codes themselves.
+_PAIRS_FROM = 4096
 
 
 def code_dtype(count: int) -> np.dtype:
@@ -84,6 +96,7 @@ class SegmentValues:
     # Fingerprints of the documents (drift checks; not kept for searching).
     stamp: np.ndarray | None = None
     _words: np.ndarray | None = field(default=None, repr=False)
+    _norm: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, reader, layout: Layout, *, stamps: bool = False) -> "SegmentValues":
@@ -125,6 +138,18 @@ class SegmentValues:
         # Never zero: a segment whose documents are all stop words divides by it.
         # (A sum of integers: exact in float64 whatever the order of adding.)
         return float(self.length.mean()) if self.length.any() else 1.0
+
+    def length_norm(self, k1: float, b: float) -> np.ndarray:
+        """BM25's ``k1 * (1 - b + b * length / average)`` of each document (float64).
+
+        Computed once per segment, where each term read computed it for its
+        own documents; every element is the same number either way.
+        """
+        kept = self._norm
+        if kept is None or kept[0] != (k1, b):
+            norm = k1 * (1 - b + b * self.length / self.average_length)
+            kept = self._norm = ((k1, b), norm)
+        return kept[1]
 
     def words(self, reader) -> np.ndarray:
         """The segment's searchable words (UTF-8, sorted) up to ``WORD_BYTES`` long.
@@ -213,8 +238,38 @@ class FacetColumn(Codes):
         """Count each value over the documents ``docnums`` (ascending)."""
         return self.counter(self.tally(docnums))
 
+    @cached_property
+    def rows(self) -> np.ndarray | None:
+        """Multi-valued, few values: each document's codes as one row of 2, 4 or 8 bytes.
+
+        With fewer than 256 values and at most eight a document (the rest
+        of a row marked empty), a set of documents is counted by reading
+        its rows two bytes at a time: one gather and one ``bincount`` over
+        the 65,536 pairs, without the per-document offsets of the codes
+        one after the other, and about half as many numbers as the codes.
+        None when the facet does not qualify, or rows would be more than
+        four times the size of its codes (a few documents with many values).
+        """
+        lengths = self.lengths
+        if lengths is None or not lengths.size or len(self.values) > _ROW_VALUES:
+            return None
+        longest = int(lengths.max())
+        width = next((w for w in (2, 4, 8) if longest <= w), None)
+        if width is None or width * lengths.size > 4 * max(self.codes.size, 1):
+            return None
+        grid = np.full((lengths.size, width), _EMPTY_PLACE, dtype=np.uint8)
+        grid[np.arange(width) < lengths[:, None]] = self.codes
+        return grid.view(np.dtype(f"<u{width}")).ravel()
+
     def tally(self, docnums: np.ndarray) -> np.ndarray:
         """Return how many of the documents ``docnums`` (ascending) have each code."""
+        rows = self.rows if docnums.size >= _PAIRS_FROM else None
+        if rows is not None:
+            # Each pair is (code, code) of one document, an empty place 255,
+            # never a code; a code is counted as either member of a pair.
+            pairs = rows[docnums].view(np.uint16).astype(np.intp)
+            both = np.bincount(pairs, minlength=1 << 16).reshape(256, 256)
+            return (both.sum(axis=0) + both.sum(axis=1))[: len(self.values)]
         if self.lengths is None:
             picked = self.codes[docnums]
         else:
@@ -226,7 +281,8 @@ class FacetColumn(Codes):
             at = np.arange(ends[-1] if ends.size else 0)
             at += np.repeat(starts - (ends - lengths), lengths)
             picked = self.codes[at]
-        return np.bincount(picked, minlength=len(self.values))
+        # bincount reads small integer types more slowly than its own.
+        return np.bincount(picked.astype(np.intp), minlength=len(self.values))
 
     def counter(self, tally: np.ndarray) -> Counter:
         """Return the values counted in ``tally`` (codes with a count)."""
@@ -244,6 +300,46 @@ class FacetColumn(Codes):
         values = np.empty(len(self.values), dtype=object)
         values[:] = self.values
         return values
+
+
+@dataclass(frozen=True)
+class JointCodes:
+    """Several single-valued facets as one code a document: their values' combination.
+
+    ``codes[docnum]`` is ``((c0 * sizes[1] + c1) * sizes[2] + c2) ...`` of the
+    document's code ``c`` in each facet of ``names``, so counting the
+    combinations over a set of documents counts every one of these facets
+    at once (one gather and one ``bincount`` instead of one each); each
+    facet's counts are then the sums over the others.
+    """
+
+    names: tuple[str, ...]
+    sizes: tuple[int, ...]
+    codes: np.ndarray
+
+    @classmethod
+    def combine(cls, columns: dict[str, "FacetColumn"]) -> "JointCodes":
+        sizes = tuple(len(column.values) for column in columns.values())
+        joint = np.zeros(len(next(iter(columns.values())).codes), dtype=np.int64)
+        for column, size in zip(columns.values(), sizes, strict=True):
+            joint *= size
+            joint += column.codes
+        return cls(tuple(columns), sizes, joint.astype(code_dtype(math.prod(sizes))))
+
+    @property
+    def cells(self) -> int:
+        return math.prod(self.sizes)
+
+    def tally(self, docnums: np.ndarray) -> dict[str, np.ndarray]:
+        """Return each facet's ``FacetColumn.tally`` of the documents ``docnums``."""
+        cells = np.bincount(
+            self.codes[docnums].astype(np.intp), minlength=self.cells
+        ).reshape(self.sizes)
+        axes = range(len(self.sizes))
+        return {
+            name: cells.sum(axis=tuple(a for a in axes if a != n))
+            for n, name in enumerate(self.names)
+        }
 
 
 class DocTable:
@@ -309,19 +405,63 @@ class DocTable:
         return list(zip(*columns, strict=True)) if columns else [()] * len(docnums)
 
     def count(self, name: str, docs: int) -> Counter:
-        """Count facet ``name``'s values over the live documents of bitmap ``docs``.
+        """Count facet ``name``'s values over the live documents of bitmap ``docs``."""
+        return self.count_all((name,), docs)[name]
+
+    def count_all(self, names, docs: int) -> dict[str, Counter]:
+        """Count the values of each facet of ``names`` over the live documents of ``docs``.
 
         A set holding most of the archive (a common word) is counted by what
         it lacks: the whole archive's counts less those of the live documents
-        left out, so the cost follows the smaller of the two.
+        left out, so the cost follows the smaller of the two. Single-valued
+        facets are counted together (``JointCodes``) when the documents
+        outnumber the combinations of their values.
         """
-        column = self.facet(name)
         complement, docnums = self._counted(docs)
-        if not complement:
-            return column.counter(column.tally(docnums))
-        if name not in self._live_tallies:
-            self._live_tallies[name] = column.tally(bitmaps.to_docnums(self.live))
-        return column.counter(self._live_tallies[name] - column.tally(docnums))
+        tallies = self._tallies(names, docnums)
+        if complement:
+            unknown = [name for name in names if name not in self._live_tallies]
+            if unknown:
+                everything = bitmaps.to_docnums(self.live)
+                self._live_tallies.update(self._tallies(unknown, everything))
+            tallies = {
+                name: self._live_tallies[name] - tally
+                for name, tally in tallies.items()
+            }
+        return {name: self.facet(name).counter(tallies[name]) for name in names}
+
+    def _tallies(self, names, docnums: np.ndarray) -> dict[str, np.ndarray]:
+        """Return ``FacetColumn.tally`` of ``docnums`` for each facet of ``names``."""
+        tallies = {}
+        for joint in self.joint_codes:
+            if docnums.size >= joint.cells and sum(n in names for n in joint.names) > 1:
+                tallies.update(joint.tally(docnums))
+        return {
+            name: tallies[name] if name in tallies else self.facet(name).tally(docnums)
+            for name in names
+        }
+
+    @cached_property
+    def joint_codes(self) -> tuple[JointCodes, ...]:
+        """The single-valued facets in groups of at most ``JOINT_CELLS`` combinations.
+
+        Grouped in the layout's order; a facet alone in its group is counted
+        by itself.
+        """
+        groups: list[dict[str, FacetColumn]] = [{}]
+        for name in self.layout.names:
+            if name in self.multi:
+                continue
+            column = self.facet(name)
+            cells = math.prod(len(c.values) for c in groups[-1].values())
+            if groups[-1] and cells * len(column.values) > JOINT_CELLS:
+                groups.append({})
+            groups[-1][name] = column
+        return tuple(
+            JointCodes.combine(group)
+            for group in groups
+            if len(group) > 1 and all(len(c.values) for c in group.values())
+        )
 
     def _counted(self, docs: int) -> tuple[bool, np.ndarray]:
         """Return (complement?, the documents to count) for ``count``; the facets

@@ -61,13 +61,18 @@ def count_facets(
         name: facet_filter(table, base, name, selection) for name in selection.active
     }
     final = reduce(operator.and_, passing.values(), base)
+    # The facets without a filter of their own are all counted over the
+    # same documents, together.
+    together = table.count_all(
+        [name for name in table.layout.names if name not in passing], final
+    )
     counts = {}
     for name in table.layout.names:
         if name in passing:
             others = [bm for other, bm in passing.items() if other != name]
             counts[name] = table.count(name, reduce(operator.and_, others, base))
         else:
-            counts[name] = table.count(name, final)
+            counts[name] = together[name]
     return final, counts
 
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 from whoosh.matching import FilterMatcher
+from whoosh.reading import TermNotFound
 
 from search.engine import bitmaps
 from search.engine.analyzers import POSITION_DTYPE
@@ -77,8 +78,13 @@ def _remember(snapshot, leaf, fieldname, text, ids, freqs) -> Postings:
 def read_term(reader, fieldname: str, text: str, *, positions: bool):
     """Return (ids, frequencies, Positions or None) of a term in a segment reader."""
     parts = ([], [], [], [])  # ids, weights, value lengths, values: raw bytes
-    if (fieldname, text) in reader:
+    try:
+        # One look-up in the term index (asking first whether the term is
+        # there would be a second).
         matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        matcher = None
+    if matcher is not None:
         if isinstance(matcher, FilterMatcher):
             # Deleted documents are dropped once at the end, for all terms.
             matcher = matcher.child
@@ -125,6 +131,5 @@ def _read_postings(matcher, parts) -> None:
 
 def _bm25(leaf, ids: np.ndarray, freqs: np.ndarray) -> np.ndarray:
     """Return tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average)) per posting."""
-    values = leaf.values
-    norm = K1 * (1 - B + B * values.length[ids] / values.average_length)
+    norm = leaf.values.length_norm(K1, B)[ids]
     return (freqs * (K1 + 1) / (freqs + norm)).astype(np.float32)

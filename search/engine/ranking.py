@@ -95,6 +95,7 @@ def best(
     if limit is not None and limit < scores.size:
         if limit <= 0:
             return []
+        scores, docnums = _contenders(scores, docnums, limit)
         # Everything above the limit-th highest score, then as many of the
         # documents scoring exactly that as fit, in index order.
         threshold = np.partition(scores, scores.size - limit)[scores.size - limit]
@@ -104,3 +105,28 @@ def best(
         scores, docnums = scores[chosen], docnums[chosen]
     order = np.lexsort((docnums, -scores))
     return list(zip(scores[order].tolist(), docnums[order].tolist(), strict=True))
+
+
+# Scores are looked at in blocks of this many to narrow a large set cheaply.
+_BLOCK = 64
+
+
+def _contenders(
+    scores: np.ndarray, docnums: np.ndarray, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the scores and documents that may be among the best ``limit``, in order.
+
+    The ``limit``-th highest of the blocks' best scores is a score that at
+    least ``limit`` documents reach (one in each of those blocks), so no
+    document scoring less can be among the best, and every document tied
+    with the last of them scores at least that. Partitioning a block's best
+    of a large set and then the few left costs a fraction of partitioning
+    it whole.
+    """
+    blocks = scores.size // _BLOCK
+    if blocks < 4 * limit:
+        return scores, docnums
+    tops = scores[: blocks * _BLOCK].reshape(blocks, _BLOCK).max(axis=1)
+    bound = np.partition(tops, blocks - limit)[blocks - limit]
+    keep = np.flatnonzero(scores >= bound)
+    return scores[keep], docnums[keep]

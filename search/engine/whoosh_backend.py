@@ -36,6 +36,7 @@ from search.engine.doctable import SegmentValues
 from search.engine.documents import Document, Layout, to_fields
 from search.engine.facets import count_facets, count_values, facet_filter
 from search.engine.matching import Deadline, matching_docs
+from search.engine.postings import K1, B
 from search.engine.query import (
     CompiledQuery,
     QueryLimits,
@@ -460,7 +461,10 @@ class WhooshBackend:
         with self._snapshot() as snapshot:
             table = snapshot.table
             for name in self.layout.names:
-                table.facet(name)
+                table.facet(name).rows  # noqa: B018 - kept by the column
+            table.joint_codes  # noqa: B018 - kept by the table
+            for leaf in snapshot.leaves:
+                leaf.values.length_norm(K1, B)
             table.newest_rank  # noqa: B018 - computed once, kept by the table
             table.months  # noqa: B018 - likewise (trends count by it)
             if self.text_of is not None:

@@ -6,7 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from search.engine import bitmaps
+from search.engine import bitmaps, doctable
 from search.engine.api import SearchRequest
 from search.engine.doctable import code_dtype
 from tests.search.engine.test_backend import day, doc, make_backend
@@ -92,3 +92,60 @@ def test_a_page_of_hits_carries_each_hits_own_facet_values(archive):
         assert type(pk) is int
         document = documents[pk]
         assert values == tuple(document.facets[n] for n in backend.layout.names)
+
+
+def _counted(documents: dict, pks, name: str) -> Counter:
+    """Count facet ``name`` over the documents ``pks`` from the documents themselves."""
+    expected = Counter()
+    for pk in pks:
+        value = documents[pk].facets[name]
+        expected.update(value if isinstance(value, tuple) else [value])
+    return expected
+
+
+def _check_counts(backend, documents: dict, rng: random.Random) -> None:
+    names = backend.layout.names
+    with backend._snapshot() as snapshot:
+        table = snapshot.table
+        # Both ways of counting are taken: tags (40 values, up to four a
+        # document) as rows of bytes, the single-valued facets together.
+        assert table.facet("tags").rows is not None
+        assert table.facet("regions").rows is not None
+        assert any(len(joint.names) > 1 for joint in table.joint_codes)
+        live = bitmaps.to_docnums(table.live).tolist()
+        # Small and large sets (a large one is counted by what it lacks).
+        for share in (0.02, 0.3, 0.7, 1.0):
+            chosen = sorted(rng.sample(live, round(len(live) * share)))
+            docs = bitmaps.from_docnums(chosen)
+            pks = table.pk[chosen].tolist()
+            counts = table.count_all(names, docs)
+            for name in names:
+                assert counts[name] == _counted(documents, pks, name), (share, name)
+                assert table.count(name, docs) == counts[name]
+            for joint in table.joint_codes:
+                tallies = joint.tally(np.asarray(chosen))
+                for name in joint.names:
+                    assert np.array_equal(
+                        tallies[name], table.facet(name).tally(np.asarray(chosen))
+                    )
+
+
+def test_facet_counts_by_rows_and_together_equal_each_documents_values(
+    archive, monkeypatch
+):
+    """Counting by pairs of a row's codes and by combinations of single-valued
+    facets counts what each document holds: multi-valued tags, replaced and
+    deleted documents, and after a later save."""
+    backend, documents = archive
+    monkeypatch.setattr(doctable, "_PAIRS_FROM", 0)
+    # Small enough that language and kind (and year with them) are counted together.
+    monkeypatch.setattr(doctable, "JOINT_CELLS", 100)
+    rng = random.Random(11)
+    _check_counts(backend, documents, rng)
+    # A save after indexing: a new segment, a replaced and a deleted document.
+    saved = _documents(2401, 30, rng) + _documents(5, 1, rng)
+    backend.index(saved)
+    documents.update((d.id, d) for d in saved)
+    backend.delete([7])
+    del documents[7]
+    _check_counts(backend, documents, rng)

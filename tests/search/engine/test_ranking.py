@@ -4,10 +4,12 @@ facet counts are those of every match."""
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from search.engine.api import SearchRequest
 from search.engine.facets import Selection
+from search.engine.ranking import best
 from tests.search.engine.test_backend import doc, make_backend
 
 WORDS = ["radio", "phone", "market", "border", "media", "jamming", "drama", "usb"]
@@ -70,3 +72,21 @@ def test_facets_count_every_match_of_common_and_rare_words(backend, q):
         tags_of = in_source if selection.active else matched
         assert matches.counts["source"] == Counter(f["source"] for f in matched)
         assert matches.counts["tags"] == Counter(t for f in tags_of for t in f["tags"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_best_of_a_large_set_are_those_of_sorting_it_whole(seed):
+    """Narrowing a large set before choosing its best keeps the same documents in
+    the same order, ties (many equal scores, or dates) by index order."""
+    rng = np.random.default_rng(seed)
+    size = 30_000
+    docnums = np.sort(rng.choice(1_000_000, size, replace=False))
+    for scores in (
+        rng.random(size),
+        rng.integers(0, 4, size).astype(float),  # a few scores, many ties
+        -rng.integers(0, 500, size),  # newest first: ages, many equal
+    ):
+        order = sorted(zip(-scores, docnums, strict=True))
+        for limit in (1, 20, 100, 2_000):
+            expected = [(-s, d) for s, d in order[:limit]]
+            assert best(scores, docnums, limit) == expected
