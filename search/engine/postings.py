@@ -108,14 +108,12 @@ def read_term(reader, fieldname: str, text: str, *, positions: bool):
 
 def _read_blocks(matcher: ArrayLeafMatcher, parts, positions: bool) -> None:
     ids, weights, lengths, values = parts
-    while matcher.is_active():
-        block = matcher.raw_block()
+    for block in matcher.raw_blocks():
         ids.append(block.ids)
         weights.append(block.weights)
         if positions:
             lengths.append(block.lengths)
             values.append(block.values)
-        matcher._next_block()
 
 
 def _read_postings(matcher, parts) -> None:

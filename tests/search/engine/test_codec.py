@@ -80,3 +80,28 @@ def test_whoosh_phrase_queries_read_the_positions(ix):
             for d in searcher.docs_for_query(phrase)
         }
     assert hits == {str(n) for n in range(DOCUMENTS) if n % 3 == 0}
+
+
+def test_a_term_read_in_one_piece_reads_what_stepping_its_blocks_reads(ix):
+    """Deleted documents stay in the blocks read (the live documents are
+    picked later), except whole blocks that the deletions made Whoosh step
+    past: reading a term's blocks in one piece takes the same ones."""
+    store.open_writer(ix, timeout=1).commit(optimize=True)
+    writer = store.open_writer(ix, timeout=1)
+    for n in range(BLOCK_POSTINGS + 5):  # every "radio" of the first block
+        writer.delete_by_term(schema.ID, str(n))
+    writer.commit(merge=False)
+    with ix.reader() as reader:
+        (leaf, _), *_ = reader.leaf_readers()
+        assert leaf.has_deletions()
+        for word in ("radio", "korea", "north"):
+            matcher = leaf.postings(schema.CONTENT, word).child
+            stepped = []
+            while matcher.is_active():
+                stepped += np.frombuffer(matcher.raw_block().ids, np.uint32).tolist()
+                matcher._next_block()
+            ids, _, positions = read_term(leaf, schema.CONTENT, word, positions=True)
+            assert ids.tolist() == stepped
+            assert positions.ids.tolist() == stepped
+        radio, _, _ = read_term(leaf, schema.CONTENT, "radio", positions=False)
+        assert radio.size == DOCUMENTS - BLOCK_POSTINGS
