@@ -463,6 +463,22 @@ class DocTable:
             if len(group) > 1 and all(len(c.values) for c in group.values())
         )
 
+    def docnums(self, docs: int) -> np.ndarray:
+        """Return the document numbers of bitmap ``docs`` (ascending).
+
+        The set whose facets were just counted was converted then (the
+        documents a search ranks next): that conversion is reused.
+        """
+        last = self._last_counted
+        if (
+            last is not None
+            and last[0] is docs
+            and not last[1]
+            and not docs & ~self.live
+        ):
+            return last[2]
+        return bitmaps.to_docnums(docs)
+
     def _counted(self, docs: int) -> tuple[bool, np.ndarray]:
         """Return (complement?, the documents to count) for ``count``; the facets
         of one search are counted over the same set, converted once."""

@@ -61,18 +61,19 @@ def count_facets(
         name: facet_filter(table, base, name, selection) for name in selection.active
     }
     final = reduce(operator.and_, passing.values(), base)
+    own = {}
+    for name in passing:
+        others = [bm for other, bm in passing.items() if other != name]
+        own[name] = table.count(name, reduce(operator.and_, others, base))
     # The facets without a filter of their own are all counted over the
-    # same documents, together.
+    # same documents, together, and last: the ranking reads those too.
     together = table.count_all(
         [name for name in table.layout.names if name not in passing], final
     )
-    counts = {}
-    for name in table.layout.names:
-        if name in passing:
-            others = [bm for other, bm in passing.items() if other != name]
-            counts[name] = table.count(name, reduce(operator.and_, others, base))
-        else:
-            counts[name] = together[name]
+    counts = {
+        name: own[name] if name in passing else together[name]
+        for name in table.layout.names
+    }
     return final, counts
 
 

@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 
-from search.engine import bitmaps
 from search.engine.matching import Deadline
 from search.engine.postings import cached_postings, postings
 
@@ -81,7 +80,7 @@ def rank(
                 )
             else:
                 totals[read.ids + offset] += weights
-    candidates = np.flatnonzero(bitmaps.mask(docs, size))
+    candidates = snapshot.table.docnums(docs)
     return best(totals[candidates], candidates, limit)
 
 

@@ -22,7 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import NO_MERGE
 
-from search.engine import bitmaps, building, schema, store
+from search.engine import building, schema, store
 from search.engine.api import (
     INTERVALS,
     Contents,
@@ -445,7 +445,7 @@ class WhooshBackend:
                 snapshot, list(compiled.ranking_terms), evaluation.docs, limit, deadline
             )
         else:
-            docnums = bitmaps.to_docnums(evaluation.docs)
+            docnums = snapshot.table.docnums(evaluation.docs)
             age = snapshot.table.newest_rank[docnums]  # 0 for the newest
             ordered = best(age if sort == "oldest" else -age, docnums, limit)
             ranked = [(0.0, docnum) for _, docnum in ordered]
