@@ -270,19 +270,42 @@ class FacetColumn(Codes):
             pairs = rows[docnums].view(np.uint16).astype(np.intp)
             both = np.bincount(pairs, minlength=1 << 16).reshape(256, 256)
             return (both.sum(axis=0) + both.sum(axis=1))[: len(self.values)]
+        size = len(self.values)
         if self.lengths is None:
             picked = self.codes[docnums]
+        elif docnums.size >= _PAIRS_FROM:
+            # Most documents have at most one value (authors): their first
+            # codes are counted in one pass, the others' further codes apart.
+            firsts = self.firsts[docnums].astype(np.intp)
+            tally = np.bincount(firsts, minlength=size + 1)[:size]
+            further = docnums[self.lengths[docnums] > 1]
+            return tally + np.bincount(
+                self._codes_of(further, skip=1).astype(np.intp), minlength=size
+            )
         else:
-            starts = self.starts[docnums]
-            lengths = self.lengths[docnums].astype(np.int64)
-            # The positions of the documents' codes: each document's start,
-            # then one more for each further code of the same document.
-            ends = np.cumsum(lengths)
-            at = np.arange(ends[-1] if ends.size else 0)
-            at += np.repeat(starts - (ends - lengths), lengths)
-            picked = self.codes[at]
+            picked = self._codes_of(docnums)
         # bincount reads small integer types more slowly than its own.
-        return np.bincount(picked.astype(np.intp), minlength=len(self.values))
+        return np.bincount(picked.astype(np.intp), minlength=size)
+
+    def _codes_of(self, docnums: np.ndarray, skip: int = 0) -> np.ndarray:
+        """Multi-valued: the codes of the documents ``docnums`` but each one's first ``skip``."""
+        starts = self.starts[docnums] + skip
+        lengths = self.lengths[docnums].astype(np.int64) - skip
+        # The positions of the documents' codes: each document's start,
+        # then one more for each further code of the same document.
+        ends = np.cumsum(lengths)
+        at = np.arange(ends[-1] if ends.size else 0)
+        at += np.repeat(starts - (ends - lengths), lengths)
+        return self.codes[at]
+
+    @cached_property
+    def firsts(self) -> np.ndarray:
+        """Multi-valued: each document's first code (``len(values)`` when it has none)."""
+        size = len(self.values)
+        firsts = np.full(self.lengths.size, size, dtype=code_dtype(size + 1))
+        some = self.lengths > 0
+        firsts[some] = self.codes[self.starts[:-1][some]]
+        return firsts
 
     def counter(self, tally: np.ndarray) -> Counter:
         """Return the values counted in ``tally`` (codes with a count)."""

@@ -461,7 +461,9 @@ class WhooshBackend:
         with self._snapshot() as snapshot:
             table = snapshot.table
             for name in self.layout.names:
-                table.facet(name).rows  # noqa: B018 - kept by the column
+                column = table.facet(name)
+                if column.lengths is not None and column.rows is None:
+                    column.firsts  # noqa: B018 - kept by the column
             table.joint_codes  # noqa: B018 - kept by the table
             for leaf in snapshot.leaves:
                 leaf.values.length_norm(K1, B)
