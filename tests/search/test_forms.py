@@ -3,10 +3,12 @@ import datetime
 import pytest
 from django.http import QueryDict
 
+from archive import services
 from archive.listing.params import clean_text, parse_date
 from archive.listing.types import MAX_QUERY_LENGTH
+from archive.models import Article
 from search.forms import SearchForm
-from tests.factories import AuthorFactory, SourceFactory, TagFactory
+from tests.factories import AuthorFactory, SourceFactory, TagFactory, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +232,26 @@ def test_querydict_restates_only_what_survived_cleaning():
     assert form.querydict().urlencode() == (
         "q=radio&source=bloomberg&from=2012&to=2015&exact=1&more=tag"
     )
+
+
+def test_filters_are_checked_against_the_registries_as_they_are_now():
+    """What a filter names is looked up afresh every time, whatever number of
+    values it has: a tag filed only on drafts is unknown until one is
+    published, and a renamed tag's new slug is known at once."""
+    draft_only = TagFactory(name="leaflets", slug="leaflets")
+    TagFactory(name="radio", slug="radio")
+    article = make_article(tags=[draft_only], status=Article.Status.DRAFT)
+    for _ in range(2):
+        form = form_for("tag=leaflets&tag=radio")
+        assert form.params.values("tag") == ("radio",)
+        assert any("There is no tag" in n for n in form.notices)
+    services.article_update(article=article, status=Article.Status.PUBLISHED)
+    form = form_for("tag=leaflets&tag=radio")
+    assert form.params.values("tag") == ("leaflets", "radio")
+    assert form.labels["tag", "leaflets"] == "leaflets"
+    draft_only.slug, draft_only.name = "balloons", "Leaflet balloons"
+    draft_only.save()
+    assert form_for("tag=leaflets").params.values("tag") == ()
+    form = form_for("tag=balloons")
+    assert form.params.values("tag") == ("balloons",)
+    assert form.labels["tag", "balloons"] == "Leaflet balloons"
