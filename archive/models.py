@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -215,6 +216,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published", "-id")
+
+    def by_id(self, ids: Iterable[int]) -> dict:
+        """``{id: article}`` for these articles among ``ids``, in no particular order.
+
+        ``in_bulk`` keeps the default order (newest first), and SQLite,
+        without statistics on the table, serves that by walking the index of
+        published articles for the ids: every published row, 150 ms at a
+        million articles, where looking up twenty ids by key takes well
+        under one.
+        """
+        return self.order_by().in_bulk(ids)
 
     def in_chunks(self, size: int):
         """Yield lists of these articles (with relations) in id order, ``size`` at a time.

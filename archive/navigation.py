@@ -94,7 +94,7 @@ def _search_nav(article: Article, query: QueryDict, ids: list[int]) -> ListingNa
     if article.pk not in ids:
         return _outside("search", query, path)
     index = ids.index(article.pk)
-    neighbours = Article.objects.published().in_bulk(
+    neighbours = Article.objects.published().by_id(
         [i for i in (ids[index - 1] if index else None, _at(ids, index + 1)) if i]
     )
     previous = neighbours.get(ids[index - 1]) if index else None

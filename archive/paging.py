@@ -113,7 +113,7 @@ def keyset_page(
     pages = -(-total // PAGE_SIZE)
     ordering = tuple(ordering)
     ids = _page_ids(queryset, ordering, number, pages, total, cursor)
-    found = queryset.model.objects.published().with_relations().in_bulk(ids)
+    found = queryset.model.objects.published().with_relations().by_id(ids)
     articles = tuple(found[pk] for pk in ids if pk in found)
     return KeysetPage(
         articles=articles,
@@ -130,7 +130,7 @@ def listed_page(ids: Sequence[int], *, number: int, total: int) -> KeysetPage:
     No seek and no cursors: the index lists any page as cheaply as the first.
     An article unpublished since the index saw it is left out at once.
     """
-    found = Article.objects.published().with_relations().in_bulk(ids)
+    found = Article.objects.published().with_relations().by_id(ids)
     return KeysetPage(
         articles=tuple(found[pk] for pk in ids if pk in found),
         number=number,

@@ -113,7 +113,7 @@ def articles_in_order(
 
 
 def _load_chunk(ids: list[int]) -> Iterator[Article]:
-    found = Article.objects.published().with_relations().in_bulk(ids)
+    found = Article.objects.published().with_relations().by_id(ids)
     return (found[i] for i in ids if i in found)
 
 
