@@ -1,5 +1,6 @@
 """gunicorn settings for the archive (threaded workers; see README "Serving")."""
 
+import ctypes
 import gc
 import os
 
@@ -30,6 +31,35 @@ preload_app = True
 accesslog = "-"
 errorlog = "-"
 control_socket_disable = True
+
+# glibc's mallopt() parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def _limit_malloc_arenas() -> None:
+    """Let a worker's threads share two malloc arenas (``MALLOC_ARENA_MAX`` overrides).
+
+    By default glibc gives each thread that allocates an arena of its own (up
+    to eight a CPU core). A search at 1,000,000 articles allocates arrays of
+    megabytes, and each thread's arena kept the peak of what its searches
+    had freed: a worker warm at 308 MB held 689 MB after the analyst queries
+    and four clients, 532 MB of it its own; with two arenas 451 MB (295 MB
+    its own), at about the same speed (interleaved runs: the median answer
+    within the noise, the worker's CPU a request 0 to 9% more). Set here, in
+    the arbiter before it starts a thread, so every worker it forks has the
+    limit; the variable, when set, was read by glibc at the start and is
+    left to apply.
+    """
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: its own allocator applies
+        return
+    mallopt(_M_ARENA_MAX, 2)
+
+
+_limit_malloc_arenas()
 
 
 def _warm_search(*, keep_files: bool) -> None:
