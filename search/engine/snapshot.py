@@ -40,6 +40,11 @@ logger = logging.getLogger(__name__)
 # left room for twice that in a worker's 500 MB (see README "Sizing").
 CACHED_DOCNUMS = 20_000_000
 CACHED_MATCHES = 2_000_000
+# The most the kept results of recent searches may take, in bytes (roughly,
+# see ``_result_bytes``): at 1,000,000 articles what a search matched (its
+# bitmap and facet counts) is about 170 KB, so the 512 results kept by
+# number alone would have added some 90 MB to every worker.
+KEPT_RESULTS_BYTES = 32 * 2**20
 
 
 class DocsetCache:
@@ -95,6 +100,15 @@ def _size(value) -> int:
     return len(value)
 
 
+def _result_bytes(value) -> int:
+    """Rough bytes of a kept result: a ranking (a list of score and document
+    pairs) or what a search matched (its bitmap, facet counts and years)."""
+    if isinstance(value, list):
+        return 120 * len(value)
+    counted = sum(len(counts) for counts in value.counts.values())
+    return value.docs.bit_length() // 8 + 100 * (counted + len(value.histogram))
+
+
 @dataclass(frozen=True)
 class Leaf:
     """One segment of the open index: its searcher, first docnum and cache key."""
@@ -121,13 +135,22 @@ class Snapshot:
     cache_size: int = 512
     # Results of recent searches on this snapshot (see backend.py).
     results: collections.OrderedDict = field(default_factory=collections.OrderedDict)
+    results_bytes: int = 0
 
     def remember(self, key, value) -> None:
-        """Keep ``value`` for ``key`` among the most recent results."""
+        """Keep ``value`` for ``key`` among the most recent results, within
+        ``cache_size`` results and ``KEPT_RESULTS_BYTES``."""
+        old = self.results.pop(key, None)
+        if old is not None:
+            self.results_bytes -= _result_bytes(old)
         self.results[key] = value
-        self.results.move_to_end(key)
-        while len(self.results) > self.cache_size:
-            self.results.popitem(last=False)
+        self.results_bytes += _result_bytes(value)
+        while self.results and (
+            len(self.results) > self.cache_size
+            or self.results_bytes > KEPT_RESULTS_BYTES
+        ):
+            _, dropped = self.results.popitem(last=False)
+            self.results_bytes -= _result_bytes(dropped)
 
     def recall(self, key):
         """Return the result kept for ``key``, or None."""

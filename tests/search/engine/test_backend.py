@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from search.engine import spelling, whoosh_backend
+from search.engine import snapshot, spelling, whoosh_backend
 from search.engine.api import IndexUnavailable, SearchRequest, WriterBusy
 from search.engine.documents import Document, FacetField, Layout
 from search.engine.facets import Selection
@@ -165,6 +165,24 @@ def test_a_whole_ranking_too_long_to_keep_is_ranked_again(backend, monkeypatch):
     assert again.ranked == first.ranked
     page = backend.search(dataclasses.replace(request, limit=2))
     assert page.ranked == first.ranked[:2]
+
+
+def test_kept_results_stay_within_their_memory_budget(backend, monkeypatch):
+    words = ("radio", "border", "phones", "listeners", "night")
+    answers = {q: backend.search(SearchRequest(q=q)) for q in words}
+    with backend._snapshot() as kept:
+        one = max(snapshot._result_bytes(v) for v in kept.results.values())
+    budget = int(one * 2.5)
+    monkeypatch.setattr(snapshot, "KEPT_RESULTS_BYTES", budget)
+    backend.close()
+    for q in words:
+        assert backend.search(SearchRequest(q=q)) == answers[q]
+    with backend._snapshot() as kept:
+        sizes = [snapshot._result_bytes(v) for v in kept.results.values()]
+        assert 0 < kept.results_bytes == sum(sizes) <= budget
+        assert len(sizes) < 2 * len(words)  # the oldest made room
+    # What was let go is searched again, with the same answer.
+    assert backend.search(SearchRequest(q=words[0])) == answers[words[0]]
 
 
 def test_hangul_inside_longer_words_and_variants(backend):
