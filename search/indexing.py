@@ -357,7 +357,6 @@ class IndexAlongside:
 
     def __init__(self):
         self._stage = None
-        self._staging = None
         # Per staged document its log row, and every log row the stage
         # stands for (drafts' rows too: the index must not hold them).
         self._document_seqs: dict[int, int] = {}
@@ -431,11 +430,10 @@ class IndexAlongside:
 
     def _stage_open(self):
         if self._stage is None:
-            self._staging = get_backend().stage(
+            self._stage = get_backend().stage(
                 procs=conf.get("SEARCH_REBUILD_PROCS"),
                 segment_documents=conf.get("SEARCH_REBUILD_SEGMENT_DOCUMENTS"),
             )
-            self._stage = self._staging.__enter__()
         return self._stage
 
     def finish(self) -> ApplyReport:
@@ -446,24 +444,23 @@ class IndexAlongside:
         and its rows stay in the log for the next sync, which reads them
         from the database.
         """
+        try:
+            return self._adopt()
+        finally:
+            self.close()
+
+    def _adopt(self) -> ApplyReport:
         report = ApplyReport()
         backend = get_backend()
         path = backend.current()
         if self._stopped or not self._seqs or path is None or servers.is_dropped():
-            self.close()
             return report
         with backend.sync_lock(path, timeout=ADOPT_LOCK_WAIT) as locked:
-            if not locked:
-                self.close()
-                report.locked = True
-                return report
-            state = read_state(path)
+            state = read_state(path) if locked else None
             if state is None:
-                self.close()
-                report.missing = True
+                report.locked, report.missing = not locked, locked
                 return report
             seqs = np.unique(np.array(self._seqs, dtype=np.int64))
-            pending = seqs[state.is_pending(seqs)]
             if self._stage is not None:
                 ids = np.fromiter(self._document_seqs, dtype=np.int64)
                 document_seqs = np.fromiter(
@@ -478,18 +475,17 @@ class IndexAlongside:
                         report.adopted = writer.adopt(self._stage, leave_out=leave_out)
                         report.indexed += report.adopted
                 except WriterBusy:
-                    self.close()
                     report.locked = True
                     return report
-            self.close()
+            passed = seqs[state.is_pending(seqs)]
             state = _apply_rows(
-                path, state, report, SYNC_BATCH, None, "SEARCH_MERGE_ON_SYNC", pending
+                path, state, report, SYNC_BATCH, None, "SEARCH_MERGE_ON_SYNC", passed
             )
             servers.report(state)
         return report
 
     def close(self) -> None:
         """Stop the workers and delete what was not adopted."""
-        if self._staging is not None:
-            staging, self._staging, self._stage = self._staging, None, None
-            staging.__exit__(None, None, None)
+        if self._stage is not None:
+            stage, self._stage = self._stage, None
+            stage.close()

@@ -134,6 +134,9 @@ class Stage(Protocol):
     def add(self, documents: list[Document]) -> None:
         """Hand ``documents`` over to be indexed (each id once per stage)."""
 
+    def close(self) -> None:
+        """Stop indexing and delete what was not adopted (also on leaving a ``with``)."""
+
 
 class SearchBackend(Protocol):
     """What the archive needs of a search engine. Locations are index folders."""
@@ -166,13 +169,8 @@ class SearchBackend(Protocol):
     ) -> AbstractContextManager[Writer]:
         """Open a batch on ``location``; raises WriterBusy after ``timeout`` s."""
 
-    def stage(
-        self, *, procs: int, segment_documents: int
-    ) -> AbstractContextManager[Stage]:
-        """Index documents beside the index in ``procs`` processes while they come.
-
-        What ``Writer.adopt`` does not take is deleted at the end of the block.
-        """
+    def stage(self, *, procs: int, segment_documents: int) -> Stage:
+        """Index documents beside the index in ``procs`` processes while they come."""
 
     def build(
         self,

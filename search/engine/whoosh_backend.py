@@ -207,6 +207,12 @@ class Stage:
         self._builders.__exit__(None, None, None)
         store.remove_generation(self.path)
 
+    def __enter__(self) -> "Stage":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
 
 def _evaluation_key(request: SearchRequest, compiled: CompiledQuery | None) -> tuple:
     """What an ``_Evaluation`` is kept under on its snapshot."""
@@ -519,14 +525,9 @@ class WhooshBackend:
         policy = NO_MERGE if merge_limit is None else store.merge_policy(merge_limit)
         building.commit_segments(writer, batch.segments, merge=policy)
 
-    @contextlib.contextmanager
-    def stage(self, *, procs: int, segment_documents: int) -> Iterator[Stage]:
+    def stage(self, *, procs: int, segment_documents: int) -> Stage:
         """Write segments beside the index while documents come (``Writer.adopt`` takes them)."""
-        stage = Stage(self.base, self.layout, max(procs, 1), segment_documents)
-        try:
-            yield stage
-        finally:
-            stage.close()
+        return Stage(self.base, self.layout, max(procs, 1), segment_documents)
 
     def build(
         self,
