@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
-from django.db import connections, router
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -27,6 +26,7 @@ from archive.models import (
     Article,
     in_byline_order,
 )
+from archive.rows import compiled_rows
 from search.engine.api import Matches
 from search.facets import registry_labels
 
@@ -175,7 +175,18 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
     pks = [pk for pk, _ in matches.ranked]
     if not pks:
         return {}
-    rows = _row_query(len(pks)).rows(pks)
+    rows = compiled_rows(
+        Article,
+        "result rows",
+        lambda ids: (
+            Article.objects.published()
+            .filter(pk__in=ids)
+            .order_by()
+            .values_list(*_ROW_FIELDS)
+        ),
+        pks,
+        stand_in=lambda n: -1 - n,  # ids no article has
+    )
     related = _related(matches)
     path = article_paths()
     source_path = RegistryPaths("archive:source-detail")
@@ -223,75 +234,6 @@ def load_rows(matches: Matches) -> dict[int, HitRow]:
             tags=Tags(tuple(_by_name(tags))),
         )
     return loaded
-
-
-def _row_query(count: int) -> "RowQuery":
-    """Return the row query for ``count`` ids on this thread's database connection."""
-    connection = connections[router.db_for_read(Article)]
-    queries = getattr(_row_queries, "kept", None)
-    if queries is None or queries[0] is not connection:
-        queries = _row_queries.kept = (connection, {})
-    query = queries[1].get(count)
-    if query is None:
-        query = queries[1][count] = RowQuery(connection, count)
-    return query
-
-
-# Per thread, as its database connection: (connection, {count: RowQuery}).
-_row_queries = threading.local()
-
-
-class RowQuery:
-    """The published articles' row fields for ``count`` ids, compiled once.
-
-    Every search asks the same query but for its ids, so the ORM builds and
-    compiles it once per number of ids and connection; its SQL is then run
-    with the ids in their places, and the values converted as the ORM would
-    (dates and times on SQLite).
-    """
-
-    def __init__(self, connection, count: int):
-        # Stand-ins no article has, to find the ids' places among the parameters.
-        marks = [-n for n in range(1, count + 1)]
-        queryset = (
-            Article.objects.published()
-            .filter(pk__in=marks)
-            .order_by()
-            .values_list(*_ROW_FIELDS)
-        )
-        compiler = queryset.query.get_compiler(connection=connection)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        self.places = [
-            n for n, value in enumerate(self.params) if type(value) is int and value < 0
-        ]
-        if sorted(self.params[n] for n in self.places) != sorted(marks):
-            raise RuntimeError(
-                "the row query's ids were not found among its parameters"
-            )
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        self.converters = list(compiler.get_converters(fields).items())
-        self.connection = connection
-
-    def rows(self, pks: list[int]) -> list:
-        params = self.params.copy()
-        for place, pk in zip(self.places, pks, strict=True):
-            params[place] = pk
-        with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        if not self.converters:
-            return rows
-        connection = self.connection
-        converted = []
-        for row in map(list, rows):
-            for n, (converters, expression) in self.converters:
-                value = row[n]
-                for convert in converters:
-                    value = convert(value, expression, connection)
-                row[n] = value
-            converted.append(row)
-        return converted
 
 
 # The registries a row names from the index, and the URL name of their pages.

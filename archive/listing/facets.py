@@ -12,71 +12,21 @@ changes with it, so the next sync rebuilds the index).
 """
 
 import datetime
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db import connections, models, router
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Article, Author, Source, Tag
+from archive.rows import compiled_rows
 
 # (URL value, label, count) of one facet value, as browse lists it.
 Row = tuple[str, str, int]
-
-
-def compiled_rows(model, key, make, values: Iterable[str]) -> list[tuple]:
-    """Return the rows of ``make(values)``, a ``values_list`` of ``model`` with ``__in=values``.
-
-    The ORM builds and compiles such a query (a registry's public entries
-    with their EXISTS conditions) in a couple of milliseconds, a hundred
-    times what the database takes to answer it, and every search naming a
-    source, tag or author asks it. So it is compiled once per ``key``,
-    number of values and database connection (of this thread), and its SQL
-    run with the values in their places: the same SQL, the same rows.
-    """
-    values = list(dict.fromkeys(v for v in values if v is not None))
-    if not values:
-        return list(make(values))
-    compiled = _compiled_query(model, key, make, len(values))
-    if compiled is None:
-        return list(make(values))
-    connection, sql, params, places = compiled
-    params = params.copy()
-    for place, value in zip(places, values, strict=True):
-        params[place] = value
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _compiled_query(model, key, make, count: int):
-    """(connection, SQL, parameters, places of the values) of ``make``, or None
-    when its rows need converting (then the ORM runs it)."""
-    connection = connections[router.db_for_read(model)]
-    kept = getattr(_compiled, "kept", None)
-    if kept is None or kept[0] is not connection:
-        kept = _compiled.kept = (connection, {})
-    if (key, count) not in kept[1]:
-        # Stand-ins no slug is, to find the values' places among the parameters.
-        marks = [f"\x00{n}\x00" for n in range(count)]
-        compiler = make(marks).query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        params = list(params)
-        found = all(params.count(mark) == 1 for mark in marks)
-        places = [params.index(mark) for mark in marks] if found else []
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        plain = found and not compiler.get_converters(fields)
-        kept[1][(key, count)] = (connection, sql, params, places) if plain else None
-    return kept[1][(key, count)]
-
-
-# Per thread, as its database connection: (connection, {(key, count): query}).
-_compiled = threading.local()
 
 
 class Values(Protocol):
