@@ -106,7 +106,10 @@ class ImportOptions:
     defaults: ImportDefaults = field(default_factory=ImportDefaults)
     update: bool = False
     dry_run: bool = False
-    batch_size: int = 100
+    # Each batch pays for its lookups, counts and index hand-over once: 500
+    # records import about a third faster than 100 (bench.roundtrip), and a
+    # batch still holds the SQLite write lock for well under a second.
+    batch_size: int = 500
     # Log the new articles for search and leave applying the log to whoever
     # runs the import (the command applies it in bulk at the end).
     defer_index: bool = False

@@ -185,7 +185,10 @@ class Command(BaseCommand):
             help="report what would happen; write nothing",
         )
         parser.add_argument(
-            "--batch-size", type=int, default=100, help="records saved per transaction"
+            "--batch-size",
+            type=int,
+            default=ImportOptions.batch_size,
+            help="records saved per transaction",
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="no progress bar"
