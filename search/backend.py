@@ -5,6 +5,8 @@ the object ``get_backend()`` returns (see ``search/engine/api.py``). The
 index's facet layout comes from the listing's facet declarations.
 """
 
+from django.db.models import Max, Min
+
 from archive.listing.facets import facets
 from archive.listing.types import MAX_QUERY_LENGTH
 from archive.models import Article
@@ -97,6 +99,31 @@ def article_text(pk: int) -> str | None:
 # The most frequent words whose postings a serving process reads before its
 # first request (the broad searches an analyst starts with).
 WARM_TERMS = 20
+# Articles, spread over the archive, whose words a serving process analyses
+# before its first request: a first search's snippets then find most words'
+# terms already known instead of stemming them one by one (at 100,000
+# articles the first sight of the analyst queries met 25,800 unknown words
+# without, 3,441 with; about 0.4 s of CPU at the start).
+WARM_ARTICLES = 1000
+_WARM_CHUNK = 250
+
+
+def _sample_texts(count: int):
+    """The title, summary and body of about ``count`` published articles spread by id."""
+    bounds = Article.objects.published().aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return
+    step = max(1, (bounds["high"] - bounds["low"]) // count)
+    ids = range(bounds["low"], bounds["high"] + 1, step)
+    for start in range(0, len(ids), _WARM_CHUNK):
+        rows = (
+            Article.objects.published()
+            .filter(pk__in=ids[start : start + _WARM_CHUNK])
+            .order_by()
+            .values_list("title", "summary", "body_text")
+        )
+        for row in rows:
+            yield from row
 
 
 def warm_for_serving(*, keep_files: bool = True) -> bool:
@@ -113,7 +140,7 @@ def warm_for_serving(*, keep_files: bool = True) -> bool:
 
     backend = get_backend()
     try:
-        backend.warm(common_terms=WARM_TERMS)
+        backend.warm(common_terms=WARM_TERMS, texts=_sample_texts(WARM_ARTICLES))
     except IndexUnavailable:
         return False
     finally:

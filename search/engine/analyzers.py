@@ -150,6 +150,10 @@ class ArchiveTokenizer(Tokenizer):
         cache[word] = result
         return result
 
+    def learn(self, text: str) -> None:
+        """Put the index terms of ``text``'s words in the cache (a serving process's warm-up)."""
+        self.terms(_WORD.findall(text))
+
     def terms(self, words: list[str]) -> list[str | None]:
         """Return ``term(word)`` for each of ``words``, looked up in bulk."""
         found = list(map(self._cache.get, words, itertools.repeat(_UNKNOWN)))

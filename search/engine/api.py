@@ -215,11 +215,12 @@ class SearchBackend(Protocol):
     def write_state(self, location: Path, name: str, data: dict) -> None:
         """Keep ``data`` beside the index under ``name`` (atomically)."""
 
-    def warm(self, common_terms: int = 0) -> None:
+    def warm(self, common_terms: int = 0, texts: Iterable[str] = ()) -> None:
         """Open the index and load what every search reads, before any search does.
 
-        The document table and facet columns are built, and the postings of
-        the ``common_terms`` most frequent words are read once.
+        The document table and facet columns are built, the postings of the
+        ``common_terms`` most frequent words are read once, and the words of
+        ``texts`` are analysed once (snippets look up each word's term).
         """
 
     def close(self, *, keep_cache: bool = False) -> None:

@@ -23,6 +23,7 @@ from whoosh.index import LockError
 from whoosh.writing import NO_MERGE
 
 from search.engine import building, schema, store
+from search.engine.analyzers import build_analyzer
 from search.engine.api import (
     INTERVALS,
     Contents,
@@ -463,7 +464,10 @@ class WhooshBackend:
         with self._snapshot() as snapshot:
             return related_ids(snapshot, text, exclude=exclude, limit=limit)
 
-    def warm(self, common_terms: int = 0) -> None:
+    def warm(self, common_terms: int = 0, texts: Iterable[str] = ()) -> None:
+        analyzer = build_analyzer()
+        for text in texts:
+            analyzer.learn(text)
         with self._snapshot() as snapshot:
             table = snapshot.table
             for name in self.layout.names:

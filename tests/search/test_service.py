@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from archive.listing.facets import facet_names
 from archive.listing.types import SearchParams
 from archive.models import Article
-from search.backend import get_backend
+from search.backend import get_backend, warm_for_serving
 from search.engine import snapshot
+from search.engine.analyzers import build_analyzer
 from search.models import IndexLog
 from search.service import more_like_this, search, search_ids
 from tests.factories import AuthorFactory, SourceFactory, TagFactory
@@ -374,3 +375,14 @@ def test_an_article_unpublished_before_the_index_heard_is_neither_found_nor_coun
         counts(before, "source")["daily-border"] - 1
     )
     assert jamming.pk not in search_ids(SearchParams(q="radio"))
+
+
+def test_a_serving_process_knows_the_archives_words_before_its_first_search(publish):
+    publish(title="Jamming", body="<p>Transmitters near Sinuiju were jammed.</p>")
+    cache = build_analyzer()._cache
+    cache.clear()
+    assert warm_for_serving()
+    # Snippets look these up for every hit; none is stemmed during a search.
+    assert cache["Transmitters"] == "transmitt"
+    assert cache["Sinuiju"] == "sinuiju"
+    assert "<mark>Transmitters</mark>" in run("transmitter").hits[0].snippet
