@@ -24,7 +24,7 @@ from archive.models import Article
 from archive.rows import insert_rows, prepared
 from search import conf, servers
 from search.backend import get_backend
-from search.documents import article_to_document
+from search.documents import article_to_document, documents_in_chunks
 from search.engine.api import Writer, WriterBusy
 from search.logstate import LogState, current_log_state, read_state, write_state
 from search.models import IndexLog
@@ -90,9 +90,9 @@ def index_articles(article_ids: Iterable[int], *, writer: Writer) -> tuple[int, 
     caller holds the locks.
     """
     ids = sorted(set(article_ids))
-    published = Article.objects.published().filter(pk__in=ids).with_relations()
+    published = Article.objects.published().filter(pk__in=ids)
     indexed = writer.index(
-        article_to_document(article) for article in published.iterator(chunk_size=500)
+        document for chunk in documents_in_chunks(published, 500) for document in chunk
     )
     gone = set(ids) - set(
         Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
@@ -299,11 +299,11 @@ def _fill(
         # Each chunk is read before the previous one is reported as taken:
         # an article saved meanwhile (progress may save one) reaches the new
         # index through the log, never makes the walk run after it.
-        chunks = published.in_chunks(chunk_size)
+        chunks = documents_in_chunks(published, chunk_size)
         pending = next(chunks, None)
         while pending:
             following = next(chunks, None)
-            yield [article_to_document(article) for article in pending]
+            yield pending
             pending = following
 
     def taken(count: int) -> None:

@@ -48,6 +48,13 @@ class Values(Protocol):
     def count(self, articles: QuerySet, limit: int | None) -> list[Row]:
         """Count the values over ``articles``, most common first (``limit + 1`` rows)."""
 
+    @property
+    def column(self) -> str | None:
+        """The Article column ``of_article`` reads (a ``values_list`` path).
+
+        None when ``multi``: the values are related rows (``related``).
+        """
+
     def of_article(self, article: Article, related: dict | None = None):
         """Return what the index stores for ``article`` (a tuple when ``multi``).
 
@@ -74,6 +81,10 @@ class Registry:
     @property
     def multi(self) -> bool:
         return Article._meta.get_field(self.field).many_to_many
+
+    @property
+    def column(self) -> str | None:
+        return None if self.multi else f"{self.field}_id"
 
     def public(self) -> Q:
         """The entries that are public: filed on a published article, or on none.
@@ -190,6 +201,10 @@ class Choices:
     multi: bool = False
     chronological: bool = False
 
+    @property
+    def column(self) -> str:
+        return self.field
+
     def labels(self) -> dict[str, str]:
         """Return ``{code: label}`` in the active language (translated once per language)."""
         key = (self.choices, get_language())
@@ -240,6 +255,10 @@ class Year:
     stored: str = "int"
     multi: bool = False
     chronological: bool = True
+
+    @property
+    def column(self) -> str:
+        return self.field
 
     @staticmethod
     def _years(values: Iterable[str]) -> list[str]:

@@ -14,9 +14,10 @@ from archive import services
 from archive.listing.types import SearchParams
 from archive.models import Article
 from search.backend import get_backend
+from search.documents import article_to_document, documents_in_chunks
 from search.drift import find_drift
 from search.engine import store
-from search.indexing import apply_pending_log
+from search.indexing import apply_pending_log, rebuild_index
 from search.logstate import LogState, read_state, write_state
 from search.models import IndexLog, VariantGroup
 from search.service import search
@@ -348,3 +349,37 @@ def test_an_admin_save_that_committed_succeeds_when_the_index_cannot_be_updated(
     article.refresh_from_db()
     assert article.title == "Radio jamming at the northern border"
     assert IndexLog.objects.count() > pending  # kept for sync_search_index
+
+
+def test_documents_read_as_rows_are_the_documents_of_the_articles():
+    # A rebuild and the log read articles as plain rows; the drift check
+    # and an admin's save make documents of model instances: the index must
+    # hold the same document either way.
+    radio, jamming = TagFactory(name="radio"), TagFactory(name="jamming")
+    first, second = AuthorFactory(name="Kim Ok"), AuthorFactory(name="Lee Sun")
+    source = SourceFactory(name="Voice of Korea")
+    make_article(
+        title="Two authors", source=source, authors=[second, first], tags=[jamming]
+    )
+    make_article(
+        title="No byline",
+        tags=[radio, jamming],
+        language="ko",
+        kind=Article.Kind.STATE_MEDIA,
+        published=datetime.date(1997, 3, 4),
+        summary="A summary",
+    )
+    make_article(title="Untagged", source=source, authors=[first])
+    make_article(title="A draft", tags=[radio], status=Article.Status.DRAFT)
+    published = Article.objects.published()
+
+    as_rows = [d for chunk in documents_in_chunks(published, 2) for d in chunk]
+
+    assert as_rows == [
+        article_to_document(article)
+        for article in published.order_by("pk").with_relations()
+    ]
+    assert [d.title for d in as_rows] == ["Two authors", "No byline", "Untagged"]
+    assert as_rows[0].author_names == ("Kim Ok", "Lee Sun")
+    rebuild_index(procs=1)
+    assert find_drift().clean
