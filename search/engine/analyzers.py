@@ -94,6 +94,33 @@ MIN_WORD_LENGTH = 2
 MAX_WORD_LENGTH = 60
 
 
+# The bytes of UTF-8 text a word may hold (ASCII letters and digits, the
+# apostrophe, every byte of a character beyond ASCII); the others become
+# spaces, so splitting the bytes leaves pieces no word crosses.
+_WORD_BYTES = bytes(
+    c if chr(c).isalnum() or c == ord("'") or c >= 0x80 else ord(" ")
+    for c in range(256)
+)
+# A piece of text that holds several kept terms (their numbers are in ``runs``).
+_SEVERAL = -2
+
+
+def _spliced(ids: list[int], pieces: list[bytes], runs: dict) -> list[int]:
+    """``ids`` with each ``_SEVERAL`` replaced by its piece's numbers."""
+    spliced: list[int] = []
+    start = 0
+    while True:
+        try:
+            at = ids.index(_SEVERAL, start)
+        except ValueError:
+            break
+        spliced += ids[start:at]
+        spliced += runs[pieces[at]]
+        start = at + 1
+    spliced += ids[start:]
+    return spliced
+
+
 def fold_word(word: str) -> str:
     """Return ``word`` lowercased, without accents or apostrophes (no stemming)."""
     folded = word.casefold().translate(_STRIP_APOSTROPHES)
@@ -238,18 +265,27 @@ class ArchiveTokenizer(Tokenizer):
         self,
         value: str,
         numbers: dict[str, int],
-        words: dict[str, int],
-        runs: dict[str, tuple[int, ...]] | None = None,
+        words: dict[bytes, int],
+        runs: dict | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Return the terms of ``value`` as numbers, and their positions.
 
         The terms and positions of ``term_positions``, in text order, as two
         uint32 arrays. ``numbers`` numbers the terms (a new term takes the
-        next number) and ``words`` keeps the number of every alphabetic word
-        met (-1: dropped), so a word seen before costs a lookup in C and
-        building an index runs no Python per word. In text with Hangul or
-        Han characters, ``runs`` keeps the numbers of each token's terms (a
-        run of such characters gives one term per pair of them).
+        next number); ``words`` and ``runs`` remember what each piece of
+        text met before came to, so a piece seen before costs a lookup in C
+        and building an index runs no Python per word.
+
+        Text without Hangul or Han is cut into pieces in C: its UTF-8 bytes
+        with every ASCII byte that no word holds made a space, then split.
+        A piece of ASCII letters and digits is one word (``words``: the
+        number of its term, -1 if dropped); any other piece (an apostrophe,
+        letters beyond ASCII) is taken apart by the word pattern, which
+        matches nothing across those spaces, and ``words`` keeps the number
+        of its one kept term, -1 for none, or ``_SEVERAL`` with the numbers
+        in ``runs``. In text with Hangul or Han characters, ``runs`` keeps
+        the numbers of each token's terms (a run of such characters gives
+        one term per pair of them).
         """
         found_numbers, found_positions = [], []
         pos = 0
@@ -258,37 +294,61 @@ class ArchiveTokenizer(Tokenizer):
             if index:
                 pos += _PART_GAP
             if not part.isascii() and _CJK_RUN.search(part):
-                ids = []
-                for token in _TOKEN.findall(part):
-                    known = runs.get(token)
-                    if known is None:
-                        known = runs[token] = tuple(
-                            numbers.setdefault(text, len(numbers))
-                            for text, _, _ in self._terms(token, True)
-                        )
-                    ids += known
+                ids = self._token_ids(part, numbers, runs)
             else:
-                found = (_ASCII_WORD if part.isascii() else _WORD).findall(part)
-                ids = list(map(words.get, found))
-                if None in ids:
-                    for word in {
-                        w for w, n in zip(found, ids, strict=True) if n is None
-                    }:
-                        term = self.term(word)
-                        words[word] = (
-                            -1
-                            if term is None
-                            else numbers.setdefault(term, len(numbers))
-                        )
-                    ids = list(map(words.__getitem__, found))
+                ids = self._piece_ids(part, numbers, words, runs)
             kept = np.array(ids, dtype=np.int64)
-            kept = kept[kept >= 0].astype(np.uint32)
+            if -1 in ids:
+                kept = kept[kept >= 0]
+            kept = kept.astype(np.uint32)
             found_numbers.append(kept)
             found_positions.append(np.arange(pos, pos + len(kept), dtype=np.uint32))
             pos += len(kept)
         if len(found_numbers) == 1:
             return found_numbers[0], found_positions[0]
         return np.concatenate(found_numbers), np.concatenate(found_positions)
+
+    def _token_ids(self, part: str, numbers: dict[str, int], runs: dict) -> list:
+        """The term numbers of ``part``, text with Hangul or Han characters."""
+        ids = []
+        for token in _TOKEN.findall(part):
+            known = runs.get(token)
+            if known is None:
+                known = runs[token] = tuple(
+                    numbers.setdefault(text, len(numbers))
+                    for text, _, _ in self._terms(token, True)
+                )
+            ids += known
+        return ids
+
+    def _piece_ids(
+        self, part: str, numbers: dict[str, int], words: dict[bytes, int], runs: dict
+    ) -> list:
+        """The term numbers of ``part`` (-1: dropped), text without Hangul or Han."""
+        pieces = part.encode().translate(_WORD_BYTES).split()
+        ids = list(map(words.get, pieces))
+        if None in ids:
+            for piece in {p for p, n in zip(pieces, ids, strict=True) if n is None}:
+                words[piece] = self._piece_number(piece, numbers, runs)
+            ids = list(map(words.__getitem__, pieces))
+        if _SEVERAL in ids:
+            ids = _spliced(ids, pieces, runs)
+        return ids
+
+    def _piece_number(self, piece: bytes, numbers: dict[str, int], runs: dict) -> int:
+        """The number of the one term ``piece`` gives, -1 (none) or ``_SEVERAL``."""
+        text = piece.decode()
+        # A piece of ASCII letters and digits is one word.
+        words = [text] if piece.isalnum() else _WORD.findall(text)
+        kept = [
+            numbers.setdefault(term, len(numbers))
+            for term in map(self.term, words)
+            if term is not None
+        ]
+        if len(kept) > 1:
+            runs[piece] = tuple(kept)
+            return _SEVERAL
+        return kept[0] if kept else -1
 
     def _terms(self, text: str, removestops: bool):
         term = self.term

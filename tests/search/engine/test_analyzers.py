@@ -55,6 +55,10 @@ TEXTS = [
     "title\u2029summary\u2029body with words words words",
     "",
     "Korea's 1990s snake_case O'Neil's 'quoted' it's--a re-run of a\u2029Ч",
+    # Pieces between ASCII spaces and marks holding several words, one or none.
+    "Korea\u2014the nation\u2019s \u201cradio\u201d\u00a0jamming \u2014 a''b 'x y'",
+    "Cafe\u0301 na\u00efve Chos\u014fn\u2019s \u00bfque\u0301? \u2026 x\u00d7y 2\u00b3",
+    "Ryugy\u014fng's\u2029Ryugyong's ryugyong " + "a" * 70 + " z\u00e9" * 3,
 ]
 
 
@@ -90,11 +94,12 @@ def test_the_analyzer_survives_pickling_into_the_index():
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_numbered_terms_are_the_terms_and_positions_of_the_tokens(text):
-    numbers, words = {}, {}
-    ANALYZER.numbered_terms("radio broadcasting 김정은", numbers, words)
-    found, positions = ANALYZER.numbered_terms(text, numbers, words)
-    names = {number: term for term, number in numbers.items()}
-    pairs = zip(found.tolist(), positions.tolist(), strict=True)
-    assert [(names[n], p) for n, p in pairs] == [
-        (token.text, token.pos) for token in ANALYZER(text, positions=True)
-    ]
+    numbers, words, runs = {}, {}, {}
+    ANALYZER.numbered_terms("radio broadcasting 김정은", numbers, words, runs)
+    expected = [(token.text, token.pos) for token in ANALYZER(text, positions=True)]
+    # The second time every piece of the text is known.
+    for _ in range(2):
+        found, positions = ANALYZER.numbered_terms(text, numbers, words, runs)
+        names = {number: term for term, number in numbers.items()}
+        pairs = zip(found.tolist(), positions.tolist(), strict=True)
+        assert [(names[n], p) for n, p in pairs] == expected
