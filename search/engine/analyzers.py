@@ -287,26 +287,26 @@ class ArchiveTokenizer(Tokenizer):
         the numbers of each token's terms (a run of such characters gives
         one term per pair of them).
         """
-        found_numbers, found_positions = [], []
-        pos = 0
         runs = {} if runs is None else runs
-        for index, part in enumerate(value.split(PART_SEPARATOR)):
-            if index:
-                pos += _PART_GAP
+        found: list[int] = []
+        kept = []  # how many terms of each part are kept
+        for part in value.split(PART_SEPARATOR):
             if not part.isascii() and _CJK_RUN.search(part):
                 ids = self._token_ids(part, numbers, runs)
             else:
                 ids = self._piece_ids(part, numbers, words, runs)
-            kept = np.array(ids, dtype=np.int64)
-            if -1 in ids:
-                kept = kept[kept >= 0]
-            kept = kept.astype(np.uint32)
-            found_numbers.append(kept)
-            found_positions.append(np.arange(pos, pos + len(kept), dtype=np.uint32))
-            pos += len(kept)
-        if len(found_numbers) == 1:
-            return found_numbers[0], found_positions[0]
-        return np.concatenate(found_numbers), np.concatenate(found_positions)
+            kept.append(len(ids) - ids.count(-1))
+            found += ids
+        terms = np.array(found, dtype=np.int64)
+        if len(terms) > sum(kept):
+            terms = terms[terms >= 0]
+        terms = terms.astype(np.uint32)
+        # Each kept term takes the next position; each part starts a gap after.
+        positions = np.arange(len(terms), dtype=np.uint32)
+        if len(kept) > 1:
+            gaps = np.arange(len(kept), dtype=np.uint32) * _PART_GAP
+            positions += np.repeat(gaps, kept)
+        return terms, positions
 
     def _token_ids(self, part: str, numbers: dict[str, int], runs: dict) -> list:
         """The term numbers of ``part``, text with Hangul or Han characters."""
