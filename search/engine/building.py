@@ -22,6 +22,7 @@ import traceback
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -50,15 +51,15 @@ class _FieldTerms:
         self.docnums.append(docnum)
         self.counts.append(len(numbers))
 
-    def postings(self, ranks: np.ndarray):
-        """Yield (term rank, docnums, frequencies, positions) in term order.
+    def postings(self, ranks: np.ndarray) -> "_Postings | None":
+        """Every posting of the field, grouped by term in byte order (None: no terms).
 
         ``ranks`` gives each term number the place of its term in byte
         order. One stable sort by rank groups every term's positions with
         its documents and positions in order, as the codec writes them.
         """
         if not self.numbers:
-            return
+            return None
         terms = ranks[np.concatenate(self.numbers)]
         docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32), self.counts)
         positions = np.concatenate(self.positions)
@@ -66,27 +67,24 @@ class _FieldTerms:
         order = np.argsort(terms, kind="stable")
         terms, docs, positions = terms[order], docs[order], positions[order]
         del order
-        size = len(terms)
         # A posting starts where the term or the document changes.
         starts = np.flatnonzero(
             np.concatenate(
                 ([True], (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1]))
             )
         )
-        ends = np.append(starts[1:], size)
-        frequencies = (ends - starts).astype(np.uint32)
-        posting_terms, posting_docs = terms[starts], docs[starts]
-        firsts = np.flatnonzero(
-            np.concatenate(([True], posting_terms[1:] != posting_terms[:-1]))
-        )
-        lasts = np.append(firsts[1:], len(starts))
-        for first, last in zip(firsts.tolist(), lasts.tolist(), strict=True):
-            yield (
-                int(posting_terms[first]),
-                posting_docs[first:last],
-                frequencies[first:last],
-                positions[starts[first] : ends[last - 1]],
-            )
+        frequencies = np.diff(starts, append=len(terms)).astype(np.uint32)
+        return _Postings(terms[starts], docs[starts], frequencies, starts, positions)
+
+
+class _Postings(NamedTuple):
+    """A field's postings in the order the codec writes them."""
+
+    terms: np.ndarray  # the rank of each posting's term, ascending
+    docs: np.ndarray  # uint32 document numbers
+    frequencies: np.ndarray  # uint32
+    starts: np.ndarray  # where each posting's positions start in ``positions``
+    positions: np.ndarray
 
 
 def _stored_length(length: int) -> int:
@@ -221,19 +219,15 @@ class SegmentBuilder(SegmentWriter):
                 for (name, btext), postings in self._other.items()
                 if name == fieldname
             }
-            if terms is not None:
-                found = np.frombuffer(lengths, dtype=np.uint32)
-                for rank, docnums, frequencies, positions in terms.postings(ranks):
-                    writer.start_term(words[rank].encode("utf-8"))
-                    _write_positions(
-                        writer._postwriter,
-                        docnums,
-                        frequencies,
-                        positions,
-                        fieldobj.format.field_boost,
-                        found,
-                    )
-                    writer.finish_term()
+            postings = None if terms is None else terms.postings(ranks)
+            if postings is not None:
+                _write_postings(
+                    writer,
+                    words,
+                    postings,
+                    fieldobj.format.field_boost,
+                    np.frombuffer(lengths, dtype=np.uint32),
+                )
             for btext in sorted(other):
                 writer.start_term(btext)
                 for docnum, weight, vbytes in other[btext]:
@@ -246,39 +240,68 @@ class SegmentBuilder(SegmentWriter):
         self._numbers, self._words, self._runs = {}, {}, {}
 
 
-def _write_positions(postwriter, docnums, frequencies, positions, boost, lengths):
-    """Write one term's postings as ``add_posting`` one by one would, a block at a time.
+def _write_postings(writer, words, postings: _Postings, boost, lengths) -> None:
+    """Write a field's postings as ``add_posting`` one by one would, a block at a time.
 
-    The block's arrays and statistics are set as ``add_posting`` leaves them
-    and the codec's writer writes the block, so the bytes are the same.
+    Each block's arrays and statistics are set as ``add_posting`` leaves
+    them and the codec's writer writes the block, so the bytes are the
+    same; the statistics of every block are worked out at once beforehand.
     ``lengths`` holds each document's stored field length.
     """
-    data = positions.tobytes()
-    width = positions.itemsize
+    postwriter = writer._postwriter
     size = postwriter._blocklimit
-    # Where each block's positions start in ``data``.
-    offset = 0
-    for start in range(0, len(docnums), size):
-        if start:
-            postwriter._write_block()
-        ids = docnums[start : start + size]
-        counts = frequencies[start : start + size]
-        postwriter._ids = array("I", ids.tobytes())
-        weights = counts.astype(np.float64)
-        if boost != 1.0:
-            weights *= boost
-        postwriter._weights = array("f", weights.astype(np.float32).tobytes())
-        sizes = counts.astype(np.uint32) * width
-        end = offset + int(sizes.sum())
-        postwriter._values = JoinedValues(sizes.tobytes(), data[offset:end])
-        offset = end
-        # add_posting() keeps the smallest length above zero, the largest,
-        # and the largest weight (from zero).
-        found = lengths[ids]
-        nonzero = found[found != 0]
-        postwriter._minlength = int(nonzero.min()) if len(nonzero) else None
-        postwriter._maxlength = int(found.max())
-        postwriter._maxweight = max(float(counts.max()) * boost, 0)
+    terms, docs, frequencies, starts, positions = postings
+    # Each term's postings, and its blocks of ``size`` postings.
+    firsts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+    counts = np.diff(firsts, append=len(terms))
+    blocks = (counts + size - 1) // size
+    block_term = np.repeat(np.arange(len(firsts)), blocks)
+    nth = np.arange(len(block_term)) - np.repeat(np.cumsum(blocks) - blocks, blocks)
+    block_starts = firsts[block_term] + nth * size
+    block_ends = np.minimum(block_starts + size, (firsts + counts)[block_term])
+    # add_posting() keeps the smallest length above zero, the largest, and
+    # the largest weight (from zero).
+    found = lengths[docs]
+    no_length = np.iinfo(np.uint32).max
+    smallest = np.minimum.reduceat(np.where(found == 0, no_length, found), block_starts)
+    largest = np.maximum.reduceat(found, block_starts)
+    del found
+    most = np.maximum.reduceat(frequencies, block_starts)
+    # Where each block's positions lie in ``data``.
+    width = positions.itemsize
+    data = memoryview(positions).cast("B")
+    data_starts = starts[block_starts] * width
+    data_ends = data_starts + width * np.add.reduceat(
+        frequencies, block_starts, dtype=np.int64
+    )
+    weights = (frequencies.astype(np.float64) * boost).astype(np.float32)
+    sizes = frequencies * width
+    ids, weights, sizes = (memoryview(a).cast("B") for a in (docs, weights, sizes))
+    block = 0
+    block_starts, block_ends = block_starts.tolist(), block_ends.tolist()
+    data_starts, data_ends = data_starts.tolist(), data_ends.tolist()
+    smallest, largest, most = smallest.tolist(), largest.tolist(), most.tolist()
+    for rank, count in zip(terms[firsts].tolist(), blocks.tolist(), strict=True):
+        writer.start_term(words[rank].encode("utf-8"))
+        for nth in range(count):
+            if nth:
+                postwriter._write_block()
+            start, end = block_starts[block], block_ends[block]
+            postwriter._ids = array("I")
+            postwriter._ids.frombytes(ids[4 * start : 4 * end])
+            postwriter._weights = array("f")
+            postwriter._weights.frombytes(weights[4 * start : 4 * end])
+            postwriter._values = JoinedValues(
+                bytes(sizes[4 * start : 4 * end]),
+                bytes(data[data_starts[block] : data_ends[block]]),
+            )
+            postwriter._minlength = (
+                None if smallest[block] == no_length else smallest[block]
+            )
+            postwriter._maxlength = largest[block]
+            postwriter._maxweight = max(float(most[block]) * boost, 0)
+            block += 1
+        writer.finish_term()
 
 
 def commit_segments(writer, segments: list, merge=NO_MERGE) -> None:
