@@ -61,11 +61,16 @@ from archive.urlnorm import normalize_url
 
 logger = logging.getLogger(__name__)
 
-# A batch of a real import is one transaction; others wait for it to end.
+# A batch of a real import is one transaction; other writers wait for it
+# to end. A batch is kept to about BATCH_SECONDS of holding the lock: it
+# starts at FIRST_BATCH records and grows towards ``batch_size`` while
+# batches take less, and shrinks when a busy machine makes them take more.
 # On SQLite a waiting writer polls the lock (at most every 100 ms): after
-# about BATCH_SECONDS of batches a pause lets it in before the next batch
-# takes the lock again.
-BATCH_SECONDS = 1.0
+# about PAUSE_AFTER_SECONDS of batches a pause lets it in before the next
+# batch takes the lock again.
+BATCH_SECONDS = 0.5
+FIRST_BATCH = 100
+PAUSE_AFTER_SECONDS = 1.0
 SQLITE_PAUSE = 0.15
 
 # Why a record matched an article already in the archive.
@@ -106,9 +111,9 @@ class ImportOptions:
     defaults: ImportDefaults = field(default_factory=ImportDefaults)
     update: bool = False
     dry_run: bool = False
-    # Each batch pays for its lookups, counts and index hand-over once: 500
-    # records import about a third faster than 100 (bench.roundtrip), and a
-    # batch still holds the SQLite write lock for well under a second.
+    # At most this many records a batch (each is also kept to BATCH_SECONDS).
+    # A batch pays for its lookups, counts and index hand-over once: 500
+    # records import about a third faster than 100 (bench.roundtrip).
     batch_size: int = 500
     # Log the new articles for search and leave applying the log to whoever
     # runs the import (the command applies it in bulk at the end).
@@ -235,7 +240,9 @@ class _Importer:
         # A dry run's records so far, by URL or text: where, and what they state.
         self.seen: dict[str, tuple[str, int]] = {}
         self.registries = _Registries()
-        self.writing = 0.0  # seconds of batches since the last pause (SQLite)
+        self.writing = 0.0  # seconds the lock was held since the last pause (SQLite)
+        self.batch_size = min(FIRST_BATCH, options.batch_size)
+        self.held: float | None = None  # seconds the last batch held the lock
 
     def run(self, inputs: Sequence[ImportInput]) -> None:
         for number, item in enumerate(inputs):
@@ -254,9 +261,9 @@ class _Importer:
         try:
             for batch in self._batches(decoded, number, files):
                 done += len(batch)
-                started = time.monotonic()
                 self._finish(self._batch(item.name, batch))
-                self._let_others_write(time.monotonic() - started)
+                self._fit_batch(len(batch))
+                self._let_others_write()
             if not done:
                 message = f"the file holds no articles (read as {decoded.format})"
                 self._file_failed(item, message)
@@ -288,7 +295,7 @@ class _Importer:
             count = len(records)
         records = iter(records)
         done = 0
-        while batch := list(itertools.islice(records, self.options.batch_size)):
+        while batch := list(itertools.islice(records, self.batch_size)):
             for _ in batch:
                 done += 1
                 if stream is None:
@@ -300,12 +307,19 @@ class _Importer:
                     )
             yield batch
 
-    def _let_others_write(self, seconds: float) -> None:
-        """On SQLite, pause after about BATCH_SECONDS of writing (a dry run writes nothing)."""
-        if self.options.dry_run or connection.vendor != "sqlite":
+    def _fit_batch(self, records: int) -> None:
+        """Size the next batch to hold the lock about BATCH_SECONDS (at most double, at most ``batch_size``)."""
+        if self.held is None or records < self.batch_size:
+            return  # a dry run holds no lock; a file's short last batch says little
+        fitting = int(records * BATCH_SECONDS / max(self.held, 0.001))
+        self.batch_size = max(1, min(fitting, 2 * records, self.options.batch_size))
+
+    def _let_others_write(self) -> None:
+        """On SQLite, pause after about PAUSE_AFTER_SECONDS of holding the lock."""
+        if self.held is None or connection.vendor != "sqlite":
             return
-        self.writing += seconds
-        if self.writing >= BATCH_SECONDS:
+        self.writing += self.held
+        if self.writing >= PAUSE_AFTER_SECONDS:
             time.sleep(SQLITE_PAUSE)
             self.writing = 0.0
 
@@ -320,9 +334,15 @@ class _Importer:
         """
         if self.options.dry_run:
             return [self._import(name, record) for record in records]
+        self.held = None
         try:
             with transaction.atomic():
-                return _Batch(self, name).save(records)
+                started = time.monotonic()
+                outcomes = _Batch(self, name).save(records)
+                # How long others waited (handing the new articles to the
+                # index afterwards does not keep them waiting).
+                self.held = time.monotonic() - started
+                return outcomes
         except DatabaseError:
             # Refused as a whole (a URL filed by another writer meanwhile):
             # saved again one record at a time, each in its own savepoint.

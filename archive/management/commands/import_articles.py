@@ -188,7 +188,7 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             default=ImportOptions.batch_size,
-            help="records saved per transaction",
+            help="most records saved per transaction (fewer while a batch would hold the database for over half a second)",
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="no progress bar"
