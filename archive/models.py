@@ -234,15 +234,22 @@ class ArticleQuerySet(models.QuerySet):
         Each chunk is a fresh query after the last id seen, so a long walk
         holds one chunk in memory and sees rows added behind it.
         """
+        return self._chunks(
+            lambda after: list(after.with_relations()[:size]), lambda a: a.pk
+        )
+
+    def rows_in_chunks(self, size: int, *columns: str):
+        """The walk of ``in_chunks`` over ``values_list("pk", *columns)`` rows."""
+        return self._chunks(
+            lambda after: list(after.values_list("pk", *columns)[:size]),
+            lambda row: row[0],
+        )
+
+    def _chunks(self, read, pk_of):
         last_pk = 0
-        while True:
-            chunk = list(
-                self.filter(pk__gt=last_pk).order_by("pk").with_relations()[:size]
-            )
-            if not chunk:
-                return
+        while chunk := read(self.filter(pk__gt=last_pk).order_by("pk")):
             yield chunk
-            last_pk = chunk[-1].pk
+            last_pk = pk_of(chunk[-1])
 
 
 class Article(Timestamped):

@@ -63,9 +63,8 @@ def documents_in_chunks(articles: QuerySet, size: int) -> Iterator[list[Document
     The documents ``article_to_document`` makes, read as plain rows: one
     query for the articles' columns and one per related table, where model
     instances and their prefetches cost three times as much (a rebuild
-    spends that in the one process that feeds every indexing worker). Each
-    chunk is a fresh query after the last id seen, so a long walk holds
-    one chunk in memory and sees rows added behind it.
+    spends that in the one process that feeds every indexing worker). The
+    articles are walked as ``ArticleQuerySet.in_chunks`` walks them.
     """
     specs = facets()
     columns = list(
@@ -86,13 +85,7 @@ def documents_in_chunks(articles: QuerySet, size: int) -> Iterator[list[Document
             [*_NAMED, *(spec.values.field for spec in specs if spec.values.multi)]
         )
     )
-    last_pk = 0
-    while True:
-        rows = list(
-            articles.filter(pk__gt=last_pk).order_by("pk").values_list(*columns)[:size]
-        )
-        if not rows:
-            return
+    for rows in articles.rows_in_chunks(size, *columns[1:]):
         ids = [row[0] for row in rows]
         related = {name: _related_rows(name, ids) for name in names}
         documents = []
@@ -101,7 +94,6 @@ def documents_in_chunks(articles: QuerySet, size: int) -> Iterator[list[Document
             found = {name: related[name].get(article.pk, ()) for name in names}
             documents.append(_document(article, found["authors"], found["tags"], found))
         yield documents
-        last_pk = ids[-1]
 
 
 def _article_of_row(columns: list[str], row: tuple) -> SimpleNamespace:
