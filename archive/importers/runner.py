@@ -66,8 +66,8 @@ logger = logging.getLogger(__name__)
 # starts at FIRST_BATCH records and grows towards ``batch_size`` while
 # batches take less, and shrinks when a busy machine makes them take more.
 # On SQLite a waiting writer polls the lock (at most every 100 ms): after
-# about PAUSE_AFTER_SECONDS of batches a pause lets it in before the next
-# batch takes the lock again.
+# about PAUSE_AFTER_SECONDS of batches the lock stays free for at least
+# SQLITE_PAUSE (preparing the next batch counts) before it is taken again.
 BATCH_SECONDS = 0.5
 FIRST_BATCH = 100
 PAUSE_AFTER_SECONDS = 1.0
@@ -243,6 +243,7 @@ class _Importer:
         self.writing = 0.0  # seconds the lock was held since the last pause (SQLite)
         self.batch_size = min(FIRST_BATCH, options.batch_size)
         self.held: float | None = None  # seconds the last batch held the lock
+        self.released = 0.0  # when it let go (time.monotonic())
 
     def run(self, inputs: Sequence[ImportInput]) -> None:
         for number, item in enumerate(inputs):
@@ -263,7 +264,6 @@ class _Importer:
                 done += len(batch)
                 self._finish(self._batch(item.name, batch))
                 self._fit_batch(len(batch))
-                self._let_others_write()
             if not done:
                 message = f"the file holds no articles (read as {decoded.format})"
                 self._file_failed(item, message)
@@ -314,13 +314,18 @@ class _Importer:
         fitting = int(records * BATCH_SECONDS / max(self.held, 0.001))
         self.batch_size = max(1, min(fitting, 2 * records, self.options.batch_size))
 
-    def _let_others_write(self) -> None:
-        """On SQLite, pause after about PAUSE_AFTER_SECONDS of holding the lock."""
+    def _pause_if_held_long(self) -> None:
+        """On SQLite, let waiting writers in after about PAUSE_AFTER_SECONDS of holding the lock.
+
+        Preparing the next batch already left the lock free for a while;
+        only what falls short of SQLITE_PAUSE is slept.
+        """
         if self.held is None or connection.vendor != "sqlite":
             return
         self.writing += self.held
         if self.writing >= PAUSE_AFTER_SECONDS:
-            time.sleep(SQLITE_PAUSE)
+            free = time.monotonic() - self.released
+            time.sleep(max(0.0, SQLITE_PAUSE - free))
             self.writing = 0.0
 
     def _file_failed(self, item: ImportInput, message: str) -> None:
@@ -334,14 +339,20 @@ class _Importer:
         """
         if self.options.dry_run:
             return [self._import(name, record) for record in records]
+        batch = _Batch(self, name)
+        # Read, checked and sanitized before the transaction: only the
+        # lookups and writes hold the lock.
+        ready = batch.ready(records)
+        self._pause_if_held_long()
         self.held = None
         try:
             with transaction.atomic():
                 started = time.monotonic()
-                outcomes = _Batch(self, name).save(records)
+                outcomes = batch.save(ready)
                 # How long others waited (handing the new articles to the
                 # index afterwards does not keep them waiting).
-                self.held = time.monotonic() - started
+                self.released = time.monotonic()
+                self.held = self.released - started
                 return outcomes
         except DatabaseError:
             # Refused as a whole (a URL filed by another writer meanwhile):
@@ -708,6 +719,16 @@ def _duplicate(
 
 
 @dataclass
+class _Ready:
+    """A batch's records prepared outside the transaction."""
+
+    records: int
+    # (record number, record, prepared record, keys), in the file's order.
+    pending: list = field(default_factory=list)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # refused already
+
+
+@dataclass
 class _New:
     """A record becoming a new article in the current batch."""
 
@@ -733,25 +754,12 @@ class _Batch:
         # the same URL or text waits for the next round and finds the first.
         self.claimed: set[str] = set()
 
-    def save(self, records: list) -> list[Outcome]:
-        outcomes: dict[int, Outcome] = {}
-        pending = list(enumerate(records))
-        try:
-            while pending:
-                pending = self._round(pending, outcomes)
-        except BaseException:
-            self.registries.forget_uncommitted()
-            raise
-        transaction.on_commit(self.registries.committed)
-        return [outcomes[n] for n in range(len(records))]
-
-    def _round(self, pending: list, outcomes: dict[int, Outcome]) -> list:
-        """Save what can be saved together; return the records for the next round."""
-        self.new, self.updates, self.claimed = [], [], set()
-        ready, later = [], []
-        for n, record in pending:
+    def ready(self, records: list) -> "_Ready":
+        """Prepare the records and derive their stored forms, without the database."""
+        ready = _Ready(len(records))
+        for n, record in enumerate(records):
             if isinstance(record, BrokenRecord):
-                outcomes[n] = Outcome(
+                ready.outcomes[n] = Outcome(
                     Action.FAILED, self.name, record.location, message=record.reason
                 )
                 continue
@@ -759,14 +767,33 @@ class _Batch:
                 prepared = prepare(record, self.options.defaults)
                 keys = _Keys.of(prepared)
             except (RecordError, ValidationError) as exc:
-                outcomes[n] = self._failed(record, exc)
+                ready.outcomes[n] = self._failed(record, exc)
                 continue
-            ready.append((n, record, prepared, keys))
+            ready.pending.append((n, record, prepared, keys))
+        return ready
+
+    def save(self, ready: "_Ready") -> list[Outcome]:
+        outcomes = ready.outcomes
+        pending = ready.pending
+        try:
+            while pending:
+                pending = self._round(pending, outcomes)
+        except BaseException:
+            self.registries.forget_uncommitted()
+            raise
+        transaction.on_commit(self.registries.committed)
+        return [outcomes[n] for n in range(ready.records)]
+
+    def _round(self, ready: list, outcomes: dict[int, Outcome]) -> list:
+        """Save what can be saved together; return the records for the next round."""
+        self.new, self.updates, self.claimed = [], [], set()
+        later = []
         matches = _Keys.find([keys for _, _, _, keys in ready])
         placed: list[tuple[int, int]] = []  # (record number, index in self.new)
-        for n, record, prepared, keys in ready:
+        for item in ready:
+            n, record, prepared, keys = item
             if keys.claims & self.claimed:
-                later.append((n, record))
+                later.append(item)
                 continue
             try:
                 outcome = self._one(prepared, keys, matches)
@@ -804,16 +831,9 @@ class _Batch:
             return found[0].pk
         if prepared.missing:
             raise RecordError("; ".join(prepared.missing))
-        article = keys.article
-        errors: dict = {}
-        try:
-            article.clean_fields(exclude=["source"])
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
         if keys.problem is not None:
-            errors = keys.problem.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+            raise keys.problem
+        article = keys.article
         article.source, authors, tags = self.registries.resolve(prepared)
         article.author_order = list(dict.fromkeys(author.pk for author in authors))
         self.new.append(_New(prepared.location, article, authors, tags))
@@ -938,11 +958,21 @@ class _Keys:
     @classmethod
     def of(cls, prepared: PreparedRecord) -> "_Keys":
         article = Article(**prepared.fields)
-        problem = None
+        errors: dict = {}
         try:
             article.derive_stored_forms()
         except ValidationError as error:
-            problem = error  # the keys are derived before anything is refused
+            # The keys are derived before anything is refused.
+            derived = error
+        else:
+            derived = None
+        try:
+            article.clean_fields(exclude=["source"])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if derived is not None:
+            errors = derived.update_error_dict(errors)
+        problem = ValidationError(errors) if errors else None
         text_hash = "" if article.url_key else article.content_hash
         return cls(article.url_key, text_hash, article, problem)
 
