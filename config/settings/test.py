@@ -1,6 +1,11 @@
 """Test runs: fast password hashing, a fixed key, plain static storage."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
@@ -19,3 +24,12 @@ CAPTURE_HOST_DELAY = 0.0
 # share: feeds are polled one at a time unless a test asks for threads (and a
 # transactional database).
 COLLECT_THREADS = 1
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than Django's shared in-memory database: the live server's
+    # threads then each open a connection of their own, as gunicorn's do. With
+    # the in-memory database they share the test's one connection (or, when the
+    # server starts first, open others that fail with "table is locked").
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"archive-test-{os.getpid()}.sqlite3")
+    }
