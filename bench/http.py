@@ -538,15 +538,13 @@ def render(http: dict, stages: dict | None, fts5_median: float | None) -> str:
         )
     for fmt in ("json", "html"):
         runs = http[fmt]
+        minor, major = zip(*runs["round_faults"], strict=True)
         lines.append(
-            f"  {fmt.upper()} worker per request, round by round: CPU "
-            + " / ".join(f"{ms:.1f}" for ms in runs["round_cpu_ms"])
-            + " ms (kernel "
-            + " / ".join(f"{ms:.1f}" for ms in runs["round_system_ms"])
-            + "); page faults "
-            + " / ".join(f"{minor:.0f}" for minor, _ in runs["round_faults"])
-            + ", read from disk "
-            + " / ".join(f"{major:.1f}" for _, major in runs["round_faults"])
+            f"  {fmt.upper()} worker per request, round by round: "
+            f"CPU {_per_round(runs['round_cpu_ms'])} ms "
+            f"(kernel {_per_round(runs['round_system_ms'])}); "
+            f"page faults {_per_round(minor, '.0f')}, "
+            f"read from disk {_per_round(major)}"
         )
     other = http.get("datasette")
     if other:
@@ -618,6 +616,10 @@ def render(http: dict, stages: dict | None, fts5_median: float | None) -> str:
         for name, ms in split["stages"].items():
             lines.append(f"    {name:<34} {ms:>6.2f}  {ms / total:>5.0%}")
     return "\n".join(lines)
+
+
+def _per_round(values, spec: str = ".1f") -> str:
+    return " / ".join(format(value, spec) for value in values)
 
 
 def _mark(ok: bool) -> str:

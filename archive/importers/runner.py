@@ -962,16 +962,12 @@ class _Keys:
         try:
             article.derive_stored_forms()
         except ValidationError as error:
-            # The keys are derived before anything is refused.
-            derived = error
-        else:
-            derived = None
+            # The keys are derived all the same; it is refused only if new.
+            errors = error.update_error_dict(errors)
         try:
             article.clean_fields(exclude=["source"])
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if derived is not None:
-            errors = derived.update_error_dict(errors)
         problem = ValidationError(errors) if errors else None
         text_hash = "" if article.url_key else article.content_hash
         return cls(article.url_key, text_hash, article, problem)
